@@ -1,0 +1,187 @@
+"""One build, end to end: inputs → Book → passes → writers → files.
+
+:func:`load_book` reads and transforms (no output); :func:`build` renders
+every requested format in memory and then commits them together
+(:mod:`book.atomic`).  When the EPUB and the print PDF are built together,
+the print PDF is laid out first and its page breaks are carried into the
+EPUB's page list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
+from .context import FORMATS, BuildContext, BuildOptions
+from .diagnostics import Diagnostics
+from .errors import ConfigError, UsageError
+from .geometry import parse_length, parse_trim
+from .model import Book, Contributor
+from .passes import run_passes
+from .pipeline import read_book
+from .project import open_project
+from .stylesheets import load_user_styles
+
+
+@dataclass
+class Overrides:
+    """Settings given on the command line; they win over book.toml."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    lang: str | None = None
+    publisher: str | None = None
+    isbn: str | None = None
+    cover: str | None = None
+    css: list[Path] = field(default_factory=list)
+    theme: str | None = None
+    encoding: str | None = None
+    trim: str | None = None
+    bleed: str | None = None
+    marks: bool | None = None
+    pdf_variant: str | None = None
+    full_fonts: bool | None = None
+    notes: str | None = None
+    typography: bool | None = None
+    soft_hyphens: bool | None = None
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it noticed."""
+
+    outputs: dict[str, Path]
+    book: Book
+    diagnostics: Diagnostics
+
+
+def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
+    """Fold command-line settings into the project configuration."""
+    meta = config.metadata
+    for name in ("title", "subtitle", "publisher"):
+        value = getattr(o, name)
+        if value:
+            setattr(meta, name, value.strip())
+            meta.origins[name] = "command line"
+    if o.lang:
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", o.lang):
+            raise UsageError(f"--lang {o.lang!r} is not a language tag such as pl or en-GB")
+        meta.language = o.lang
+        meta.origins["language"] = "command line"
+    if o.authors:
+        meta.authors = [Contributor(name.strip()) for name in o.authors if name.strip()]
+        meta.origins["authors"] = "command line"
+    if o.isbn:
+        from .config import _isbn, _Reader
+
+        meta.isbn = _isbn(_Reader(Path("--isbn"), "--isbn", ""), o.isbn, "isbn")
+    if o.cover:
+        meta.cover = Path(o.cover)
+        meta.origins["cover"] = "command line"
+    if o.theme:
+        if o.theme not in THEMES:
+            raise UsageError(f"--theme must be one of {', '.join(THEMES)}")
+        config.style.theme = o.theme
+    if o.encoding:
+        config.content.encoding = o.encoding
+    if o.trim:
+        try:
+            config.pdf.trim = parse_trim(o.trim)
+        except ConfigError as exc:
+            raise UsageError(f"--trim: {exc.message}") from None
+        config.pdf.margins = None
+    if o.bleed is not None:
+        try:
+            config.pdf.bleed = parse_length(o.bleed, what="--bleed")
+        except ConfigError as exc:
+            raise UsageError(exc.message) from None
+    if o.marks is not None:
+        config.pdf.marks = o.marks
+    if o.pdf_variant:
+        if o.pdf_variant not in PDF_VARIANTS:
+            raise UsageError(f"--pdf-variant must be one of {', '.join(PDF_VARIANTS)}")
+        config.pdf.variant = o.pdf_variant
+    if o.full_fonts is not None:
+        config.pdf.full_fonts = o.full_fonts
+    if o.notes:
+        if o.notes not in NOTE_PLACEMENTS:
+            raise UsageError(f"--notes must be one of {', '.join(NOTE_PLACEMENTS)}")
+        config.pdf.notes = o.notes
+        config.epub.notes = "book-end" if o.notes == "book-end" else "chapter-end"
+    if o.typography is not None:
+        config.typography.enabled = o.typography
+    if o.soft_hyphens is not None:
+        config.epub.soft_hyphens = o.soft_hyphens
+
+
+def output_name(title: str) -> str:
+    """A safe file stem from a title or --name: letters, digits, hyphens.
+
+    Keeps letters of any script (NFC), drops path separators, dots at the
+    start, control characters; at most 80 characters; never empty.
+    """
+    text = unicodedata.normalize("NFKC", title)
+    text = "".join(ch if (ch.isalnum() or ch in "-_") else "-" for ch in text)
+    text = re.sub(r"-{2,}", "-", text).strip("-_.").lower()
+    return text[:80].rstrip("-_") or "book"
+
+
+def load_book(inputs: Sequence[str | Path], options: BuildOptions | None = None,
+              overrides: Overrides | None = None, diagnostics: Diagnostics | None = None
+              ) -> tuple[Book, BuildContext]:
+    """Read the manuscript and run every pass; no file is written."""
+    options = options or BuildOptions()
+    overrides = overrides or Overrides()
+    diagnostics = diagnostics or Diagnostics(strict=options.strict)
+    project = open_project(inputs, allow_remote=options.allow_remote)
+    apply_overrides(project.config, overrides)
+    ctx = BuildContext(config=project.config, sandbox=project.sandbox, diag=diagnostics,
+                       options=options)
+    book = read_book(project, ctx)
+    book.stylesheets = load_user_styles(ctx, overrides.css)
+    book = run_passes(book, ctx)
+    return book, ctx
+
+
+def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
+    """Render every requested format in memory, print PDF first."""
+    formats = ctx.options.formats
+    rendered: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from .writers.pdf import write_print_pdf
+
+        result = write_print_pdf(book, ctx)
+        rendered["pdf"] = result.data
+        if "epub" in formats and result.layout is not None:
+            from .pagelist import insert_page_breaks
+
+            insert_page_breaks(book, result.layout, ctx)
+    if "pdf-screen" in formats:
+        from .writers.pdf import write_screen_pdf
+
+        rendered["pdf-screen"] = write_screen_pdf(book, ctx).data
+    if "epub" in formats:
+        from .writers.epub import write_epub
+
+        rendered["epub"] = write_epub(book, ctx)
+    return rendered
+
+
+def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
+          overrides: Overrides | None = None, diagnostics: Diagnostics | None = None) -> BuildResult:
+    """Build the requested formats and write them atomically to the output folder."""
+    from .atomic import commit
+
+    options = options or BuildOptions()
+    book, ctx = load_book(inputs, options, overrides, diagnostics)
+    name = output_name(options.name or book.metadata.title)
+    rendered = render_outputs(book, ctx)
+    outdir = Path(options.outdir)
+    targets = {fmt: outdir / FORMATS[fmt].format(name=name) for fmt in rendered}
+    commit({targets[fmt]: data for fmt, data in rendered.items()})
+    return BuildResult(targets, book, ctx.diag)

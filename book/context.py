@@ -1,0 +1,96 @@
+"""What every reader, pass and writer of one build can see."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import ProjectConfig
+from .diagnostics import Diagnostics
+from .errors import ConfigError, UsageError
+from .sandbox import Sandbox
+
+#: Output formats and the file each writes (``{name}`` is the book's slug).
+FORMATS: dict[str, str] = {
+    "epub": "{name}.epub",
+    "pdf": "{name}.pdf",
+    "pdf-screen": "{name}-screen.pdf",
+}
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``"epub,pdf"`` or ``"all"`` → the formats, in a stable order."""
+    wanted: set[str] = set()
+    for token in value.replace(" ", "").lower().split(","):
+        if not token:
+            continue
+        if token == "all":
+            wanted.update(FORMATS)
+        elif token in FORMATS:
+            wanted.add(token)
+        else:
+            raise UsageError(f"unknown format {token!r} (choose from {', '.join(FORMATS)}, all)")
+    if not wanted:
+        raise UsageError("no output format given")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+@dataclass
+class BuildOptions:
+    """Run-level choices that are not part of the book itself."""
+
+    formats: tuple[str, ...] = ("epub", "pdf")
+    outdir: Path = Path("dist")
+    name: str | None = None
+    strict: bool = False
+    allow_remote: bool = False
+    debug: bool = False
+
+
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH as an aware UTC datetime, when set.
+
+    https://reproducible-builds.org/specs/source-date-epoch/
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds")
+    return datetime.fromtimestamp(int(raw), tz=timezone.utc)
+
+
+@dataclass
+class BuildContext:
+    """Configuration, sandbox, diagnostics and options of one build."""
+
+    config: ProjectConfig
+    sandbox: Sandbox
+    diag: Diagnostics = field(default_factory=Diagnostics)
+    options: BuildOptions = field(default_factory=BuildOptions)
+    #: The moment recorded in the outputs (dcterms:modified, PDF dates):
+    #: SOURCE_DATE_EPOCH, else the metadata date, else the newest source.
+    build_time: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=timezone.utc))
+    #: Source files read in this build (absolute paths), for build_time.
+    source_paths: list[Path] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.config.metadata.language or "und"
+
+    def fix_build_time(self) -> None:
+        """Choose the recorded time once the metadata is complete."""
+        epoch = source_date_epoch()
+        if epoch is not None:
+            self.build_time = epoch
+            return
+        date = self.config.metadata.date
+        if date:
+            parts = [int(p) for p in date.split("-")] + [1, 1]
+            self.build_time = datetime(parts[0], parts[1], parts[2], tzinfo=timezone.utc)
+            return
+        mtimes = [p.stat().st_mtime for p in self.source_paths if p.exists()]
+        if mtimes:
+            self.build_time = datetime.fromtimestamp(int(max(mtimes)), tz=timezone.utc)

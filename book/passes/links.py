@@ -1,0 +1,157 @@
+"""Links: ids unique across the book, links between chapters resolved.
+
+Each source file has its own id namespace (two Markdown files may both have
+``#introduction``), but an EPUB's documents and the print PDF's single HTML
+document need ids unique in the whole book.  This pass renames clashing ids
+and rewrites every link that pointed at them:
+
+* ``#id`` resolves in its own chapter first, then in the other chapters of
+  the same source file, then anywhere in the book;
+* ``other.md#id`` or ``other.md`` (a link to another manuscript file)
+  resolves in the chapters read from that file;
+* links to nothing in the book are unwrapped (their text kept) with a
+  warning, because a dangling fragment is an EPUBCheck error (RSC-012).
+
+Codes: LINK001 link to a missing anchor; LINK002 link to a file that is not
+part of the book.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..context import BuildContext
+from ..model import Book, Chapter
+from ..xhtml import IdFactory, unwrap
+
+_VALID_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_ID_REF_ATTRS = ("aria-labelledby", "aria-describedby", "headers", "for")
+
+
+def _clean_id(value: str) -> str:
+    value = re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-") or "id"
+    return value if value[0].isalpha() else f"id-{value}"
+
+
+def run(book: Book, ctx: BuildContext) -> Book:
+    factory = IdFactory(chapter.id for chapter in book.chapters)
+    renames: list[dict[str, str]] = []
+    for chapter in book.chapters:
+        renames.append(_unique_ids(chapter, factory))
+    by_source: dict[Path, list[int]] = {}
+    for index, chapter in enumerate(book.chapters):
+        if chapter.source_path is not None:
+            by_source.setdefault(Path(os.path.normpath(chapter.source_path)), []).append(index)
+    global_ids: dict[str, str] = {}
+    for table in renames:
+        for old, new in table.items():
+            global_ids.setdefault(old, new)
+    for index, chapter in enumerate(book.chapters):
+        _resolve_links(book, index, renames, by_source, global_ids, ctx)
+    return book
+
+
+def _unique_ids(chapter: Chapter, factory: IdFactory) -> dict[str, str]:
+    """Rename ids taken elsewhere; return this chapter's old → new table."""
+    table: dict[str, str] = {}
+    for el in chapter.tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        old = el.get("id")
+        if old is None:
+            continue
+        if el is chapter.tree:  # chapter ids were made unique by the pipeline
+            table[old] = old
+            continue
+        wanted = old if _VALID_ID.match(old) else _clean_id(old)
+        new = factory.make(wanted)
+        if new != old:
+            el.set("id", new)
+        table.setdefault(old, new)
+    # Same-chapter references by id (ARIA, table headers, labels).
+    for el in chapter.tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in _ID_REF_ATTRS:
+            value = el.get(attr)
+            if value:
+                el.set(attr, " ".join(table.get(token, token) for token in value.split()))
+    return table
+
+
+def _line(el: etree._Element) -> int | None:
+    node: etree._Element | None = el
+    while node is not None:
+        if node.get("data-mb-line"):
+            return int(node.get("data-mb-line"))
+        node = node.getparent()
+    return None
+
+
+def _resolve_links(book: Book, index: int, renames: list[dict[str, str]],
+                   by_source: dict[Path, list[int]], global_ids: dict[str, str],
+                   ctx: BuildContext) -> None:
+    chapter = book.chapters[index]
+    same_file = by_source.get(Path(os.path.normpath(chapter.source_path)), [index]) \
+        if chapter.source_path is not None else [index]
+    for a in list(chapter.tree.iter("a")):
+        href = a.get("href")
+        if href is None:
+            continue
+        parts = urlsplit(href.strip())
+        if parts.scheme or parts.netloc:
+            continue  # external (http, mailto...); unsafe schemes were removed by sanitize
+        fragment = unquote(parts.fragment)
+        if not parts.path:
+            if not fragment:
+                a.attrib.pop("href")
+                continue
+            order = [index] + [i for i in same_file if i != index]
+            target = _lookup(fragment, order, renames) or global_ids.get(fragment)
+            if target is None:
+                _dangling(a, chapter, f"link to a missing anchor #{fragment}", "LINK001", ctx)
+            else:
+                a.set("href", f"#{target}")
+            continue
+        if chapter.source_path is None:
+            _dangling(a, chapter, f"link to {href!r} cannot be resolved", "LINK002", ctx)
+            continue
+        target_path = Path(os.path.normpath(chapter.source_path.parent / unquote(parts.path)))
+        indexes = by_source.get(target_path)
+        if not indexes:
+            _dangling(a, chapter, f"link to {parts.path!r}, which is not part of the book",
+                      "LINK002", ctx)
+            continue
+        if fragment:
+            target = _lookup(fragment, indexes, renames)
+            if target is None:
+                _dangling(a, chapter, f"link to a missing anchor {href!r}", "LINK001", ctx)
+                continue
+        else:
+            target = book.chapters[indexes[0]].id
+        a.set("href", f"#{target}")
+
+
+def _lookup(fragment: str, order: list[int], renames: list[dict[str, str]]) -> str | None:
+    for i in order:
+        if fragment in renames[i]:
+            return renames[i][fragment]
+    return None
+
+
+def _dangling(a: etree._Element, chapter: Chapter, message: str, code: str, ctx: BuildContext) -> None:
+    ctx.diag.warn(code, f"{message}; the link is removed and its text kept",
+                  file=chapter.source.file, line=_line(a))
+    if a.get("id"):
+        span = a
+        span.tag = "span"
+        for attr in list(span.attrib):
+            if attr not in ("id", "lang", "class"):
+                del span.attrib[attr]
+    else:
+        unwrap(a)

@@ -1,0 +1,139 @@
+"""Reading a project into a :class:`~book.model.Book`.
+
+The readers each return chapters and what their files say about the book;
+this module merges them: metadata precedence is command line and book.toml,
+then the sources' own statements (a title page, front matter, a Project
+Gutenberg header), then detection.  It gives chapters their book-wide ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .context import BuildContext
+from .detect.language import detect_language, language_name
+from .errors import SourceError
+from .model import Book, Contributor, Matter, Metadata
+from .project import Project
+from .readers import ReadResult, reader_for
+from .xhtml import IdFactory, slugify
+
+#: Metadata fields a source may fill when book.toml and the CLI left them empty.
+_HINT_FIELDS = ("title", "subtitle", "language", "publisher", "date", "description", "rights",
+                "identifier", "dedication")
+
+
+def read_book(project: Project, ctx: BuildContext) -> Book:
+    """Read every source of the project and assemble the book."""
+    book = Book(metadata=ctx.config.metadata)
+    hints: list[tuple[str, ReadResult]] = []
+    for source in project.sources:
+        ctx.source_paths.append(source.path)
+        result = reader_for(source.path.suffix)(source, ctx)
+        hints.append((source.display, result))
+        book.chapters.extend(result.chapters)
+        for asset in result.assets:
+            book.add_asset(asset)
+    if not book.chapters:
+        raise SourceError("the manuscript has no text", file=project.sources[0].display)
+    _merge_hints(book.metadata, hints)
+    _settle_language(book, ctx)
+    _settle_title(book, ctx, project)
+    _assign_chapter_ids(book)
+    _assign_depths(book)
+    ctx.fix_build_time()
+    return book
+
+
+def _merge_hints(meta: Metadata, hints: list[tuple[str, ReadResult]]) -> None:
+    for display, result in hints:
+        found = result.metadata
+        for name in _HINT_FIELDS:
+            value = found.get(name)
+            if value and not getattr(meta, name):
+                setattr(meta, name, value)
+                meta.origins[name] = f"source {display}"
+        if found.get("authors") and not meta.authors:
+            meta.authors = [Contributor(name) for name in found["authors"]]
+            meta.origins["authors"] = f"source {display}"
+        for name in ("subjects", "keywords"):
+            if found.get(name) and not getattr(meta, name):
+                setattr(meta, name, list(found[name]))
+
+
+def _sample_text(book: Book, limit: int = 20_000) -> str:
+    pieces: list[str] = []
+    size = 0
+    for chapter in book.chapters:
+        for text in chapter.tree.itertext():
+            pieces.append(text)
+            size += len(text)
+            if size >= limit:
+                return " ".join(pieces)
+    return " ".join(pieces)
+
+
+def _settle_language(book: Book, ctx: BuildContext) -> None:
+    meta = book.metadata
+    if meta.language:
+        return
+    detected = detect_language(_sample_text(book))
+    if detected:
+        meta.language = detected
+        meta.origins["language"] = "detected"
+        ctx.diag.note("LANG001", f"detected language: {detected} ({language_name(detected)}); "
+                      "set it with --lang or [metadata] language")
+    else:
+        meta.language = "en"
+        meta.origins["language"] = "default"
+        ctx.diag.warn("LANG002", "could not detect the language; assuming English (en)",
+                      hint="set --lang or [metadata] language")
+
+
+def _settle_title(book: Book, ctx: BuildContext, project: Project) -> None:
+    meta = book.metadata
+    if meta.title:
+        return
+    first = book.chapters[0]
+    if first.title and _opens_with_heading(first):
+        meta.title = first.title
+        meta.origins["title"] = "first heading"
+        ctx.diag.warn("META001", f"no title given; using the first heading {meta.title!r}",
+                      file=first.source.file, hint="set --title or [metadata] title")
+        return
+    stem = Path(project.sources[0].display).stem
+    meta.title = stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+    meta.origins["title"] = "file name"
+    ctx.diag.warn("META001", f"no title given; using the file name {meta.title!r}",
+                  file=project.sources[0].display, hint="set --title or [metadata] title")
+
+
+def _opens_with_heading(chapter) -> bool:
+    for el in chapter.tree:
+        if isinstance(el.tag, str):
+            return el.tag in ("h1", "h2", "h3", "header", "hgroup")
+    return False
+
+
+def _assign_chapter_ids(book: Book) -> None:
+    """Give each chapter a unique, readable, ASCII id (its root's id too)."""
+    ids = IdFactory()
+    for index, chapter in enumerate(book.chapters, 1):
+        base = slugify(chapter.title or chapter.kind, fallback=chapter.kind)
+        chapter.id = ids.make(base if base[0].isalpha() else f"{chapter.kind}-{base}")
+        chapter.tree.set("id", chapter.id)
+
+
+def _assign_depths(book: Book) -> None:
+    """Chapters after a part belong to it (depth 1) until the next part or
+    the back matter."""
+    in_part = False
+    for chapter in book.chapters:
+        if chapter.kind == "part":
+            chapter.depth = 0
+            in_part = True
+        elif in_part and chapter.matter == Matter.BODY:
+            chapter.depth = 1
+        else:
+            chapter.depth = 0
+            in_part = in_part and chapter.matter == Matter.BODY

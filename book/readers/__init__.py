@@ -1,0 +1,56 @@
+"""Readers: one module per input format, each producing chapters.
+
+A reader is a function ``read(source, ctx) -> ReadResult``.  It parses one
+manuscript file into :class:`~book.model.Chapter` trees that follow the
+conventions in ``book/model.py``, plus whatever metadata the file itself
+states (a title page, front matter, a Project Gutenberg header).  Readers
+never import writers; adding a format means adding a module here and a line
+to :data:`READERS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+    from ..model import Asset, Chapter
+    from ..project import SourceFile
+
+
+@dataclass
+class ReadResult:
+    """What a reader found in one file."""
+
+    chapters: list[Chapter] = field(default_factory=list)
+    #: Metadata the file states about itself, by :class:`~book.model.Metadata`
+    #: field name ("title", "authors" as a list of names, "language"...).
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: Files the reader extracted itself (e.g. images inside a DOCX).
+    assets: list[Asset] = field(default_factory=list)
+
+
+Reader = Callable[["SourceFile", "BuildContext"], ReadResult]
+
+#: File extension → module in this package with a ``read`` function.
+READERS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+}
+
+SUPPORTED_EXTENSIONS = frozenset(READERS)
+
+
+def reader_for(extension: str) -> Reader:
+    """The ``read`` function for a file extension (imported on first use)."""
+    module = importlib.import_module(f"{__name__}.{READERS[extension.lower()]}")
+    return module.read

@@ -1,0 +1,76 @@
+"""The stylesheets: the shipped theme sheets plus the user's own CSS.
+
+``styles/`` holds ``base.css`` (shared by every output), one sheet per output
+(``epub.css``, ``print.css``, ``screen.css``) and the themes.  The cascade
+is base → theme → output → user CSS, so a user's rule always wins.  The
+folder ships inside the installed package as ``book.styles`` and is read
+from the repository when running from a checkout.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .context import BuildContext
+from .errors import ConfigError, SourceError
+from .limits import MAX_ASSET_BYTES
+from .model import Stylesheet
+
+
+@lru_cache(maxsize=1)
+def styles_dir() -> Path:
+    """Where the shipped CSS lives (installed package or source checkout)."""
+    checkout = Path(__file__).resolve().parent.parent / "styles"
+    if (checkout / "base.css").is_file():
+        return checkout
+    try:
+        packaged = Path(str(resources.files("book.styles")))
+    except ModuleNotFoundError:  # pragma: no cover - broken installation
+        packaged = checkout
+    return packaged
+
+
+def shipped_css(output: str, theme: str) -> str:
+    """base + theme + output sheet (``output`` is epub, print or screen)."""
+    folder = styles_dir()
+    names = ["base.css", f"themes/{theme}.css", f"{output}.css"]
+    parts = []
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            raise ConfigError(f"stylesheet {name} is missing from the installation")
+        parts.append(f"/* {name} */\n" + path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def load_user_styles(ctx: BuildContext, extra: list[Path] | None = None) -> list[Stylesheet]:
+    """The user's CSS: ``[style] css`` (inside the book folder) then ``--css``.
+
+    Files named in book.toml resolve through the sandbox; files given on the
+    command line are the user's explicit choice and are read as given.
+    """
+    sheets: list[Stylesheet] = []
+    config_display = str(ctx.config.file.name) if ctx.config.file else "book.toml"
+    for ref in ctx.config.style.css:
+        path = ctx.sandbox.resolve(ref, file=config_display)
+        data = ctx.sandbox.read_bytes(path, limit=MAX_ASSET_BYTES, file=config_display)
+        sheets.append(Stylesheet(ref, _decode(data, ref)))
+    for path in extra or []:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise SourceError(f"cannot read stylesheet: {exc.strerror}", file=str(path)) from None
+        if len(data) > MAX_ASSET_BYTES:
+            raise SourceError("stylesheet is too large", file=str(path))
+        sheets.append(Stylesheet(Path(path).name, _decode(data, str(path))))
+    return sheets
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError("stylesheet is not valid UTF-8", file=name, line=line) from None

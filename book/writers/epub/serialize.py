@@ -1,0 +1,61 @@
+"""Model trees → XHTML content documents (EPUB 3.3 §6.1, the XML syntax of HTML).
+
+The model uses plain tag names; an EPUB content document is XHTML, so every
+element moves into the XHTML namespace, ``lang`` is mirrored to
+``xml:lang`` and the build-only ``data-mb-*`` attributes go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lxml import etree
+
+from ...xhtml import EPUB_NS, XHTML_NS, XML_LANG
+
+NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
+
+
+def to_xhtml(el: etree._Element) -> etree._Element:
+    """A namespaced deep copy of a model element."""
+    copy = etree.fromstring(etree.tostring(el))
+    for node in copy.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if not node.tag.startswith("{"):
+            node.tag = f"{{{XHTML_NS}}}{node.tag}"
+        for attr in list(node.attrib):
+            if attr.startswith("data-mb-"):
+                del node.attrib[attr]
+            elif attr == "lang":
+                node.set(XML_LANG, node.get("lang"))
+    return copy
+
+
+def document(body_content: Iterable[etree._Element], *, title: str, lang: str,
+             stylesheets: Iterable[str] = (), body_type: str | None = None,
+             body_class: str | None = None) -> bytes:
+    """A complete XHTML document around already-namespaced body content."""
+    html = etree.Element(f"{{{XHTML_NS}}}html", nsmap=NSMAP)
+    html.set("lang", lang)
+    html.set(XML_LANG, lang)
+    head = etree.SubElement(html, f"{{{XHTML_NS}}}head")
+    etree.SubElement(head, f"{{{XHTML_NS}}}meta", charset="utf-8")
+    title_el = etree.SubElement(head, f"{{{XHTML_NS}}}title")
+    title_el.text = title
+    for href in stylesheets:
+        etree.SubElement(head, f"{{{XHTML_NS}}}link", rel="stylesheet", type="text/css", href=href)
+    body = etree.SubElement(html, f"{{{XHTML_NS}}}body")
+    if body_type:
+        body.set(f"{{{EPUB_NS}}}type", body_type)
+    if body_class:
+        body.set("class", body_class)
+    for el in body_content:
+        body.append(el)
+    return serialize(html)
+
+
+def serialize(root: etree._Element) -> bytes:
+    """XML declaration, HTML doctype, UTF-8; deterministic."""
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                          doctype="<!DOCTYPE html>", pretty_print=False)

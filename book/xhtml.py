@@ -1,0 +1,221 @@
+"""Small helpers for the chapter trees (see the conventions in book/model.py).
+
+Everything that builds or inspects chapter markup goes through lxml; these
+helpers keep the common idioms short and in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+#: The namespaced ``epub:type`` attribute as lxml spells it.
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+XML_LANG = f"{{{XML_NS}}}lang"
+
+#: Elements laid out as blocks: where paragraphs, page breaks and sections live.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd details div dl dt figcaption figure footer "
+    "h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section table tbody "
+    "td tfoot th thead tr ul".split()
+)
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: Elements whose text is code or data, never to be typeset or hyphenated.
+VERBATIM_TAGS = frozenset({"code", "pre", "kbd", "samp", "var", "tt", "script", "style", "math", "svg"})
+
+# XML 1.0 allows tab, LF, CR and these ranges; anything else must not reach
+# a document (lone surrogates, NUL, most C0 controls, U+FFFE/U+FFFF).
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Remove characters XML 1.0 cannot hold (NUL, C0 controls, surrogates)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _XML_INVALID.sub("", text)
+
+
+def element(tag: str, text: str | None = None, attrib: dict[str, str] | None = None,
+            **attrs: str) -> etree._Element:
+    """Make an element with optional text; ``class_`` becomes ``class``."""
+    el = etree.Element(tag)
+    for key, value in {**(attrib or {}), **attrs}.items():
+        el.set(key.rstrip("_").replace("__", ":"), value)
+    if text:
+        el.text = xml_safe(text)
+    return el
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None,
+        attrib: dict[str, str] | None = None, **attrs: str) -> etree._Element:
+    """Append a new child element (see :func:`element`)."""
+    child = element(tag, text, attrib, **attrs)
+    parent.append(child)
+    return child
+
+
+def epub_types(el: etree._Element) -> list[str]:
+    """The element's ``epub:type`` tokens."""
+    return (el.get(EPUB_TYPE) or "").split()
+
+
+def has_epub_type(el: etree._Element, value: str) -> bool:
+    return value in epub_types(el)
+
+
+def add_epub_type(el: etree._Element, value: str) -> None:
+    tokens = epub_types(el)
+    if value not in tokens:
+        el.set(EPUB_TYPE, " ".join([*tokens, value]))
+
+
+def set_epub_type(el: etree._Element, value: str) -> None:
+    el.set(EPUB_TYPE, value)
+
+
+def classes(el: etree._Element) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def has_class(el: etree._Element, name: str) -> bool:
+    return name in classes(el)
+
+
+def add_class(el: etree._Element, name: str) -> None:
+    tokens = classes(el)
+    if name not in tokens:
+        el.set("class", " ".join([*tokens, name]))
+
+
+def text_content(el: etree._Element) -> str:
+    """All text inside ``el`` (not its tail), whitespace collapsed."""
+    return " ".join("".join(el.itertext()).split())
+
+
+def is_heading(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and el.tag in HEADING_TAGS
+
+
+def heading_level(el: etree._Element) -> int:
+    return int(el.tag[1])
+
+
+def headings(root: etree._Element) -> Iterator[etree._Element]:
+    """Every h1–h6 under ``root`` in document order."""
+    for el in root.iter(*HEADING_TAGS):
+        yield el
+
+
+def heading_text(heading: etree._Element) -> str:
+    """A heading's text without note calls, line breaks as spaces."""
+    parts: list[str] = []
+    if heading.text:
+        parts.append(heading.text)
+    for child in heading.iter():
+        if child is heading:
+            continue
+        inside_noteref = False
+        node = child
+        while node is not None and node is not heading:
+            if node.tag == "a" and "noteref" in (node.get(EPUB_TYPE) or ""):
+                inside_noteref = True
+                break
+            node = node.getparent()
+        if child.tag == "br":
+            parts.append(" ")
+        elif not inside_noteref and child.text:
+            parts.append(child.text)
+        if child.tail and child.getparent() is not None:
+            parts.append(child.tail)
+    return " ".join("".join(parts).split())
+
+
+
+def nearest_lang(el: etree._Element, default: str = "") -> str:
+    """The ``lang`` in effect for ``el`` (its own or its nearest ancestor's)."""
+    node: etree._Element | None = el
+    while node is not None:
+        lang = node.get("lang") or node.get(XML_LANG)
+        if lang:
+            return lang
+        node = node.getparent()
+    return default
+
+
+def iter_elements(root: etree._Element) -> Iterator[etree._Element]:
+    """Elements only (no comments or processing instructions)."""
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            yield el
+
+
+def remove_keep_tail(el: etree._Element) -> None:
+    """Remove ``el`` but keep the text that followed it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def unwrap(el: etree._Element) -> None:
+    """Replace ``el`` by its children and text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    prev = el.getprevious()
+    if el.text:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.text
+        else:
+            parent.text = (parent.text or "") + el.text
+    children = list(el)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else el.getprevious()
+    if el.tail:
+        if last is not None and last is not el:
+            last.tail = (last.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def slugify(text: str, fallback: str = "x", max_length: int = 48) -> str:
+    """ASCII slug for ids and file names: lower case, digits and hyphens."""
+    normalized = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:max_length].strip("-")
+    return slug or fallback
+
+
+class IdFactory:
+    """Hands out ids unique within one book (``base``, ``base-2``, ...)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken: set[str] = set(taken)
+
+    def reserve(self, value: str) -> None:
+        self.taken.add(value)
+
+    def make(self, base: str) -> str:
+        base = base if re.match(r"^[A-Za-z]", base) else f"id-{base}"
+        candidate, n = base, 2
+        while candidate in self.taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        self.taken.add(candidate)
+        return candidate

@@ -1,0 +1,170 @@
+"""make-book: the command line, a thin layer over the ``book`` library.
+
+Every problem is reported as one line on stderr (``make-book: error: FILE:LINE:
+message``) with exit status 1, or 2 for a wrong command line; ``--debug``
+shows the traceback instead.  Ctrl-C stops cleanly with status 130 and
+leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from book import __version__
+from book.build import Overrides, build
+from book.context import BuildOptions, parse_formats
+from book.diagnostics import Diagnostic, Diagnostics
+from book.errors import MakeBookError, UsageError
+
+PROG = "make-book"
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class _Cli(click.Group):
+    """A group whose usage errors fit on one line, like every other error."""
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        try:
+            return super().main(args=args, prog_name=prog_name or PROG, standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            _say(f"{PROG}: interrupted")
+            sys.exit(130)
+        except click.ClickException as exc:
+            message = " ".join(exc.format_message().split())
+            _say(f"{PROG}: error: {message} (see {PROG} --help)")
+            sys.exit(exc.exit_code)
+
+
+def _run(action, debug: bool) -> None:
+    """Run ``action``, turning our errors into one line and an exit status."""
+    try:
+        action()
+    except MakeBookError as exc:
+        if debug:
+            traceback.print_exc()
+        _say(f"{PROG}: error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _say(f"{PROG}: interrupted; nothing was written")
+        sys.exit(130)
+    except Exception as exc:  # a bug in make_book, not in the manuscript
+        if debug:
+            traceback.print_exc()
+        detail = " ".join(str(exc).split())[:300]
+        _say(f"{PROG}: internal error: {type(exc).__name__}: {detail} "
+             f"(please report it; --debug shows the traceback)")
+        sys.exit(1)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+def cli() -> None:
+    """Turn manuscripts into retail-valid EPUB 3 ebooks and print-ready PDFs."""
+
+
+@cli.command("build")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Folder for the outputs.")
+@click.option("-f", "--format", "formats", default="epub,pdf", show_default=True,
+              help="Comma-separated: epub, pdf (print), pdf-screen, or all.")
+@click.option("--name", help="File name for the outputs (default: from the title).")
+@click.option("--title", help="Book title.")
+@click.option("--subtitle", help="Book subtitle.")
+@click.option("--author", "authors", multiple=True, help="Author (repeat for several).")
+@click.option("--lang", help="Language tag such as pl, en-GB (default: detected).")
+@click.option("--publisher", help="Publisher name.")
+@click.option("--isbn", help="ISBN of this edition.")
+@click.option("--cover", help="Cover image, relative to the book folder.")
+@click.option("--css", "css", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Extra stylesheet (repeatable), applied after the theme.")
+@click.option("--theme", help="Theme: classic or modern.")
+@click.option("--encoding", help="Encoding of text sources (default: detected).")
+@click.option("--trim", help="Print trim: a5, b-format, 5x8, 5.25x8, 5.5x8.5, 6x9... or WxH with unit.")
+@click.option("--bleed", help="Bleed for print, e.g. 3mm or 0.125in.")
+@click.option("--marks/--no-marks", default=None, help="Crop marks on the print PDF.")
+@click.option("--pdf-variant", help="Print PDF standard: pdf/x-4 (default), pdf/x-3, pdf/x-1a, none.")
+@click.option("--full-fonts", is_flag=True, default=None, help="Embed whole fonts, not subsets.")
+@click.option("--notes", help="Notes: footnotes, chapter-end or book-end.")
+@click.option("--typography/--no-typography", default=None, help="Language-aware typography pass.")
+@click.option("--soft-hyphens", is_flag=True, default=None,
+              help="Insert soft hyphens in the EPUB for readers that do not hyphenate.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow-remote", is_flag=True, help="Allow fetching remote images and fonts.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: str | None,
+                  title: str | None, subtitle: str | None, authors: tuple[str, ...], lang: str | None,
+                  publisher: str | None, isbn: str | None, cover: str | None, css: tuple[Path, ...],
+                  theme: str | None, encoding: str | None, trim: str | None, bleed: str | None,
+                  marks: bool | None, pdf_variant: str | None, full_fonts: bool | None,
+                  notes: str | None, typography: bool | None, soft_hyphens: bool | None,
+                  strict: bool, allow_remote: bool, quiet: bool, debug: bool) -> None:
+    """Build an EPUB and a print PDF from SOURCES.
+
+    SOURCES is a book folder with book.toml, a Leanpub folder with Book.txt,
+    or manuscript files (.txt, .md, .html, .xhtml, .docx) in reading order.
+    """
+
+    def report(item: Diagnostic) -> None:
+        if item.severity == "warning" or not quiet:
+            _say(f"{PROG}: {item}")
+
+    def action() -> None:
+        try:
+            chosen = parse_formats(formats)
+        except UsageError:
+            raise
+        options = BuildOptions(formats=chosen, outdir=outdir, name=name, strict=strict,
+                               allow_remote=allow_remote, debug=debug)
+        overrides = Overrides(title=title, subtitle=subtitle, authors=list(authors), lang=lang,
+                              publisher=publisher, isbn=isbn, cover=cover, css=list(css), theme=theme,
+                              encoding=encoding, trim=trim, bleed=bleed, marks=marks,
+                              pdf_variant=pdf_variant, full_fonts=full_fonts, notes=notes,
+                              typography=typography, soft_hyphens=soft_hyphens)
+        diagnostics = Diagnostics(strict=strict, listener=report)
+        result = build(list(sources), options, overrides, diagnostics)
+        for fmt, path in result.outputs.items():
+            size = path.stat().st_size
+            if not quiet:
+                _say(f"{PROG}: wrote {path} ({size / 1024:,.0f} KiB)")
+        if not quiet or diagnostics.warnings:
+            _say(f"{PROG}: {diagnostics.summary()}")
+
+    _run(action, debug)
+
+
+@cli.command("check")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (for CI).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def check_command(target: Path, as_json: bool, debug: bool) -> None:
+    """Check an EPUB (or build and check a book folder): EPUBCheck, Ace and our own checks."""
+
+    def action() -> None:
+        from book.check import run_checks, format_findings
+
+        report = run_checks(target)
+        click.echo(format_findings(report, as_json=as_json))
+        if report.failed:
+            sys.exit(1)
+
+    _run(action, debug)
+
+
+def main() -> None:
+    """Console entry point (``make-book``)."""
+    cli.main(prog_name=PROG)
+
+
+if __name__ == "__main__":
+    main()
