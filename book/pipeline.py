@@ -16,7 +16,7 @@ from .errors import SourceError
 from .model import Book, Contributor, Matter, Metadata
 from .project import Project
 from .readers import ReadResult, reader_for
-from .xhtml import IdFactory, slugify
+from .xhtml import IdFactory, element, slugify, xml_safe
 
 #: Metadata fields a source may fill when book.toml and the CLI left them empty.
 _HINT_FIELDS = ("title", "subtitle", "language", "publisher", "date", "description", "rights",
@@ -37,8 +37,10 @@ def read_book(project: Project, ctx: BuildContext) -> Book:
     if not book.chapters:
         raise SourceError("the manuscript has no text", file=project.sources[0].display)
     _merge_hints(book.metadata, hints)
+    _clean_metadata(book.metadata)
     _settle_language(book, ctx)
     _settle_title(book, ctx, project)
+    _title_lone_chapter(book)
     _assign_chapter_ids(book)
     _assign_depths(book)
     ctx.fix_build_time()
@@ -59,6 +61,28 @@ def _merge_hints(meta: Metadata, hints: list[tuple[str, ReadResult]]) -> None:
         for name in ("subjects", "keywords"):
             if found.get(name) and not getattr(meta, name):
                 setattr(meta, name, list(found[name]))
+
+
+def _clean_metadata(meta: Metadata) -> None:
+    """Metadata lands in XML (OPF, XHTML, PDF info): drop characters XML
+    cannot hold and collapse whitespace in one-line fields."""
+    for name in ("title", "subtitle", "publisher", "rights", "edition", "identifier", "date"):
+        setattr(meta, name, " ".join(xml_safe(getattr(meta, name)).split()))
+    meta.description = xml_safe(meta.description).strip()
+    meta.dedication = xml_safe(meta.dedication).strip()
+    for person in [*meta.authors, *meta.contributors]:
+        person.name = " ".join(xml_safe(person.name).split())
+        if person.file_as:
+            person.file_as = " ".join(xml_safe(person.file_as).split())
+    meta.authors = [p for p in meta.authors if p.name]
+    meta.contributors = [p for p in meta.contributors if p.name]
+    meta.subjects = [" ".join(xml_safe(s).split()) for s in meta.subjects if xml_safe(s).strip()]
+    meta.keywords = [" ".join(xml_safe(s).split()) for s in meta.keywords if xml_safe(s).strip()]
+    if meta.series is not None:
+        meta.series.name = " ".join(xml_safe(meta.series.name).split())
+    if meta.epigraph is not None:
+        meta.epigraph.text = xml_safe(meta.epigraph.text).strip()
+        meta.epigraph.source = " ".join(xml_safe(meta.epigraph.source).split())
 
 
 def _sample_text(book: Book, limit: int = 20_000) -> str:
@@ -113,6 +137,21 @@ def _opens_with_heading(chapter) -> bool:
         if isinstance(el.tag, str):
             return el.tag in ("h1", "h2", "h3", "header", "hgroup")
     return False
+
+
+def _title_lone_chapter(book: Book) -> None:
+    """A book of one untitled chapter (an article, a story) opens with the
+    book's title as its heading, so the text has a heading to start its
+    outline (WCAG 2.2 SC 1.3.1) and the contents an entry."""
+    body = [c for c in book.chapters if c.matter == Matter.BODY]
+    if len(body) != 1 or body[0].title or _opens_with_heading(body[0]):
+        return
+    chapter = body[0]
+    heading = element("h1", book.metadata.title)
+    heading.tail = chapter.tree.text
+    chapter.tree.text = None
+    chapter.tree.insert(0, heading)
+    chapter.title = book.metadata.title
 
 
 def _assign_chapter_ids(book: Book) -> None:

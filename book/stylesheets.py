@@ -10,7 +10,6 @@ from the repository when running from a checkout.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .context import BuildContext
@@ -21,15 +20,14 @@ from .model import Stylesheet
 
 @lru_cache(maxsize=1)
 def styles_dir() -> Path:
-    """Where the shipped CSS lives (installed package or source checkout)."""
-    checkout = Path(__file__).resolve().parent.parent / "styles"
-    if (checkout / "base.css").is_file():
-        return checkout
-    try:
-        packaged = Path(str(resources.files("book.styles")))
-    except ModuleNotFoundError:  # pragma: no cover - broken installation
-        packaged = checkout
-    return packaged
+    """Where the shipped CSS lives: ``book/styles`` in an installed package
+    (pyproject maps the top-level ``styles/`` there), ``styles/`` in a
+    source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "styles"
+    if (installed / "base.css").is_file():
+        return installed
+    return package.parent / "styles"
 
 
 def shipped_css(output: str, theme: str) -> str:

