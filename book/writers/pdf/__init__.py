@@ -1,0 +1,138 @@
+"""The PDF writers: the print interior and the screen PDF, both with WeasyPrint.
+
+:func:`write_print_pdf` makes the interior a print shop receives (issue 3):
+trim size (default 5.5 × 8.5 in, "digest", offered by KDP, Lulu and
+IngramSpark alike; ``[pdf] trim`` / ``--trim``), mirrored margins, front
+matter in Roman folios and the body from 1, chapters on rectos, running
+heads, footnotes at the page foot, optional bleed and crop marks, PDF/X-4 by
+default with black text in pure K.  :func:`write_screen_pdf` makes the same
+book for reading on screens: no bleed or marks, RGB, tagged PDF/UA-1 with
+live links and bookmarks.
+
+Each writer lays the book out exactly once.  The modules:
+
+``html``        the one HTML document (chapter copies with block keys)
+``frontmatter`` half-title, title page, imprint, dedication, epigraph, contents
+``notes``       footnotes at the call, or chapter-end / book-end notes
+``pagecss``     ``@page`` rules from trim, margins, bleed and marks
+``fetcher``     the sandboxed URL fetcher (no network, nothing outside the book)
+``variants``    PDF/X and PDF/UA settings, output intent, CMYK
+``metadata``    document information, dates, reproducible identifiers
+``postprocess`` last touches on the PDF objects before writing
+``layout``      :class:`PrintLayout`, for the EPUB's page list
+
+Codes: PDF001 (variants), PDF002 an image left out, PDF003 a resource
+refused by the sandboxed fetcher, PDF004 WeasyPrint reported a problem.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ...context import BuildContext
+from ...errors import RenderError
+from ...model import Book
+from ...stylesheets import shipped_css, styles_dir
+from .layout import PrintLayout, read_layout
+
+__all__ = ["PdfResult", "PrintLayout", "write_print_pdf", "write_screen_pdf", "render_book"]
+
+
+@dataclass
+class PdfResult:
+    """The PDF bytes and, for the print edition, its layout."""
+
+    data: bytes
+    layout: PrintLayout | None = None
+
+
+def write_print_pdf(book: Book, ctx: BuildContext) -> PdfResult:
+    """The print interior (PDF/X per ``[pdf] variant``) and its layout."""
+    return render_book(book, ctx, print_edition=True)
+
+
+def write_screen_pdf(book: Book, ctx: BuildContext) -> PdfResult:
+    """The screen PDF: tagged PDF/UA-1 (``[pdf] screen_variant``), RGB, linked."""
+    return render_book(book, ctx, print_edition=False)
+
+
+class _WeasyLog(logging.Handler):
+    """Collects WeasyPrint's warnings during one render, to report them once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfResult:
+    """Assemble, lay out once, and write one edition of the book."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from . import metadata, pagecss, postprocess, variants
+    from .fetcher import SandboxFetcher
+    from .html import Assembler
+
+    pdf = ctx.config.pdf
+    setup = variants.print_setup(ctx) if print_edition else variants.screen_setup(ctx)
+    assembled = Assembler(book, ctx, print_edition=print_edition).build()
+    html_text = assembled.serialize()
+    meta = book.metadata
+    verso = (meta.author_line if pdf.verso_head == "author" and meta.authors else meta.title)
+    # Our own sheets (base.css is shared with the EPUB and holds rules only
+    # e-readers know) are parsed without listening to WeasyPrint's warnings;
+    # the user's sheets are parsed with the log attached, so their problems
+    # are reported.
+    css_text = "\n".join([
+        shipped_css("print", ctx.config.style.theme),
+        "" if print_edition else (styles_dir() / "screen.css").read_text(encoding="utf-8"),
+        pagecss.page_css(pdf, ctx.config.style, verso_head=verso, print_edition=print_edition),
+        setup.css,
+    ])
+    user_css = [f"/* {sheet.name} */\n{sheet.text}" for sheet in book.stylesheets]
+    fetcher = SandboxFetcher(ctx.sandbox, book, setup.internal,
+                             image_filter=variants.to_cmyk if setup.cmyk_images else None)
+    root_url = ctx.sandbox.root.as_uri() + "/"
+    file_id = metadata.identifier(html_text, css_text, *user_css, repr(setup.pdf_variant),
+                                  repr(pdf.full_fonts), *(a.href for a in book.assets.values()),
+                                  *(a.print_data or a.data for a in book.assets.values()))
+    log = _WeasyLog()
+    weasy_logger = logging.getLogger("weasyprint")
+    font_config = FontConfiguration()
+    # One dict shared by the sheets and the render: @color-profile rules
+    # (the PDF/X output intent) are collected while the sheets are parsed.
+    profiles: dict = {}
+    sheets = [CSS(string=css_text, base_url=root_url, url_fetcher=fetcher, font_config=font_config,
+                  color_profiles=profiles)]
+    weasy_logger.addHandler(log)
+    try:
+        sheets += [CSS(string=text, base_url=root_url, url_fetcher=fetcher, font_config=font_config,
+                       color_profiles=profiles) for text in user_css]
+        document = HTML(string=html_text, base_url=root_url, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=sheets, color_profiles=profiles,
+            pdf_variant=setup.pdf_variant, pdf_identifier=file_id,
+            full_fonts=pdf.full_fonts, **setup.options)
+        layout = read_layout(document, assembled.division_ids, assembled.body_start_id) \
+            if print_edition else None
+        finisher = postprocess.make_finisher(
+            file_id=file_id, print_edition=print_edition, bleed=print_edition and pdf.bleed > 0,
+            profile_name=setup.profile_name, pdfx=bool(setup.pdf_variant and "pdf/x" in setup.pdf_variant))
+        data = document.write_pdf(
+            finisher=finisher, pdf_variant=setup.pdf_variant, pdf_identifier=file_id,
+            full_fonts=pdf.full_fonts, **setup.options)
+    except RecursionError:
+        raise RenderError("the document is nested too deeply to lay out") from None
+    finally:
+        weasy_logger.removeHandler(log)
+    for url in fetcher.refused:
+        ctx.diag.warn("PDF003", f"the PDF does not load {url[:120]!r}: only files inside the "
+                      "book folder and embedded data are used")
+    for message in dict.fromkeys(log.messages):
+        if "Error fetching" in message or "Failed to load" in message:
+            continue  # reported as PDF003 above
+        ctx.diag.note("PDF004", f"WeasyPrint: {message[:300]}")
+    return PdfResult(data, layout)
