@@ -84,7 +84,7 @@ def cli() -> None:
 @click.option("--lang", help="Language tag such as pl, en-GB (default: detected).")
 @click.option("--publisher", help="Publisher name.")
 @click.option("--isbn", help="ISBN of this edition.")
-@click.option("--cover", help="Cover image, relative to the book folder.")
+@click.option("--cover", help="Cover image (JPEG or PNG) inside the book folder.")
 @click.option("--css", "css", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Extra stylesheet (repeatable), applied after the theme.")
 @click.option("--theme", help="Theme: classic or modern.")
@@ -126,8 +126,11 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
             raise
         options = BuildOptions(formats=chosen, outdir=outdir, name=name, strict=strict,
                                allow_remote=allow_remote, debug=debug)
+        # A cover named on the command line is the user's explicit choice:
+        # take it relative to the working directory when it exists there.
+        cover_ref = str(Path(cover).resolve()) if cover and Path(cover).is_file() else cover
         overrides = Overrides(title=title, subtitle=subtitle, authors=list(authors), lang=lang,
-                              publisher=publisher, isbn=isbn, cover=cover, css=list(css), theme=theme,
+                              publisher=publisher, isbn=isbn, cover=cover_ref, css=list(css), theme=theme,
                               encoding=encoding, trim=trim, bleed=bleed, marks=marks,
                               pdf_variant=pdf_variant, full_fonts=full_fonts, notes=notes,
                               typography=typography, soft_hyphens=soft_hyphens)

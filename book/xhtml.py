@@ -219,3 +219,18 @@ class IdFactory:
             n += 1
         self.taken.add(candidate)
         return candidate
+
+
+#: Attribute readers put on elements whose source line they know.
+SOURCE_LINE = "data-mb-line"
+
+
+def source_line(el: etree._Element) -> int | None:
+    """The source line of ``el``: its own ``data-mb-line`` or its nearest ancestor's."""
+    node: etree._Element | None = el
+    while node is not None:
+        value = node.get(SOURCE_LINE) if isinstance(node.tag, str) else None
+        if value and value.isdigit():
+            return int(value)
+        node = node.getparent()
+    return None
