@@ -65,6 +65,13 @@ class PdfConfig:
     #: Half-title, title page, imprint, contents before the text.
     front_matter: bool = True
     toc: bool = True
+    #: Levels in the printed contents below each chapter (0 = chapters only).
+    toc_depth: int = 1
+    #: Verso running head: the book's "title" or its "author".
+    verso_head: str = "title"
+    #: CMYK ICC profile of the press (a file in the book folder) for the
+    #: PDF/X output intent; empty = a system CMYK profile when one exists.
+    output_profile: str = ""
 
     @property
     def page_margins(self) -> Margins:
@@ -86,8 +93,9 @@ class EpubConfig:
 @dataclass
 class TypographyConfig:
     enabled: bool = True
-    #: Quote style variant, e.g. "guillemets" for German »…«; "auto" = the
-    #: language's default.
+    #: Quote style variant, e.g. "guillemets" for German »…«, "swiss" for
+    #: «…», "double" for British “…”, "single" for ‘…’ first; "auto" (or
+    #: "default") = the language's default; "straight" leaves " and ' alone.
     quotes: str = "auto"
     #: Dialogue dash: "auto", "em" or "en".
     dialogue_dash: str = "auto"
@@ -361,7 +369,8 @@ def _style(r: _Reader, table: dict[str, Any]) -> StyleConfig:
 
 def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     r.check_keys(table, "pdf", {"trim", "margins", "bleed", "marks", "variant", "screen_variant",
-                                "full_fonts", "notes", "front_matter", "toc"})
+                                "full_fonts", "notes", "front_matter", "toc", "toc_depth",
+                                "verso_head", "output_profile"})
     pdf = PdfConfig()
     try:
         if "trim" in table:
@@ -391,6 +400,9 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     pdf.notes = r.choice(table, "pdf", "notes", "footnotes", NOTE_PLACEMENTS)
     pdf.front_matter = r.boolean(table, "pdf", "front_matter", True)
     pdf.toc = r.boolean(table, "pdf", "toc", True)
+    pdf.toc_depth = r.integer(table, "pdf", "toc_depth", 1, 0, 5)
+    pdf.verso_head = r.choice(table, "pdf", "verso_head", "title", ("title", "author"))
+    pdf.output_profile = r.string(table, "pdf", "output_profile")
     return pdf
 
 
@@ -410,7 +422,8 @@ def _typography(r: _Reader, table: dict[str, Any]) -> TypographyConfig:
     return TypographyConfig(
         enabled=r.boolean(table, "typography", "enabled", True),
         quotes=r.choice(table, "typography", "quotes", "auto",
-                        ("auto", "default", "guillemets", "swiss", "straight")),
+                        ("auto", "default", "guillemets", "swiss", "double", "single",
+                         "straight")),
         dialogue_dash=r.choice(table, "typography", "dialogue_dash", "auto", ("auto", "em", "en")),
         single_letter_words=r.choice(table, "typography", "single_letter_words", "all",
                                      ("all", "titles", "off")),

@@ -250,3 +250,55 @@ def test_layout_labels_and_blank_pages_are_consistent(seed_print):
     assert len(layout.page_labels) == len(layout.document.pages)
     assert layout.page_labels[:3] == ["i", "ii", "iii"]
     assert all(index < len(layout.page_labels) for index in layout.blank_pages)
+
+
+def _short_inner_lines(document) -> list[tuple[int, str]]:
+    """Lines inside a paragraph (not its last) holding under 22 characters:
+    the sign of a justified line broken far too early."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        for block in page._page_box.descendants():
+            if isinstance(block, boxes.BlockBox) and block.element_tag == "p":
+                lines = [c for c in block.children if isinstance(c, boxes.LineBox)]
+                for line in lines[:-1]:
+                    text = "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox))
+                    if len(text.strip()) < 22:
+                        found.append((number, text))
+    return found
+
+
+def test_no_justified_line_broken_after_one_word(pride_print):
+    """WeasyPrint 70 leaves a lone word on a justified line when a text box
+    ends with a space before <em> (book/writers/pdf/weasyfix.py); without the
+    workaround this book has five such lines (page 15: "but")."""
+    assert _short_inner_lines(pride_print[2].layout.document) == []
+
+
+def test_polish_digraphs_never_split_at_line_ends(corpus):
+    """The corrected dictionaries (book.hyphenation.use_corrected_dictionaries)
+    keep WeasyPrint from dividing rz, cz, sz, ch, dz... in Chłopi."""
+    book, ctx = load([corpus / "wl-pl-reymont-chlopi-jesien.txt"])
+    book.chapters = book.chapters[:4]
+    result = write_print_pdf(book, ctx)
+    from weasyprint.formatting_structure import boxes
+
+    ends = []
+    for page in result.layout.document.pages:
+        for line in page._page_box.descendants():
+            if isinstance(line, boxes.LineBox):
+                texts = [b.text for b in line.descendants() if isinstance(b, boxes.TextBox)]
+                if texts and texts[-1].rstrip().endswith(("-", "\u2010")):
+                    ends.append(texts[-1].rstrip()[-3:-1].lower())
+    assert len(ends) > 50, "the sample must hyphenate"
+    digraphs = {"ch", "cz", "dz", "dź", "dż", "rz", "sz"}
+    nexts = []
+    for page in result.layout.document.pages:
+        lines = [ln for ln in page._page_box.descendants() if isinstance(ln, boxes.LineBox)]
+        for line, following in zip(lines, lines[1:]):
+            last = "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox)).rstrip()
+            first = "".join(b.text for b in following.descendants() if isinstance(b, boxes.TextBox))
+            if last.endswith(("-", "\u2010")) and first:
+                nexts.append((last[-2].lower() + first[0].lower()))
+    assert not [pair for pair in nexts if pair in digraphs]

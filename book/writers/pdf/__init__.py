@@ -20,6 +20,7 @@ Each writer lays the book out exactly once.  The modules:
 ``metadata``    document information, dates, reproducible identifiers
 ``postprocess`` last touches on the PDF objects before writing
 ``layout``      :class:`PrintLayout`, for the EPUB's page list
+``weasyfix``    workarounds for WeasyPrint line-breaking bugs
 
 Codes: PDF001 (variants), PDF002 an image left out, PDF003 a resource
 refused by the sandboxed fetcher, PDF004 WeasyPrint reported a problem.
@@ -73,9 +74,15 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import metadata, pagecss, postprocess, variants
+    from ...hyphenation import use_corrected_dictionaries
+    from . import metadata, pagecss, postprocess, variants, weasyfix
     from .fetcher import SandboxFetcher
     from .html import Assembler
+
+    # WeasyPrint hyphenates with pyphen; give it dictionaries that never
+    # split what the language forbids (Polish digraphs...).
+    use_corrected_dictionaries()
+    weasyfix.install()
 
     pdf = ctx.config.pdf
     setup = variants.print_setup(ctx) if print_edition else variants.screen_setup(ctx)

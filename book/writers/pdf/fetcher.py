@@ -10,11 +10,18 @@ only
   are refused),
 * ``data:`` URIs,
 * the book's in-memory assets (print-resolution bytes when there are any),
-  mapped under :data:`ASSET_FOLDER` inside the root, and
+  served under the virtual folder ``/_mb_assets/`` (:func:`asset_url`), and
 * a few resources the writer itself provides (the output colour profile),
   under the ``mb-internal:`` scheme,
 
 and raises for everything else, so a build never touches the network.
+
+Reproducibility: WeasyPrint names an image in the PDF after a hash of its
+URL, and the file identifier hashes the HTML that names it, so an asset URL
+containing the book's absolute path would make the same book give
+different bytes in another folder (and write that folder into the file).
+Asset URLs are therefore the same on every machine: ``file:///_mb_assets/``
+plus the asset's href, a folder that exists only inside this fetcher.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ import base64
 import mimetypes
 import os
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
@@ -33,8 +40,9 @@ from ...limits import MAX_ASSET_BYTES
 from ...model import Book
 from ...sandbox import Sandbox
 
-#: Virtual folder (relative to the sandbox root) where assets are served.
+#: Virtual folder where assets are served (see the module docstring).
 ASSET_FOLDER = "_mb_assets"
+_ASSET_BASE = PurePosixPath("/", ASSET_FOLDER)
 INTERNAL_SCHEME = "mb-internal"
 RASTER_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff"})
 
@@ -44,8 +52,9 @@ class FetchRefused(ValueError):
 
 
 def asset_url(root: Path, href: str) -> str:
-    """The URL under which the asset ``href`` is served."""
-    return (root / ASSET_FOLDER / href).as_uri()
+    """The URL under which the asset ``href`` is served: the same whatever
+    ``root`` is (kept as a parameter for callers), see the module docstring."""
+    return (_ASSET_BASE / href).as_uri()
 
 
 class SandboxFetcher(URLFetcher):
@@ -98,24 +107,30 @@ class SandboxFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             raise FetchRefused(f"remote file URL refused: {url[:200]}")
         path = Path(url2pathname(parts.path))
+        normal = PurePosixPath(os.path.normpath(path.as_posix()))
+        if normal.is_relative_to(_ASSET_BASE):
+            return self._asset(url, normal.relative_to(_ASSET_BASE).as_posix())
         root = self.sandbox.root
         try:
             relative = Path(os.path.normpath(path)).relative_to(root)
         except ValueError:
             raise FetchRefused(f"file outside the book folder refused: {path.name}") from None
         rel = relative.as_posix()
-        if rel.startswith(ASSET_FOLDER + "/"):
-            asset = self.assets.get(rel[len(ASSET_FOLDER) + 1:])
-            if asset is None:
-                raise FetchRefused(f"unknown asset {rel}")
-            self.served.append(url)
-            return self._respond(url, asset.print_data or asset.data, asset.media_type)
+        if rel.startswith(ASSET_FOLDER + "/"):  # the former, root-relative form
+            return self._asset(url, rel[len(ASSET_FOLDER) + 1:])
         if not self.sandbox.contains(path) or not path.is_file():
             raise FetchRefused(f"{rel} is not a file inside the book folder")
         data = self.sandbox.read_bytes(path, limit=MAX_ASSET_BYTES, file=rel)
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         self.served.append(url)
         return self._respond(url, data, media_type)
+
+    def _asset(self, url: str, href: str) -> URLFetcherResponse:
+        asset = self.assets.get(href)
+        if asset is None:
+            raise FetchRefused(f"unknown asset {href}")
+        self.served.append(url)
+        return self._respond(url, asset.print_data or asset.data, asset.media_type)
 
     def _respond(self, url: str, data: bytes, media_type: str) -> URLFetcherResponse:
         if self.image_filter is not None and media_type in RASTER_TYPES:

@@ -195,7 +195,6 @@ class Assembler:
         if heading is not None:
             add_class(heading, "mb-title")
         lang = chapter.lang or self.lang
-        _manual_hyphenation(tree, lang)
         if self.pdf.notes == "footnotes":
             assembled.footnotes += notes.place_footnotes(tree, lang)
         else:
@@ -229,22 +228,6 @@ class Assembler:
                     problem = exc.message
             self.ctx.diag.warn("PDF002", f"{problem}; left out of the PDF", file=chapter.source.file)
             _replace_with_alt(img)
-
-
-def _manual_hyphenation(tree: etree._Element, lang: str) -> None:
-    """Soft hyphens from book/hyphenation.py where pyphen alone breaks wrongly.
-
-    For languages with correction rules there (Polish: pyphen's patterns
-    split digraphs such as *rz*), the allowed break points are written into
-    the copy as U+00AD and the division is set ``hyphens: manual``
-    (print.css), so WeasyPrint breaks only there.  Other languages keep
-    WeasyPrint's ``hyphens: auto`` with the pyphen dictionary.
-    """
-    from ... import hyphenation
-
-    if lang.split("-")[0].lower() in hyphenation.RULES:
-        hyphenation.insert_soft_hyphens(tree, lang)
-        add_class(tree, "mb-manual-hyphens")
 
 
 def _own_heading(section: etree._Element) -> etree._Element | None:
