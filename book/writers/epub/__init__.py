@@ -90,8 +90,10 @@ def write_epub(book: Book, ctx: BuildContext) -> bytes:
     for index, doc in enumerate(docs):
         data = document(render(doc), title=doc.title, lang=doc.lang, stylesheets=[f"../{STYLESHEET_HREF}"],
                         body_type=doc.body_type, body_class=doc.body_class)
+        # EPUB 3.3 §5.6.2.2: documents holding MathML carry the "mathml" property.
+        mathml = ("mathml",) if b"http://www.w3.org/1998/Math/MathML" in data else ()
         items.append(Item(doc.href, "application/xhtml+xml", data, f"doc-{index + 1:04d}",
-                          in_spine=True))
+                          mathml, in_spine=True))
         if index == front_count - 1:
             items.append(Item(NAV_HREF, "application/xhtml+xml",
                               nav_document(book, hrefs, landmarks, pages, STYLESHEET_HREF),

@@ -52,6 +52,10 @@ def document(body_content: Iterable[etree._Element], *, title: str, lang: str,
         body.set("class", body_class)
     for el in body_content:
         body.append(el)
+    # EPUBCheck 5 wants the z3998 vocabulary declared (OPF-028) when used.
+    if any("z3998:" in (node.get(f"{{{EPUB_NS}}}type") or "") for node in body.iter()
+           if isinstance(node.tag, str)):
+        html.set(f"{{{EPUB_NS}}}prefix", "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#")
     return serialize(html)
 
 
