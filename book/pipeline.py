@@ -4,6 +4,15 @@ The readers each return chapters and what their files say about the book;
 this module merges them: metadata precedence is command line and book.toml,
 then the sources' own statements (a title page, front matter, a Project
 Gutenberg header), then detection.  It gives chapters their book-wide ids.
+
+Whatever a reader produced, no character XML 1.0 cannot hold (NUL, most C0
+controls, lone surrogates, U+FFFE/U+FFFF) gets past this point: readers
+remove those of the raw text, but a character reference such as
+``&#xFFFE;`` in HTML decodes to one inside the parser, and one in a tree
+would make every writer fail.
+
+Diagnostic codes: CHR001 (warning) characters XML cannot hold removed from
+a chapter (they came from character references or a reader let them pass).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from .errors import SourceError
 from .model import Book, Contributor, Matter, Metadata
 from .project import Project
 from .readers import ReadResult, reader_for
+from .safexml import scrub_tree
 from .xhtml import IdFactory, element, slugify, xml_safe
 
 #: Metadata fields a source may fill when book.toml and the CLI left them empty.
@@ -30,6 +40,11 @@ def read_book(project: Project, ctx: BuildContext) -> Book:
     for source in project.sources:
         ctx.source_paths.append(source.path)
         result = reader_for(source.path.suffix)(source, ctx)
+        removed = sum(scrub_tree(chapter.tree) for chapter in result.chapters)
+        if removed:
+            ctx.diag.warn("CHR001", f"removed {removed} character{'s' if removed != 1 else ''} "
+                          "that cannot appear in a document (such as &#xFFFE; or &#1;)",
+                          file=source.display)
         hints.append((source.display, result))
         book.chapters.extend(result.chapters)
         for asset in result.assets:
@@ -58,6 +73,10 @@ def _merge_hints(meta: Metadata, hints: list[tuple[str, ReadResult]]) -> None:
         if found.get("authors") and not meta.authors:
             meta.authors = [Contributor(name) for name in found["authors"]]
             meta.origins["authors"] = f"source {display}"
+        if found.get("contributors") and not meta.contributors:
+            meta.contributors = [c if isinstance(c, Contributor) else Contributor(str(c), "ctb")
+                                 for c in found["contributors"]]
+            meta.origins["contributors"] = f"source {display}"
         for name in ("subjects", "keywords"):
             if found.get(name) and not getattr(meta, name):
                 setattr(meta, name, list(found[name]))

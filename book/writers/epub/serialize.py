@@ -8,6 +8,7 @@ element moves into the XHTML namespace, ``lang`` is mirrored to
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import deepcopy
 
 from lxml import etree
 
@@ -18,7 +19,7 @@ NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 
 def to_xhtml(el: etree._Element) -> etree._Element:
     """A namespaced deep copy of a model element."""
-    copy = etree.fromstring(etree.tostring(el))
+    copy = deepcopy(el)  # not a reparse: libxml2 refuses text nodes over 10 MB
     for node in copy.iter():
         if not isinstance(node.tag, str):
             continue
