@@ -713,3 +713,15 @@ def test_indented_lines_inside_a_paragraph_run_are_set_apart(tmp_path: Path) -> 
     assert text_content(tree[-3]).endswith("and everyone listened:")
     assert [text_content(s) for s in tree[-2].iter("span")] == [
         "At nighttime in the moon’s fair glow", "How sweet, as fancies wander free,"]
+
+
+def test_a_leading_title_line_titles_the_text(tmp_path):
+    """One chapter file of a project (or a short story) opening with its title."""
+    path = tmp_path / "story.txt"
+    path.write_text("The Lighthouse\n\nIt stood on the rock for a hundred years. Nobody "
+                    "remembered who built it.\n\nOne night the lamp went out.\n", encoding="utf-8")
+    result = read_source(path)
+    [chapter] = result.chapters
+    assert chapter.title == "The Lighthouse"
+    assert chapter.tree.find("h1").text == "The Lighthouse"
+    assert [p.text[:9] for p in chapter.tree.iter("p")] == ["It stood ", "One night"]

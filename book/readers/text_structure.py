@@ -333,6 +333,21 @@ def merge_titles(blocks: list[Block]) -> None:
 # ------------------------------------------------------------------ 6. sections
 
 
+def find_leading_title(blocks: list[Block], layout: Layout) -> None:
+    """A text without chapter headings that opens with one short standalone
+    line and then prose (an article, a story, one chapter file of a book
+    project) is titled by that line."""
+    live = [b for b in blocks if b.role != "drop"]
+    if len(live) < 2 or any(b.role in ("heading", "title") for b in live):
+        return
+    first, after = live[0], live[1]
+    # What comes before the first line is the start of the text, which ends
+    # a sentence as far as the section-line test is concerned.
+    opening = Block(lines=["."], first=first.first, role="text")
+    if _section_line(opening, first, after, layout):
+        first.role = "title"
+
+
 def find_sections(blocks: list[Block], layout: Layout) -> None:
     """Short standalone lines between paragraphs become section headings."""
     live = [b for b in blocks if b.role != "drop"]
@@ -414,6 +429,10 @@ def outline(blocks: list[Block]) -> list[Division]:
             divisions.append(Division("front", role, line=block.line, blocks=[block]))
             current = None
             continue
+        if role == "title":
+            current = Division("chapter", "chapter", "", block.text.strip(), block.line)
+            divisions.append(current)
+            continue
         if current is None:
             current = Division("front", "chapter", line=block.line)
             divisions.append(current)
@@ -434,6 +453,8 @@ def read_structure(blocks: list[Block], layout: Layout, convention: str,
         found = ", ".join(f"{k}={v!r}" for k, v in meta.items())
         notes.append(("TXT011", f"read the title page: {found}", None))
     merge_titles(blocks)
+    if not meta:
+        find_leading_title(blocks, layout)
     find_sections(blocks, layout)
     return Outline(outline(blocks), meta, notes)
 

@@ -201,6 +201,7 @@ class Assembler:
             notes.chapter_end(tree, lang)
         self._images(tree, chapter)
         _scene_breaks(tree)
+        _keep_small_tables(tree)
         return tree
 
     def _images(self, tree: etree._Element, chapter: Chapter) -> None:
@@ -256,6 +257,17 @@ def _scene_breaks(tree: etree._Element) -> None:
             div = element("div", attrib={"class": "mb-scene-break", "role": "separator"})
             div.tail = hr.tail
             hr.getparent().replace(hr, div)
+
+
+#: Tables of at most this many rows are kept on one page: splitting a short
+#: table leaves two stubs a reader must join across a page turn.
+SMALL_TABLE_ROWS = 12
+
+
+def _keep_small_tables(tree: etree._Element) -> None:
+    for table in tree.iter("table"):
+        if sum(1 for _ in table.iter("tr")) <= SMALL_TABLE_ROWS:
+            add_class(table, "mb-keep")
 
 
 _KEEP_DATA = frozenset({KEY_ATTRIBUTE, "data-running"})
