@@ -90,10 +90,13 @@ def front_documents(book: Book, ctx: BuildContext) -> list[Document]:
         docs.append(Document(f"{TEXT_DIR}/dedication.xhtml", label("dedication", lang), lang, [ded],
                              Matter.FRONT))
     if meta.epigraph is not None and meta.epigraph.text:
+        # The role sits beside epub:type on the section (Ace's
+        # epub-type-has-matching-role); the quotation stays a blockquote.
         epi = element("section", attrib={"id": "epigraph", "class": "epigraph",
+                                         "role": "doc-epigraph",
                                          "aria-label": label("epigraph", lang)})
         epi.set(EPUB_TYPE, "epigraph")
-        quote = sub(epi, "blockquote", attrib={"role": "doc-epigraph"})
+        quote = sub(epi, "blockquote")
         for para in meta.epigraph.text.split("\n\n"):
             sub(quote, "p", para.strip())
         if meta.epigraph.source:
@@ -204,7 +207,8 @@ def _shell(root: etree._Element, *, keep_id: bool, n: int = 1) -> etree._Element
     if not keep_id:
         shell.set("id", f"{root.get('id')}-part{n}")
         shell.attrib.pop("aria-labelledby", None)
-        shell.attrib.pop("role", None)  # one doc-chapter per chapter
+        # The role stays beside epub:type (Ace's epub-type-has-matching-role):
+        # a continuation is still the chapter.
     return shell
 
 

@@ -121,14 +121,40 @@ def ncx_document(book: Book, identifier: str, hrefs: dict[str, str],
         etree.SubElement(page_label, f"{{{NCX_NS}}}text").text = label("pages", book.metadata.language)
         for number, page in enumerate(pages, 1):
             counter[0] += 1
-            kind = "normal" if page.label.isdigit() else "front"
+            kind, value = _page_kind(page.label, number)
             target = etree.SubElement(page_list, f"{{{NCX_NS}}}pageTarget", id=f"pagetarget-{number}",
-                                      type=kind, value=page.label if page.label.isdigit() else "0",
-                                      playOrder=str(counter[0]))
+                                      type=kind, value=value, playOrder=str(counter[0]))
             text_label = etree.SubElement(target, f"{{{NCX_NS}}}navLabel")
             etree.SubElement(text_label, f"{{{NCX_NS}}}text").text = page.label
             etree.SubElement(target, f"{{{NCX_NS}}}content", src=page.href)
     return serialize_ncx(ncx)
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _roman_value(label: str) -> int | None:
+    """The number a lower-case Roman numeral stands for, or None."""
+    text = label.strip().lower()
+    if not text or any(ch not in _ROMAN for ch in text):
+        return None
+    total = 0
+    for ch, following in zip(text, text[1:] + " "):
+        value = _ROMAN[ch]
+        total += -value if following in _ROMAN and _ROMAN[following] > value else value
+    return total
+
+
+def _page_kind(label: str, number: int) -> tuple[str, str]:
+    """NCX pageTarget type and value: arabic folios are "normal" pages, Roman
+    ones "front" pages valued by their numeral, anything else "special"
+    (valued by position).  EPUBCheck wants each (value, type) pair once."""
+    if label.isdigit():
+        return "normal", label
+    roman = _roman_value(label)
+    if roman is not None:
+        return "front", str(roman)
+    return "special", str(number)
 
 
 def serialize_ncx(root: etree._Element) -> bytes:
