@@ -246,6 +246,17 @@ def test_docx4j_tables_and_lists(docx4j):
     assert any(c.tree.find(".//ul/li/ul") is not None for c in result.chapters)
 
 
+def test_docx4j_bold_first_row_is_a_header_row(docx4j):
+    """The "Object / XML element / docx4j class / Factory method" table sets
+    its first row in bold by hand: it becomes header cells."""
+    result, _ = docx4j
+    tables = [t for c in result.chapters for t in c.tree.iter("table")]
+    headed = [t for t in tables if t.find(".//th") is not None]
+    assert len(headed) == 1
+    assert [text_content(th) for th in headed[0].iter("th")] == [
+        "Object", "XML element", "docx4j class", "Factory method"]
+
+
 def test_docx4j_no_blank_paragraphs_and_quiet_diagnostics(docx4j):
     result, ctx = docx4j
     for chapter in result.chapters:

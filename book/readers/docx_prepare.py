@@ -329,6 +329,8 @@ def _mark_tables(root: etree._Element, styles: StyleTable) -> None:
         look = tbl.find(f"{W}tblPr/{W}tblLook")
         style = tbl.find(f"{W}tblPr/{W}tblStyle")
         if look is None or style is None:
+            if _bold_header_row(tbl):
+                _mark_header_row(tbl.find(W + "tr"))
             continue
         first_row = look.get(W + "firstRow")
         if first_row is None:
@@ -340,17 +342,46 @@ def _mark_tables(root: etree._Element, styles: StyleTable) -> None:
             on = first_row.lower() in ("1", "true", "on")
         chain_formats = any(s.first_row_format for s in styles._chain(style.get(W + "val")))
         row = tbl.find(W + "tr")
-        if not (on and chain_formats) or row is None:
+        if row is None or not ((on and chain_formats) or _bold_header_row(tbl)):
             continue
-        trpr = row.find(W + "trPr")
-        if trpr is None:
-            trpr = etree.Element(W + "trPr")
-            index = 0
-            while index < len(row) and row[index].tag in (W + "tblPrEx",):
-                index += 1
-            row.insert(index, trpr)
-        if trpr.find(W + "tblHeader") is None:
-            etree.SubElement(trpr, W + "tblHeader")
+        _mark_header_row(row)
+
+
+def _mark_header_row(row: etree._Element) -> None:
+    trpr = row.find(W + "trPr")
+    if trpr is None:
+        trpr = etree.Element(W + "trPr")
+        index = 0
+        while index < len(row) and row[index].tag in (W + "tblPrEx",):
+            index += 1
+        row.insert(index, trpr)
+    if trpr.find(W + "tblHeader") is None:
+        etree.SubElement(trpr, W + "tblHeader")
+
+
+def _bold_cell(cell: etree._Element) -> bool | None:
+    """True when every run with text in the cell is set bold by hand
+    (None for an empty cell)."""
+    runs = [r for r in cell.iter(W + "r") if "".join(r.itertext()).strip()]
+    if not runs:
+        return None
+    for run in runs:
+        bold = run.find(f"{W}rPr/{W}b")
+        if bold is None or bold.get(W + "val", "1").lower() in ("0", "false", "off"):
+            return False
+    return True
+
+
+def _bold_header_row(tbl: etree._Element) -> bool:
+    """A first row set in bold over rows that are not: the author's header
+    row, even when Word was not told (a common way of making one by hand)."""
+    rows = tbl.findall(W + "tr")
+    if len(rows) < 2:
+        return False
+    first = [_bold_cell(c) for c in rows[0].findall(W + "tc")]
+    if not first or False in first or not any(first):
+        return False
+    return any(_bold_cell(c) is False for row in rows[1:] for c in row.findall(W + "tc"))
 
 
 def _code_by_font_allowed(paragraphs: list[etree._Element], fonts: _Fonts,
