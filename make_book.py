@@ -3,14 +3,33 @@
 Every problem is reported as one line on stderr (``make-book: error: FILE:LINE:
 message``) with exit status 1, or 2 for a wrong command line; ``--debug``
 shows the traceback instead.  Ctrl-C stops cleanly with status 130 and
-leaves no partial output.
+SIGTERM with 143 (128 + the signal), both leaving no partial output
+(book/atomic.py).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
+
+
+def _unshadow() -> None:
+    """``python -m make_book`` puts the working folder first on ``sys.path``;
+    a user's folder called ``book`` there would hide the ``book`` package.
+    Keep the working folder only when it is where this module lives (a
+    checkout)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    cwd = os.getcwd()
+    sys.path[:] = [entry for entry in sys.path
+                   if os.path.abspath(entry or os.curdir) != cwd or cwd == here]
+
+
+if __name__ == "__main__":
+    _unshadow()
 
 import click
 
@@ -23,8 +42,23 @@ from book.errors import MakeBookError, UsageError
 PROG = "make-book"
 
 
+def one_line(message: str) -> str:
+    """``message`` as one line a terminal shows as written.
+
+    File names and titles come from the user's disk: a newline, an escape
+    sequence or a right-to-left override in one must not break the one-line
+    format or drive the terminal, and undecodable bytes (lone surrogates
+    from ``surrogateescape``) must not crash the print.  Such characters
+    are shown as Python escapes (``\\n``, ``\\x1b``, ``\\udcff``).
+    """
+    if message.isprintable():
+        return message
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in message)
+
+
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(one_line(message), err=True)
 
 
 class _Cli(click.Group):
@@ -44,8 +78,19 @@ class _Cli(click.Group):
             sys.exit(exc.exit_code)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the same clean-up runs (a BaseException:
+    no ``except Exception`` on the way swallows it)."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated()
+
+
 def _run(action, debug: bool) -> None:
     """Run ``action``, turning our errors into one line and an exit status."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         action()
     except MakeBookError as exc:
@@ -53,6 +98,9 @@ def _run(action, debug: bool) -> None:
             traceback.print_exc()
         _say(f"{PROG}: error: {exc}")
         sys.exit(exc.exit_code)
+    except _Terminated:
+        _say(f"{PROG}: terminated; nothing was written")
+        sys.exit(128 + signal.SIGTERM)
     except KeyboardInterrupt:
         _say(f"{PROG}: interrupted; nothing was written")
         sys.exit(130)
@@ -63,6 +111,9 @@ def _run(action, debug: bool) -> None:
         _say(f"{PROG}: internal error: {type(exc).__name__}: {detail} "
              f"(please report it; --debug shows the traceback)")
         sys.exit(1)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,7 +205,7 @@ def check_command(target: Path, as_json: bool, debug: bool) -> None:
     """Check an EPUB (or build and check a book folder): EPUBCheck, Ace and our own checks."""
 
     def action() -> None:
-        from book.check import run_checks, format_findings
+        from book.check import format_findings, run_checks
 
         report = run_checks(target)
         click.echo(format_findings(report, as_json=as_json))

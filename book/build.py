@@ -149,9 +149,18 @@ def load_book(inputs: Sequence[str | Path], options: BuildOptions | None = None,
 
 
 def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
-    """Render every requested format in memory, print PDF first."""
+    """Render every requested format in memory.
+
+    The screen PDF comes first: it has pages of its own and must not carry
+    the print edition's page markers.  Then the print PDF, whose page
+    breaks go into the model (book.pagelist) before the EPUB is written.
+    """
     formats = ctx.options.formats
     rendered: dict[str, bytes] = {}
+    if "pdf-screen" in formats:
+        from .writers.pdf import write_screen_pdf
+
+        rendered["pdf-screen"] = write_screen_pdf(book, ctx).data
     if "pdf" in formats:
         from .writers.pdf import write_print_pdf
 
@@ -161,15 +170,11 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
             from .pagelist import insert_page_breaks
 
             insert_page_breaks(book, result.layout, ctx)
-    if "pdf-screen" in formats:
-        from .writers.pdf import write_screen_pdf
-
-        rendered["pdf-screen"] = write_screen_pdf(book, ctx).data
     if "epub" in formats:
         from .writers.epub import write_epub
 
         rendered["epub"] = write_epub(book, ctx)
-    return rendered
+    return {fmt: rendered[fmt] for fmt in ("pdf", "pdf-screen", "epub") if fmt in rendered}
 
 
 def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,

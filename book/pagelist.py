@@ -26,13 +26,13 @@ of the two texts instead of being taken as equal.
 
 Where markers go.  A page that begins with a new block gets its marker as
 the block's first child, before its text; a page that begins inside a
-block gets it inside the text, before the word.  Never between blocks: a
-``<span>`` there is not allowed in lists and tables, and it would break the
-stylesheets' sibling rules (``h1 + p``, ``section > h1:first-child``) that
-set chapter openings and unindented first paragraphs.  (Inside a heading,
-the page number joins the heading's accessible name, "12 Chapter One"; the
-print page is the heading's page, so that is true, and it is the lesser
-harm.)  Blank pages and pages with
+block gets it inside the text, before the word.  A page that opens with a
+heading gets the marker just before the heading instead (before its
+``header``/``hgroup`` if it has one): inside, the page number would join the
+heading's accessible name ("12 Chapter One"), and the stylesheets accept a
+marker there (``span[epub|type~=pagebreak]:first-child + h1``).  Never
+elsewhere between blocks: a ``<span>`` there is not allowed in lists and
+tables.  Blank pages and pages with
 no body text (half-title, title page, imprint, the printed contents: the
 writers generate those outside the chapter trees, and the EPUB has its own
 versions of them) get no marker; a reading system would have nowhere
@@ -57,7 +57,7 @@ from lxml import etree
 from .context import BuildContext
 from .model import Book
 from .pagination import KEY_ATTRIBUTE, parse_key, text_blocks
-from .xhtml import EPUB_TYPE, IdFactory, epub_types, iter_elements
+from .xhtml import HEADING_TAGS, EPUB_TYPE, IdFactory, epub_types, iter_elements
 
 #: Elements whose text is not part of the running text (note calls: the
 #: print layout turns them into footnote calls; page markers already there).
@@ -297,7 +297,16 @@ def _marker(ident: str, label: str) -> etree._Element:
 
 
 def _insert_at_start(block: etree._Element, marker: etree._Element) -> None:
-    """The marker as the block's first child, before its text."""
+    """The marker as the block's first child, before its text; before the
+    heading itself when the block is a heading."""
+    if block.tag in HEADING_TAGS and block.getparent() is not None:
+        target = block
+        parent = block.getparent()
+        if parent.tag in ("header", "hgroup") and parent.getparent() is not None:
+            target = parent
+        marker.tail = None
+        target.addprevious(marker)
+        return
     marker.tail = block.text
     block.text = None
     block.insert(0, marker)

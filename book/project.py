@@ -120,21 +120,41 @@ def _open_book_folder(folder: Path, allow_remote: bool) -> Project:
         raise ConfigError("book.toml is not valid UTF-8", file=display, line=line) from None
     config = load_config(config_path, display, text)
     config.root = sandbox.root
-    entries = config.content.files or _default_entries(sandbox.root)
-    sources = _expand_entries(entries, sandbox, display, config_text=text)
+    _check_style_refs(config, sandbox, display, text)
+    if config.content.files:
+        sources = _expand_entries(config.content.files, sandbox, display, config_text=text)
+    else:
+        sources = [SourceFile(path, display_path(path)) for path in _default_files(sandbox.root)]
     if not sources:
         raise ConfigError("the book has no content files", file=display,
                           hint="list them in [content] files")
     return Project(config, sandbox, sources, "project")
 
 
-def _default_entries(root: Path) -> list[ContentEntry]:
-    names = sorted(
-        (p.name for p in root.iterdir()
-         if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS and not _SKIP_NAMES.match(p.name)),
-        key=natural_key,
-    )
-    return [ContentEntry(name) for name in names]
+def _check_style_refs(config: ProjectConfig, sandbox: Sandbox, display: str, text: str) -> None:
+    """Refuse ``[style] css`` entries leaving the book folder now, while the
+    line of book.toml that names them is known."""
+    for ref in config.style.css:
+        sandbox.resolve(ref, file=display, line=_line_of_pattern(text, ref))
+
+
+def _default_files(root: Path) -> list[Path]:
+    """Manuscripts in the folder when book.toml lists none, in natural order.
+
+    These names come from the file system, so they are used as they are:
+    never read as globs or URLs (``[draft].md``, ``why?.md``, ``#1.md``).
+    Symlinks leading out of the folder are refused like any reference.
+    """
+    found = [p for p in root.iterdir()
+             if p.suffix.lower() in SUPPORTED_EXTENSIONS and not _SKIP_NAMES.match(p.name)
+             and p.is_file()]
+    found.sort(key=lambda p: natural_key(p.name))
+    sandbox = Sandbox.at(root)
+    for path in found:
+        if not sandbox.contains(path):
+            raise SandboxError(f"{path.name!r} is a link to a file outside the book folder",
+                               file=display_path(path))
+    return found
 
 
 def _line_of_pattern(config_text: str, pattern: str) -> int | None:
@@ -144,13 +164,21 @@ def _line_of_pattern(config_text: str, pattern: str) -> int | None:
     return None
 
 
+def _names_a_file(sandbox: Sandbox, name: str) -> bool:
+    """True when ``name`` is, literally, a file in the book (``[draft].md``)."""
+    try:
+        return sandbox.resolve_path(name).is_file()
+    except SandboxError:
+        return False
+
+
 def _expand_entries(entries: list[ContentEntry], sandbox: Sandbox, config_display: str,
                     config_text: str = "") -> list[SourceFile]:
     sources: list[SourceFile] = []
     seen: set[Path] = set()
     for entry in entries:
         line = _line_of_pattern(config_text, entry.pattern)
-        if any(ch in entry.pattern for ch in "*?["):
+        if any(ch in entry.pattern for ch in "*?[") and not _names_a_file(sandbox, entry.pattern):
             if entry.pattern.startswith("/") or ".." in Path(entry.pattern).parts:
                 raise SandboxError(f"content pattern {entry.pattern!r} leaves the book folder",
                                    file=config_display, line=line)
@@ -158,22 +186,24 @@ def _expand_entries(entries: list[ContentEntry], sandbox: Sandbox, config_displa
                 (Path(p) for p in globlib.glob(entry.pattern, root_dir=sandbox.root, recursive=True)),
                 key=lambda p: natural_key(p.as_posix()),
             )
-            paths = [sandbox.resolve(p.as_posix(), file=config_display, line=line) for p in matches]
+            paths = [sandbox.resolve_path(p.as_posix(), file=config_display, line=line)
+                     for p in matches]
             paths = [p for p in paths if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS]
             if not paths:
                 raise ConfigError(f"content pattern {entry.pattern!r} matches no manuscript file",
                                   file=config_display, line=line)
         else:
-            path = sandbox.resolve(entry.pattern, file=config_display, line=line)
+            path = sandbox.resolve_path(entry.pattern, file=config_display, line=line)
             if not path.is_file():
                 raise SourceError(f"content file {entry.pattern!r} not found", file=config_display,
                                   line=line)
             _check_supported(path, entry.pattern, config_display, line)
             paths = [path]
         for path in paths:
-            if path in seen:
+            real = Path(os.path.realpath(path))  # one file reached through links is one file
+            if real in seen:
                 continue
-            seen.add(path)
+            seen.add(real)
             sources.append(SourceFile(path, display_path(path), entry.matter, entry.kind))
     return sources
 

@@ -4,6 +4,12 @@ Every XML or HTML parse in make_book uses these factories: no DTD is loaded,
 no external or internal entity is expanded (so no file disclosure and no
 "billion laughs"), no network access, and no huge-tree mode (libxml2's own
 depth and size limits stay on).
+
+The HTML parser decodes character references such as ``&#xFFFE;`` or
+``&#1;`` into characters that XML cannot hold, and lxml then refuses to set
+any string containing them, so the first edit of such a tree would fail and
+no writer could serialize it: :func:`scrub_tree` removes them, and the HTML
+parse functions here apply it.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from lxml import etree, html
 
 from .errors import SourceError
+from .xhtml import xml_safe
 
 
 def xml_parser(*, recover: bool = False) -> etree.XMLParser:
@@ -48,9 +55,8 @@ def parse_xml(data: bytes | str, *, file: str | None = None) -> etree._Element:
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
-    head = data[:65536]
-    if b"<!ENTITY" in head:
-        raise SourceError("XML declares entities (<!ENTITY>), which are refused", file=file)
+    if b"<!ENTITY" in data[:65536]:
+        _refuse_entities(data, file)
     try:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
@@ -59,7 +65,42 @@ def parse_xml(data: bytes | str, *, file: str | None = None) -> etree._Element:
         raise SourceError(f"malformed XML: {message}", file=file, line=line) from None
     if root is None:
         raise SourceError("empty XML document", file=file)
+    # The quick look above sees the first 64 KiB; a declaration hidden behind
+    # a long comment is caught here (parsed, but never expanded).
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+        _refuse_entities(data, file)
     return root
+
+
+def _refuse_entities(data: bytes, file: str | None) -> None:
+    at = data.find(b"<!ENTITY")
+    line = data.count(b"\n", 0, at) + 1 if at >= 0 else None
+    raise SourceError("XML declares entities (<!ENTITY>), which are refused", file=file, line=line)
+
+
+def scrub_tree(root: etree._Element) -> int:
+    """Remove characters XML 1.0 cannot hold from every text, tail and
+    attribute value under ``root`` (see the module docstring); return how
+    many were removed.  One linear walk; ASCII text is skipped quickly."""
+    removed = 0
+    for el in root.iter():
+        for name in ("text", "tail"):
+            value = getattr(el, name)
+            if value and not (value.isascii() and value.isprintable()):
+                safe = xml_safe(value)
+                if len(safe) != len(value):
+                    removed += len(value) - len(safe)
+                    setattr(el, name, safe)
+        if isinstance(el.tag, str):
+            for key, value in el.attrib.items():
+                if value.isascii() and value.isprintable():
+                    continue
+                safe = xml_safe(value)
+                if len(safe) != len(value):
+                    removed += len(value) - len(safe)
+                    el.set(key, safe)
+    return removed
 
 
 def parse_html(text: str, *, file: str | None = None) -> etree._Element:
@@ -70,6 +111,7 @@ def parse_html(text: str, *, file: str | None = None) -> etree._Element:
         root = html.document_fromstring(text, parser=html_parser())
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"cannot parse HTML: {exc}", file=file) from None
+    scrub_tree(root)
     return root
 
 
@@ -82,6 +124,10 @@ def parse_html_fragment(text: str, *, file: str | None = None) -> list[etree._El
     if not text.strip():
         return []
     try:
-        return html.fragments_fromstring(text, parser=html_parser())
+        parts = html.fragments_fromstring(text, parser=html_parser())
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(f"cannot parse inline HTML: {exc}", file=file) from None
+    for part in parts:
+        if not isinstance(part, str):
+            scrub_tree(part)
+    return [xml_safe(part) if isinstance(part, str) else part for part in parts]

@@ -85,6 +85,25 @@ class Sandbox:
         path_text = unquote(parts.path) if parts.scheme == "" and "%" in raw else parts.path
         if not path_text:
             raise SandboxError(f"empty reference {raw!r}", file=file, line=line)
+        return self._inside(path_text, raw, base, file, line)
+
+    def resolve_path(self, relative: str, *, base: Path | None = None, file: str | None = None,
+                     line: int | None = None) -> Path:
+        """Resolve a file *path* (not a URL) relative to ``base`` or the root.
+
+        For names that are paths by nature (``[content] files`` in book.toml,
+        ``Book.txt`` lines, names found in the folder): ``#``, ``?``, ``%``
+        and control characters are part of the name, as the file system
+        sees it, instead of URL syntax.  The same refusals as
+        :meth:`resolve` apply (absolute, ``..`` escape, symlink out).
+        """
+        if not relative:
+            raise SandboxError("empty file name", file=file, line=line)
+        return self._inside(relative, relative, base, file, line)
+
+    def _inside(self, path_text: str, raw: str, base: Path | None, file: str | None,
+                line: int | None) -> Path:
+        """The path ``path_text`` from ``base`` when it stays in the root (see :meth:`resolve`)."""
         posix = PurePosixPath(path_text.replace("\\", "/"))
         if posix.is_absolute() or (len(path_text) > 1 and path_text[1] == ":"):
             raise SandboxError(
@@ -120,8 +139,10 @@ class Sandbox:
         if not stat.S_ISREG(info.st_mode):
             raise SourceError(f"{self.display(path)} is not a regular file", file=file, line=line)
         if info.st_size > limit:
+            # "huge.txt: the file is 50.0 MiB", not "huge.txt: huge.txt is 50.0 MiB".
+            what = "the file" if file and Path(file).name == path.name else self.display(path)
             raise LimitError(
-                f"{self.display(path)} is {info.st_size / 2**20:.1f} MiB, over the "
+                f"{what} is {info.st_size / 2**20:.1f} MiB, over the "
                 f"{limit / 2**20:.0f} MiB limit for this kind of file", file=file, line=line,
             )
         try:

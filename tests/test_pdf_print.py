@@ -10,6 +10,7 @@ import re
 import subprocess
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -23,31 +24,24 @@ from book.pagination import KEY_ATTRIBUTE, block_key, text_blocks
 from book.writers.pdf import write_print_pdf
 
 
-@pytest.fixture(scope="session")
-def seed_print(corpus, tmp_path_factory):
-    book, ctx = load([corpus / "seed-pl-article.txt"], Overrides(title="Rosja i Korea"))
-    result = write_print_pdf(book, ctx)
-    path = tmp_path_factory.mktemp("seed") / "seed.pdf"
-    path.write_bytes(result.data)
-    return book, ctx, result, path
+def _as_print(built):
+    """(book, ctx, PdfResult-like, path) from a shared corpus build."""
+    return built.book, built.ctx, SimpleNamespace(data=built.pdf, layout=built.layout), built.pdf_path
 
 
 @pytest.fixture(scope="session")
-def pride_print(corpus, tmp_path_factory):
-    book, ctx = load([corpus / "pg-en-austen-pride-and-prejudice.txt"])
-    result = write_print_pdf(book, ctx)
-    path = tmp_path_factory.mktemp("pp") / "pp.pdf"
-    path.write_bytes(result.data)
-    return book, ctx, result, path
+def seed_print(corpus_book):
+    return _as_print(corpus_book("seed"))
 
 
 @pytest.fixture(scope="session")
-def guide_print(corpus, tmp_path_factory):
-    book, ctx = load([corpus / "md-en-markdown-guide"])
-    result = write_print_pdf(book, ctx)
-    path = tmp_path_factory.mktemp("md") / "guide.pdf"
-    path.write_bytes(result.data)
-    return book, ctx, result, path
+def pride_print(corpus_book):
+    return _as_print(corpus_book("pride"))
+
+
+@pytest.fixture(scope="session")
+def guide_print(corpus_book):
+    return _as_print(corpus_book("guide"))
 
 
 def _fonts(path: Path) -> list[list[str]]:

@@ -110,6 +110,6 @@ def _urls(tokens: list, name: str, ctx: BuildContext, assets: dict[str, Asset], 
         href = f"{folder}/{slugify(path.stem)}-{digest}{suffix}"
         media = _FONT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         assets.setdefault(href, Asset(href, media, data, source=name))
-        result.append(tinycss2.ast.URLToken(token.line, token.column, f"../{href}",
+        result.append(tinycss2.ast.URLToken(token.source_line, token.source_column, f"../{href}",
                                             f'url("../{href}")'))
     return result
