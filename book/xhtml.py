@@ -137,6 +137,23 @@ def heading_text(heading: etree._Element) -> str:
 
 
 
+def opening_heading(section: etree._Element) -> etree._Element | None:
+    """The heading that opens ``section``: its first element child when that
+    is a heading (or a ``header``/``hgroup`` holding one), skipping print
+    page-break markers placed before it."""
+    for child in section:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "span" and "pagebreak" in (child.get(EPUB_TYPE) or "").split():
+            continue
+        if child.tag in HEADING_TAGS:
+            return child
+        if child.tag in ("header", "hgroup"):
+            return next(iter(child.iter(*HEADING_TAGS)), None)
+        return None
+    return None
+
+
 def nearest_lang(el: etree._Element, default: str = "") -> str:
     """The ``lang`` in effect for ``el`` (its own or its nearest ancestor's)."""
     node: etree._Element | None = el

@@ -50,7 +50,8 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..model import Book, Chapter
-from ..xhtml import EPUB_TYPE, HEADING_TAGS, XML_LANG, epub_types, iter_elements, text_content
+from ..xhtml import (EPUB_TYPE, HEADING_TAGS, XML_LANG, epub_types, iter_elements,
+                     source_line, text_content)
 
 #: The conformance statement EPUB Accessibility 1.1 §4.1 defines for us.
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
@@ -237,16 +238,6 @@ def conformance_failures(book: Book, ctx: BuildContext, found: _Findings,
     return reasons
 
 
-def _line(el: etree._Element) -> int | None:
-    node: etree._Element | None = el
-    while node is not None:
-        value = node.get("data-mb-line")
-        if value and value.isdigit():
-            return int(value)
-        node = node.getparent()
-    return None
-
-
 # ----------------------------------------------------------------- language
 
 def _languages(chapter: Chapter, ctx: BuildContext, found: _Findings) -> None:
@@ -261,7 +252,7 @@ def _languages(chapter: Chapter, ctx: BuildContext, found: _Findings) -> None:
                 continue
             del el.attrib[attr]
             ctx.diag.warn("A11Y007", f"lang={value!r} is not a language tag; removed",
-                          file=chapter.source.file, line=_line(el),
+                          file=chapter.source.file, line=source_line(el),
                           hint="use a BCP 47 tag such as en, pl or de-AT")
 
 
@@ -315,12 +306,12 @@ def _image_alternatives(chapter: Chapter, ctx: BuildContext, found: _Findings) -
             img.set("aria-labelledby", caption.get("id"))
             found.images_named_by_caption += 1
             ctx.diag.warn("A11Y001", f"image {src!r} has no alt text; its caption names it",
-                          file=chapter.source.file, line=_line(img),
+                          file=chapter.source.file, line=source_line(img),
                           hint="describe the image in its alt text")
             continue
         found.images_missing_alt += 1
         ctx.diag.warn("A11Y001", f"image {src!r} has no alt text", file=chapter.source.file,
-                      line=_line(img), hint='describe it, or give alt="" if it is decorative')
+                      line=source_line(img), hint='describe it, or give alt="" if it is decorative')
         # alt="" keeps the markup valid; the summary reports the image as
         # undescribed and the book makes no conformance claim.
         img.set("alt", "")
@@ -345,7 +336,7 @@ def _tables(chapter: Chapter, ctx: BuildContext, found: _Findings) -> None:
         if not header_cells:
             found.tables_without_headers += 1
             ctx.diag.warn("A11Y002", "table has no header cells", file=chapter.source.file,
-                          line=_line(table), hint="mark its first row or column as headers")
+                          line=source_line(table), hint="mark its first row or column as headers")
             continue
         for th in header_cells:
             if th.get("scope") or th.get("id"):
@@ -387,7 +378,7 @@ def _headings(chapter: Chapter, ctx: BuildContext, found: _Findings) -> None:
         if not _has_name(heading):
             found.empty_headings += 1
             ctx.diag.warn("A11Y009", "empty heading", file=chapter.source.file,
-                          line=_line(heading), hint="give it text or remove it")
+                          line=source_line(heading), hint="give it text or remove it")
 
 
 # -------------------------------------------------------------------- links
@@ -425,14 +416,14 @@ def _links(chapter: Chapter, ctx: BuildContext, found: _Findings, lang: str) -> 
                 label = (parts.netloc + parts.path).rstrip("/") or href
             a.set("aria-label", label)
             ctx.diag.warn("A11Y004", f"link to {href!r} has no text; named {label!r}",
-                          file=chapter.source.file, line=_line(a),
+                          file=chapter.source.file, line=source_line(a),
                           hint="write what the link leads to as its text")
             continue
         words = " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
         if words in vague:
             found.vague_links += 1
             ctx.diag.warn("A11Y005", f"link text {name!r} does not say where the link goes",
-                          file=chapter.source.file, line=_line(a),
+                          file=chapter.source.file, line=source_line(a),
                           hint="name the destination in the link text")
 
 

@@ -14,7 +14,7 @@ from lxml import etree
 from ..context import BuildContext
 from ..i18n import label
 from ..model import Book, Chapter, TocEntry
-from ..xhtml import HEADING_TAGS, heading_text, text_content
+from ..xhtml import heading_text, opening_heading, text_content
 
 
 def chapter_label(chapter: Chapter, book: Book) -> str:
@@ -51,18 +51,6 @@ def run(book: Book, ctx: BuildContext) -> Book:
     return book
 
 
-def _own_heading(section: etree._Element) -> etree._Element | None:
-    for child in section:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in HEADING_TAGS:
-            return child
-        if child.tag in ("header", "hgroup"):
-            return next(iter(child.iter(*HEADING_TAGS)), None)
-        return None
-    return None
-
-
 def _sections(container: etree._Element, chapter: Chapter, level: int, max_depth: int) -> list[TocEntry]:
     if level >= max_depth:
         return []
@@ -70,7 +58,7 @@ def _sections(container: etree._Element, chapter: Chapter, level: int, max_depth
     for child in container:
         if not isinstance(child.tag, str) or child.tag not in ("section", "article"):
             continue
-        heading = _own_heading(child)
+        heading = opening_heading(child)
         if heading is None or not child.get("id"):
             found.extend(_sections(child, chapter, level, max_depth))
             continue

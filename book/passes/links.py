@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..model import Book, Chapter
-from ..xhtml import IdFactory, unwrap
+from ..xhtml import IdFactory, source_line, unwrap
 
 _VALID_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _ID_REF_ATTRS = ("aria-labelledby", "aria-describedby", "headers", "for")
@@ -84,14 +84,6 @@ def _unique_ids(chapter: Chapter, factory: IdFactory) -> dict[str, str]:
     return table
 
 
-def _line(el: etree._Element) -> int | None:
-    node: etree._Element | None = el
-    while node is not None:
-        if node.get("data-mb-line"):
-            return int(node.get("data-mb-line"))
-        node = node.getparent()
-    return None
-
 
 def _resolve_links(book: Book, index: int, renames: list[dict[str, str]],
                    by_source: dict[Path, list[int]], global_ids: dict[str, str],
@@ -146,7 +138,7 @@ def _lookup(fragment: str, order: list[int], renames: list[dict[str, str]]) -> s
 
 def _dangling(a: etree._Element, chapter: Chapter, message: str, code: str, ctx: BuildContext) -> None:
     ctx.diag.warn(code, f"{message}; the link is removed and its text kept",
-                  file=chapter.source.file, line=_line(a))
+                  file=chapter.source.file, line=source_line(a))
     if a.get("id"):
         span = a
         span.tag = "span"

@@ -19,7 +19,8 @@ from lxml import etree
 from ..context import BuildContext
 from ..i18n import label
 from ..model import Book, Chapter
-from ..xhtml import EPUB_TYPE, add_class, element, epub_types, nearest_lang, unwrap
+from ..xhtml import (EPUB_TYPE, add_class, element, epub_types, nearest_lang, source_line,
+                     unwrap)
 
 _NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
 
@@ -39,14 +40,6 @@ def run(book: Book, ctx: BuildContext) -> Book:
     return book
 
 
-def _line(el: etree._Element) -> int | None:
-    node: etree._Element | None = el
-    while node is not None:
-        if node.get("data-mb-line"):
-            return int(node.get("data-mb-line"))
-        node = node.getparent()
-    return None
-
 
 def _number_chapter_notes(chapter: Chapter, ctx: BuildContext, book_lang: str) -> None:
     root = chapter.tree
@@ -62,7 +55,7 @@ def _number_chapter_notes(chapter: Chapter, ctx: BuildContext, book_lang: str) -
         note = notes.get(key)
         if note is None:
             ctx.diag.warn("NOTE001", f"note call {key!r} has no note", file=chapter.source.file,
-                          line=_line(ref))
+                          line=source_line(ref))
             ref.attrib.pop(EPUB_TYPE, None)
             ref.attrib.pop("role", None)
             unwrap(ref)
@@ -89,7 +82,7 @@ def _number_chapter_notes(chapter: Chapter, ctx: BuildContext, book_lang: str) -
     for key, note in notes.items():
         if key not in numbers:
             ctx.diag.warn("NOTE002", f"note {key!r} is never referred to; it is kept at the chapter end",
-                          file=chapter.source.file, line=_line(note))
+                          file=chapter.source.file, line=source_line(note))
             numbers[key] = len(numbers) + 1
             ordered.append(note)
     container = element("div", attrib={"class": "footnotes"})

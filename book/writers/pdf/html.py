@@ -31,7 +31,7 @@ from ...model import Book, Chapter, Matter, TocEntry
 from ...pagination import KEY_ATTRIBUTE, block_key, text_blocks
 from ...passes.contents import chapter_label
 from ...sandbox import is_data_uri, is_remote
-from ...xhtml import EPUB_TYPE, HEADING_TAGS, XML_LANG, add_class, element
+from ...xhtml import EPUB_TYPE, XML_LANG, add_class, element, opening_heading
 from . import frontmatter, notes, pagecss
 from .fetcher import asset_url
 
@@ -184,7 +184,7 @@ class Assembler:
         self._set_page(tree, page)
         running = chapter.toc_title or chapter.title or self.book.metadata.title
         tree.set("data-running", shorten(running, self.head_limit))
-        heading = _own_heading(tree)
+        heading = opening_heading(tree)
         if heading is None and chapter.kind not in _PLAIN_KINDS:
             # A division without a heading (an article, a story) still opens
             # with its title, as the contents and bookmarks name it.
@@ -229,18 +229,6 @@ class Assembler:
                     problem = exc.message
             self.ctx.diag.warn("PDF002", f"{problem}; left out of the PDF", file=chapter.source.file)
             _replace_with_alt(img)
-
-
-def _own_heading(section: etree._Element) -> etree._Element | None:
-    for child in section:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in HEADING_TAGS:
-            return child
-        if child.tag in ("header", "hgroup"):
-            return next(iter(child.iter(*HEADING_TAGS)), None)
-        return None
-    return None
 
 
 def _replace_with_alt(img: etree._Element) -> None:
