@@ -19,6 +19,11 @@ from lxml import etree, html
 from .errors import SourceError
 from .xhtml import xml_safe
 
+#: The code of the :class:`SourceError` raised for a document declaring
+#: entities: callers that fall back to another parser on malformed XML must
+#: not fall back on this one (the refusal is deliberate, not a syntax error).
+ENTITIES_REFUSED = "MB420"
+
 
 def xml_parser(*, recover: bool = False) -> etree.XMLParser:
     """A hardened XML parser (XHTML, OPF, the XML parts of a DOCX)."""
@@ -76,7 +81,8 @@ def parse_xml(data: bytes | str, *, file: str | None = None) -> etree._Element:
 def _refuse_entities(data: bytes, file: str | None) -> None:
     at = data.find(b"<!ENTITY")
     line = data.count(b"\n", 0, at) + 1 if at >= 0 else None
-    raise SourceError("XML declares entities (<!ENTITY>), which are refused", file=file, line=line)
+    raise SourceError("XML declares entities (<!ENTITY>), which are refused", file=file, line=line,
+                      code=ENTITIES_REFUSED)
 
 
 def scrub_tree(root: etree._Element) -> int:

@@ -418,6 +418,52 @@ def test_cross_reference_fields_become_links(tmp_path):
     assert link is not None and link.get("href") == "#_Ref1" and text_content(link) == "Figure 1"
 
 
+def test_hyperlink_to_an_undefined_relationship_keeps_its_text(tmp_path):
+    """A hyperlink whose r:id the package does not define (mammoth would stop
+    the whole file on it): the link goes, its text stays, a warning says so."""
+    body = (p(runs=r("Before ") + '<w:hyperlink r:id="rId99">' + r("the link") + "</w:hyperlink>"
+              + r(" after."))
+            + p(runs='<w:hyperlink r:id="rIdGone" w:anchor="target">' + r("back") + "</w:hyperlink>")
+            + p(runs='<w:bookmarkStart w:id="0" w:name="target"/>' + r("Target")
+                + '<w:bookmarkEnd w:id="0"/>'))
+    result, ctx = read_docx(tmp_path, body)
+    tree = result.chapters[0].tree
+    assert [text_content(el) for el in tree.iter("p")] == ["Before the link after.", "back", "Target"]
+    assert [a.get("href") for a in tree.iter("a") if a.get("href")] == ["#target"]
+    [warning] = [d for d in ctx.diag.warnings if d.code == "DOCX008"]
+    assert "2 hyperlink(s)" in warning.message and "rId99" in warning.message
+    assert warning.file == "manuscript.docx"
+
+
+@pytest.mark.parametrize("kind", ["footnote", "endnote"])
+def test_note_call_without_its_notes_part(tmp_path, kind):
+    body = p(runs=r("Text") + f'<w:r><w:{kind}Reference w:id="1"/></w:r>' + r(" goes on."))
+    result, ctx = read_docx(tmp_path, body)
+    tree = result.chapters[0].tree
+    assert text_content(tree) == "Text goes on."
+    assert tree.find(".//aside") is None and tree.find(".//a") is None
+    [warning] = [d for d in ctx.diag.warnings if d.code == "DOCX008"]
+    assert f"{kind} 1" in warning.message and "left out" in warning.message
+
+
+def test_note_call_to_a_missing_note_keeps_the_others(tmp_path):
+    note = '<w:footnote w:id="1">' + p("The real note.") + "</w:footnote>"
+    body = p(runs=r("One") + '<w:r><w:footnoteReference w:id="1"/></w:r>' + r(" two")
+             + '<w:r><w:footnoteReference w:id="7"/></w:r>')
+    result, ctx = read_docx(tmp_path, body, footnotes=note)
+    tree = result.chapters[0].tree
+    assert [text_content(a) for a in tree.findall("aside")] == ["The real note."]
+    assert "footnote 7" in next(d for d in ctx.diag.warnings if d.code == "DOCX008").message
+
+
+def test_picture_with_an_undefined_relationship_is_left_out(tmp_path):
+    body = p(runs=r("Before ") + picture("rIdNowhere", "A chart") + r(" after"))
+    result, ctx = read_docx(tmp_path, body)
+    assert result.chapters[0].tree.find(".//img") is None and result.assets == []
+    assert text_content(result.chapters[0].tree) == "Before after"
+    assert "1 picture(s)" in next(d for d in ctx.diag.warnings if d.code == "DOCX008").message
+
+
 # ------------------------------------------------------------ code
 
 

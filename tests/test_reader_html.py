@@ -424,6 +424,21 @@ def test_external_entity_is_refused_never_read(tmp_path, name):
         read_html(tmp_path, markup, name=name)
 
 
+@pytest.mark.parametrize("name", ["late.xhtml", "late.html"])
+def test_entity_declarations_behind_a_long_prolog_are_refused(tmp_path, name):
+    """<!ENTITY> past the first 64 KiB: the XML parser sees the declaration
+    and refuses it; the refusal stands (never re-read as HTML, which would
+    leave the DTD's "]>" in the text)."""
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    markup = ('<?xml version="1.0"?>\n<!--' + "x" * 70_000 + "-->\n"
+              '<!DOCTYPE html [<!ENTITY x SYSTEM "secret.txt">]>\n'
+              '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&x; end</p></body></html>')
+    with pytest.raises(SourceError, match="declares XML entities") as info:
+        read_html(tmp_path, markup, name=name)
+    assert (info.value.file, info.value.line) == (name, 3)
+    assert type(info.value) is SourceError
+
+
 def test_entity_reference_without_declaration_in_plain_html(tmp_path):
     result, _ = read_html(tmp_path, "<p>&x; and &amp; &copy;</p>")
     assert "TOP SECRET" not in text_content(result.chapters[0].tree)

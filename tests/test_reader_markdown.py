@@ -352,6 +352,32 @@ def test_autolink_scanner_follows_gfm_rules() -> None:
     assert find_autolinks("a&amp; http://a.b/c&amp;") == [(7, 19, "http://a.b/c")]
 
 
+@pytest.mark.parametrize("text,links", [
+    ("https://example.org\u2039->", [(0, 19, "https://example.org")]),
+    ("\u201ehttps://example.org/a\u201d", [(1, 22, "https://example.org/a")]),
+    ("\u00abwww.example.com\u00bb", [(1, 16, "http://www.example.com")]),
+    ("\u00bbhttps://example.org/x\u00ab", [(1, 22, "https://example.org/x")]),
+    ("https://example.org/a\u2019s", [(0, 21, "https://example.org/a")]),
+    ("https://x.org\u2014yes", [(0, 13, "https://x.org")]),
+    ("https://x.org/a\u00a0b", [(0, 15, "https://x.org/a")]),
+    ("https://x.org/a|b https://x.org/{c}", [(0, 15, "https://x.org/a"),
+                                              (18, 32, "https://x.org/")]),
+    ("https://pl.wikipedia.org/wiki/\u0141\u00f3d\u017a.",
+     [(0, 34, "https://pl.wikipedia.org/wiki/\u0141\u00f3d\u017a")]),
+])
+def test_autolinks_stop_at_quotes_and_characters_urls_cannot_hold(text, links) -> None:
+    """Quotation marks of any language, dashes, no-break spaces and the ASCII
+    characters URLs cannot hold end a link (EPUBCheck RSC-020 otherwise)."""
+    assert find_autolinks(text) == links
+
+
+def test_autolink_in_quotes_gives_a_valid_href(tmp_path: Path) -> None:
+    result, _ = read_md(tmp_path, "See https://example.org\u2039-> and "
+                        "\u201ehttps://pl.wikipedia.org/wiki/\u0141\u00f3d\u017a\u201d.\n")
+    hrefs = [a.get("href") for a in result.chapters[0].tree.iter("a")]
+    assert hrefs == ["https://example.org", "https://pl.wikipedia.org/wiki/%C5%81%C3%B3d%C5%BA"]
+
+
 def test_golden_asides_callouts_and_alerts(tmp_path: Path) -> None:
     text = ("W> Careful\nW> *now*\n\nC> Centred\n\nX> ## Task\nX>\nX> - one\n\n{aside}\nSide *note*\n{/aside}\n\n"
             "{blurb, class: tip}\nBlurb\n{/blurb}\n\n> [!NOTE]\n> GitHub note\n")

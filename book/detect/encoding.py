@@ -46,6 +46,11 @@ _NEWLINES = re.compile(r"\r\r\n|\r\n|\r")
 _OTHER_BREAKS = {0x85: "\n", 0x2028: "\n", 0x2029: "\n\n", 0x0B: "\n", 0x0C: None}
 #: How much of a large file the detectors look at.
 _SAMPLE = 512 * 1024
+#: Fewest NUL bytes that can make a BOM-less file UTF-16/32 ("Hi!\\n" in UTF-16 has 4).
+_MIN_WIDE_NULS = 4
+#: Shortest sample in which the weak UTF-16 pattern (NULs only in spaces and
+#: punctuation, as in Cyrillic text) counts as a pattern.
+_MIN_WEAK_SAMPLE = 32
 #: Share of control bytes above which a file is taken for binary data.
 _BINARY_SHARE = 0.05
 
@@ -86,9 +91,15 @@ def _strict(data: bytes, encoding: str, display: str) -> str:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16/32 without a BOM: mostly-Latin text has a NUL in every other byte."""
+    """UTF-16/32 without a BOM: mostly-Latin text has a NUL in every other byte.
+
+    A stray NUL or two in a short ASCII file (``Hello\\x00 world``) is no
+    evidence: decoded as UTF-16 it would pass for CJK text.  So the NULs must
+    be several (:data:`_MIN_WIDE_NULS`) and, for the weaker Cyrillic-style
+    pattern, the sample long enough to show a pattern at all.
+    """
     sample = data[:4096]
-    if len(sample) < 4:
+    if len(sample) < 4 or sample.count(0) < _MIN_WIDE_NULS:
         return None
     if len(sample) % 4 == 0:
         quads = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
@@ -105,7 +116,8 @@ def _looks_utf16(data: bytes) -> str | None:
                                 ("utf-16-be", even_nuls, odd_nuls)):
         if nuls > 0.3 and others < 0.05:
             return codec
-        if nuls > 0.08 and others < 0.01 and _reads_as_text(sample, codec):
+        if nuls > 0.08 and others < 0.01 and len(sample) >= _MIN_WEAK_SAMPLE and \
+                _reads_as_text(sample, codec):
             return codec
     return None
 

@@ -20,13 +20,20 @@ what it does not know it does not keep:
   whatever whitespace, control characters or letter case hide them.
 * ``style`` attributes that load or run something (``url(``,
   ``expression(``, ``@import``, ``behavior:``, ``-moz-binding``, CSS
-  escapes) are removed.
-* ``epub:type`` keeps unprefixed terms and the reserved ``z3998:`` prefix;
-  terms with undeclared prefixes (``se:short-story``) would make EPUBCheck
-  fail, so they go.
+  escapes) are removed; the others keep only their well-formed
+  declarations (:mod:`.attribute_values`).
+* Attribute values are checked where HTML, WAI-ARIA and EPUB constrain
+  them (:mod:`.attribute_values`): ``role`` tokens valid on the element,
+  ``aria-*`` with their value types and existing ID references,
+  ``epub:type`` terms of the EPUB vocabulary or the declared ``z3998:``
+  prefix (``se:short-story`` would make EPUBCheck fail), ``datetime`` by
+  HTML's grammars, ``lang`` as BCP 47, ``headers`` naming header cells.
 * MathML stays, in its namespace, limited to presentation markup.
 * Nesting deeper than :data:`book.limits.MAX_DEPTH` is flattened: the
   element at the limit keeps the text of everything below it.
+* Every element is then put where HTML's content models allow it
+  (:mod:`.sanitize_content`, rules as data in :mod:`.content_model`):
+  orphans wrapped, paragraphs split around blocks, nested links unwrapped...
 
 Everything is iterative (no recursion), so a 100,000-level tree is no
 problem, and the pass is idempotent: a second run changes nothing and says
@@ -47,7 +54,15 @@ SAN008 nesting deeper than MAX_DEPTH flattened                      warning
 SAN009 unknown elements unwrapped (their text kept)                 note
 SAN010 <style> element removed                                      note
 SAN011 inline SVG, audio or video removed                           warning
-SAN012 epub:type terms with undeclared prefixes removed             note
+SAN012 epub:type terms unknown or with undeclared prefixes removed  note
+SAN013 structure repaired without loss (wrapped, split, moved)      note
+SAN014 element changed or unwrapped to fit, its text kept           warning
+SAN015 element with no text dropped where it cannot stand           warning
+SAN016 role value invalid or not allowed on the element removed     warning
+SAN017 aria-* attribute invalid, not allowed or dangling removed    warning
+SAN018 invalid CSS removed from a style attribute                   warning
+SAN019 invalid datetime removed                                     warning
+SAN020 invalid lang, hreflang, type or headers value removed        warning
 ====== ========================================================== ========
 """
 
@@ -60,9 +75,26 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..context import BuildContext
+from ..i18n import label as i18n_label
 from ..limits import MAX_DEPTH
 from ..model import Chapter
-from ..xhtml import EPUB_TYPE, XML_LANG
+from ..xhtml import EPUB_TYPE, XML_LANG, nearest_lang
+from .attribute_values import (
+    ARIA_IDREFS,
+    DEPRECATED_ROLES,
+    EPUB_TYPE_FORBIDDEN,
+    allowed_role,
+    aria_allowed,
+    clean_aria_value,
+    clean_datetime,
+    clean_style,
+    datetime_ok,
+    epub_type_verdict,
+    language_tag_ok,
+    mathml_attribute_ok,
+    mime_type_ok,
+)
+from .sanitize_content import repair_content
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 _M = f"{{{MATHML_NS}}}"
@@ -109,7 +141,8 @@ ELEMENT_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "hreflang", "type"}),
     "img": frozenset({"src", "alt", "width", "height"}),
     "td": frozenset({"colspan", "rowspan", "headers"}),
-    "th": frozenset({"colspan", "rowspan", "headers", "scope", "abbr"}),
+    # th@abbr is valid HTML, but EPUBCheck 5's schema still calls it obsolete.
+    "th": frozenset({"colspan", "rowspan", "headers", "scope"}),
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
     "ol": frozenset({"start", "reversed", "type"}),
@@ -123,16 +156,18 @@ ELEMENT_ATTRIBUTES: dict[str, frozenset[str]] = {
     "details": frozenset({"open"}),
 }
 
+#: Attributes of ``a`` that describe its target: they go with the href.
+_LINK_ONLY_ATTRIBUTES = frozenset({"type", "hreflang"})
+
 #: Checks on attribute values: a value failing its check drops the attribute.
 _INT = re.compile(r"^-?\d{1,9}$")
 _NON_NEGATIVE = re.compile(r"^\d{1,9}$")
-_LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 VALUE_CHECKS: dict[str, object] = {
     "width": _NON_NEGATIVE, "height": _NON_NEGATIVE, "colspan": re.compile(r"^[1-9]\d{0,2}$"),
     "rowspan": re.compile(r"^\d{1,5}$"), "span": re.compile(r"^[1-9]\d{0,2}$"),
     "start": _INT, "value": _INT, "type": None, "scope": {"row", "col", "rowgroup", "colgroup"},
-    "dir": {"ltr", "rtl", "auto"}, "translate": {"yes", "no"}, "lang": _LANG_TAG,
-    "hreflang": _LANG_TAG, "reversed": {"", "reversed"}, "hidden": {"", "hidden"},
+    "dir": {"ltr", "rtl", "auto"}, "translate": {"yes", "no"},
+    "reversed": {"", "reversed"}, "hidden": {"", "hidden"},
     "open": {"", "open"},
 }
 _OL_TYPES = {"1", "a", "A", "i", "I"}
@@ -141,6 +176,9 @@ _OL_TYPES = {"1", "a", "A", "i", "I"}
 HREF_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "sms"})
 #: URL schemes an image may use (remote ones are the images pass's call).
 SRC_SCHEMES = frozenset({"http", "https"})
+#: ``cite`` (a source that is never shown or fetched) only as an https URL:
+#: EPUBCheck reports http (RSC-031) and checks relative ones as resources.
+CITE_SCHEMES = frozenset({"https"})
 #: ``data:`` images allowed in ``src``.
 DATA_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
 #: Attributes holding URLs, by the rule they follow.
@@ -151,21 +189,12 @@ URL_ATTRIBUTES = {"href": "href", "src": "src", "cite": "cite"}
 STYLE_THREATS = ("url(", "expression(", "@import", "behavior:", "behaviour:", "-moz-binding",
                  "javascript:", "vbscript:", "image-set(", "\\")
 
-#: epub:type prefixes usable without a declaration (EPUB 3.3, reserved).
-RESERVED_TYPE_PREFIXES = frozenset({"z3998"})
 
 #: MathML presentation elements kept (MathML Core); the rest is unwrapped.
 MATHML_ELEMENTS = frozenset("""
 math mi mn mo ms mspace mtext mrow mfrac msqrt mroot mstyle merror mpadded mphantom mfenced
 menclose msub msup msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr
 mtd mlabeledtr semantics annotation
-""".split())
-MATHML_ATTRIBUTES = frozenset("""
-display alttext mathvariant mathsize mathcolor mathbackground dir displaystyle scriptlevel
-fence separator stretchy symmetric largeop movablelimits accent accentunder form lspace rspace
-minsize maxsize linethickness bevelled numalign denomalign notation width height depth voffset
-rowalign columnalign columnspacing rowspacing columnlines rowlines frame framespacing
-equalrows equalcolumns rowspan columnspan columnspan encoding open close separators
 """.split())
 
 _WHITESPACE_AND_CONTROLS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
@@ -191,7 +220,9 @@ class _Findings:
             self.lines[key] = line
 
 
-_NOTE_CODES = frozenset({"SAN009", "SAN010", "SAN012"})
+_NOTE_CODES = frozenset({"SAN009", "SAN010", "SAN012", "SAN013"})
+#: How many different findings of one code a message lists.
+_MAX_LISTED = 6
 _MESSAGES = {
     "SAN001": "removed {n} {what} element{s}: books carry no scripts",
     "SAN002": "removed {n} event handler attribute{s} ({what})",
@@ -205,7 +236,18 @@ _MESSAGES = {
     "SAN010": "removed {n} <style> element{s}; book styles come from the theme and [style] css",
     "SAN011": "removed {n} <{what}> element{s} (inline SVG, audio and video are not supported; "
               "use image files)",
-    "SAN012": "removed epub:type term{s} with an undeclared prefix: {what}",
+    "SAN012": "removed epub:type term{s} not in the EPUB vocabulary or with an undeclared "
+              "prefix: {what}",
+    "SAN013": "repaired the structure HTML requires ({n} change{s}): {what}",
+    "SAN014": "changed {n} element{s} HTML does not allow where they stood, text kept: {what}",
+    "SAN015": "dropped {n} element{s} without text that HTML does not allow where they stood: "
+              "{what}",
+    "SAN016": "removed {n} role value{s} (not an ARIA role allowed on the element): {what}",
+    "SAN017": "removed {n} aria-* attribute{s} (invalid value, not allowed on the element, "
+              "or naming nothing in the document): {what}",
+    "SAN018": "removed invalid CSS from {n} style attribute{s}: {what}",
+    "SAN019": "removed {n} datetime value{s} (not an HTML date or time): {what}",
+    "SAN020": "removed {n} invalid attribute value{s}: {what}",
 }
 
 
@@ -242,11 +284,11 @@ def _remove(el: etree._Element) -> None:
 
 
 def _unwrap(el: etree._Element) -> None:
-    """Replace ``el`` by its text and children."""
+    """Replace ``el`` by its text and children (each moved in O(1), so
+    unwrapping many children of one wide parent stays linear)."""
     parent = el.getparent()
     if parent is None:
         return
-    index = parent.index(el)
     prev = el.getprevious()
     if el.text:
         if prev is not None:
@@ -254,8 +296,8 @@ def _unwrap(el: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + el.text
     children = list(el)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
+    for child in children:
+        el.addprevious(child)  # the child's tail travels with it
     if el.tail:
         last = children[-1] if children else prev
         if last is not None:
@@ -353,7 +395,7 @@ def _url_verdict(kind: str, value: str) -> str | None:
     compact = _clean_url(value)
     match = _SCHEME.match(compact)
     if not match:
-        return None
+        return "relative" if kind == "cite" else None
     scheme = match.group(1).lower()
     if kind == "href":
         return None if scheme in HREF_SCHEMES else scheme
@@ -364,7 +406,7 @@ def _url_verdict(kind: str, value: str) -> str | None:
             media = compact[5:].split(";", 1)[0].split(",", 1)[0].lower()
             return None if media in DATA_IMAGE_TYPES else "data"
         return scheme
-    return None if scheme in SRC_SCHEMES else scheme
+    return None if scheme in CITE_SCHEMES else scheme
 
 
 def _style_threat(value: str) -> str | None:
@@ -378,7 +420,9 @@ def _style_threat(value: str) -> str | None:
 
 def _value_ok(tag: str, name: str, value: str) -> bool:
     if name == "type":
-        return tag != "ol" or value in _OL_TYPES
+        return value in _OL_TYPES if tag == "ol" else mime_type_ok(value)
+    if name in ("lang", "hreflang"):
+        return language_tag_ok(value)
     check = VALUE_CHECKS.get(name)
     if check is None:
         return True
@@ -389,13 +433,17 @@ def _value_ok(tag: str, name: str, value: str) -> bool:
 
 
 def _clean_epub_type(el: etree._Element, found: _Findings) -> None:
+    """Keep the vocabulary's terms and declared prefixes (EPUB 3.3 §D.3)."""
     value = el.get(EPUB_TYPE)
     if value is None:
         return
+    if el.tag in EPUB_TYPE_FORBIDDEN:
+        found.add("SAN012", f"{value} (on <{el.tag}>, which takes none)", _line_of(el))
+        del el.attrib[EPUB_TYPE]
+        return
     kept, dropped = [], []
     for token in value.split():
-        prefix = token.split(":", 1)[0] if ":" in token else None
-        if prefix is None or prefix in RESERVED_TYPE_PREFIXES:
+        if epub_type_verdict(token) is None:
             if token not in kept:
                 kept.append(token)
         else:
@@ -409,17 +457,88 @@ def _clean_epub_type(el: etree._Element, found: _Findings) -> None:
         del el.attrib[EPUB_TYPE]
 
 
+def _label_page_break(el: etree._Element, found: _Findings) -> None:
+    """A page break names its page (EPUB 3.3 §7.4.3; the page list shows it):
+    from aria-label, title, or its own text; without any, it is no page break."""
+    if (el.get("aria-label") or el.get("title") or "").strip():
+        return
+    text = " ".join("".join(el.itertext()).split())
+    if text:
+        el.set("aria-label", text)
+        return
+    found.add("SAN012", "pagebreak (a page break without a page number)", _line_of(el))
+    tokens = [t for t in el.get(EPUB_TYPE).split() if t != "pagebreak"]
+    if tokens:
+        el.set(EPUB_TYPE, " ".join(tokens))
+    else:
+        del el.attrib[EPUB_TYPE]
+    if el.get("role") == "doc-pagebreak":
+        del el.attrib["role"]
+
+
+def _clean_role(el: etree._Element, tag: str, found: _Findings) -> str | None:
+    """The role kept on ``el`` (WAI-ARIA; one token allowed on the element)."""
+    value = el.get("role")
+    if value is None:
+        return None
+    for token in value.split():
+        term = DEPRECATED_ROLES.get(token)
+        if term is not None and term not in (el.get(EPUB_TYPE) or "").split():
+            el.set(EPUB_TYPE, f"{el.get(EPUB_TYPE) or ''} {term}".strip())
+    role = allowed_role(tag, value, has_href=el.get("href") is not None)
+    if role != value:
+        dropped = [t for t in value.split() if t != role] or [repr(value)]
+        found.add("SAN016", f"{' '.join(dropped)} on <{tag}>", _line_of(el))
+        if role is None:
+            del el.attrib["role"]
+        else:
+            el.set("role", role)
+    return role
+
+
+def _clean_aria(el: etree._Element, tag: str, name: str, value: str, role: str | None,
+                found: _Findings) -> None:
+    """Keep ``aria-*`` only when allowed on the element and of its value type."""
+    clean = clean_aria_value(name, value) if aria_allowed(name, tag, role) else None
+    if clean is None:
+        found.add("SAN017", f'{name}="{value[:20]}"', _line_of(el))
+        del el.attrib[name]
+    elif clean != value:
+        el.set(name, clean)
+
+
+def _clean_style(el: etree._Element, value: str, found: _Findings) -> None:
+    threat = _style_threat(value)
+    if threat is not None:
+        found.add("SAN007", threat, _line_of(el))
+        del el.attrib["style"]
+        return
+    clean, dropped = clean_style(value)
+    if dropped or clean is None:
+        found.add("SAN018", f'"{value[:30]}"', _line_of(el))
+    if clean is None:
+        del el.attrib["style"]
+    elif clean != value:
+        el.set("style", clean)
+
+
 def _clean_attributes(el: etree._Element, tag: str, found: _Findings) -> bool:
     """Drop what is not allowed; False when the element itself must go."""
     attrib = el.attrib
     allowed = ELEMENT_ATTRIBUTES.get(tag, frozenset())
     had_href = "href" in attrib
+    aria: list[str] = []
     for name in list(attrib):
         value = attrib[name]
         if name == XML_LANG or name == "xml:lang":
             del attrib[name]
             if "lang" not in attrib and value:
                 attrib["lang"] = value
+                if not language_tag_ok(value.replace("_", "-")):
+                    found.add("SAN020", f'lang="{value[:20]}"', _line_of(el))
+                    del attrib["lang"]
+                elif "_" in value:
+                    attrib["lang"] = value.replace("_", "-")
             continue
         local = name.rsplit("}", 1)[-1] if name.startswith("{") else name
         lowered = local.lower()
@@ -441,6 +560,9 @@ def _clean_attributes(el: etree._Element, tag: str, found: _Findings) -> bool:
                 del attrib[name]
                 attrib[lowered] = value
                 name = lowered
+            if name.startswith("aria-"):
+                aria.append(name)
+            continue
         if name in URL_ATTRIBUTES:
             verdict = _url_verdict(URL_ATTRIBUTES[name], value)
             if verdict is not None:
@@ -449,25 +571,91 @@ def _clean_attributes(el: etree._Element, tag: str, found: _Findings) -> bool:
                 del attrib[name]
             continue
         if name == "style":
-            threat = _style_threat(value)
-            if threat is not None:
-                found.add("SAN007", threat, _line_of(el))
-                del attrib[name]
+            _clean_style(el, value, found)
             continue
         if name == "id" and not value.strip():
             del attrib[name]
             continue
-        if name == "lang" and "_" in value:
+        if name == "role":
+            continue  # below, once the element's attributes are known
+        if name == "datetime":
+            clean = clean_datetime(value, tag)
+            if clean is None:
+                found.add("SAN019", f'"{value[:30]}" on <{tag}>', _line_of(el))
+                del attrib[name]
+            elif clean != value:
+                attrib[name] = clean
+            continue
+        if name in ("lang", "hreflang") and "_" in value:
             value = value.replace("_", "-")
             attrib[name] = value
         if not _value_ok(tag, name, value):
+            if name in ("lang", "hreflang", "type"):
+                found.add("SAN020", f'{name}="{value[:20]}"', _line_of(el))
             del attrib[name]
+    if tag == "a" and "href" not in attrib:
+        for name in _LINK_ONLY_ATTRIBUTES & set(attrib):
+            del attrib[name]  # they describe the link target (HTML §4.6.1)
+    role = _clean_role(el, tag, found)
+    for name in aria:
+        _clean_aria(el, tag, name, attrib[name], role, found)
     _clean_epub_type(el, found)
+    if "pagebreak" in (attrib.get(EPUB_TYPE) or "").split():
+        _label_page_break(el, found)
     if tag == "img" and not attrib.get("src"):
         return False
     if tag == "a" and "href" not in attrib and "id" not in attrib and had_href:
         return False
     return True
+
+
+def _check_context(root: etree._Element, found: _Findings) -> None:
+    """Attributes that depend on where the element stands, checked once the
+    structure is repaired: ID references must name something in this
+    document (``aria-*`` IDREFs anywhere, ``headers`` a header cell of the
+    same table, HTML §4.9.11); ``value`` on ``li`` only in an ``ol`` (§4.4.8)."""
+    ids: set[str] = set()
+    header_tables: dict[str, etree._Element | None] = {}
+    referring: list[etree._Element] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        ident = el.get("id")
+        if ident is not None:
+            ids.add(ident)
+            if el.tag == "th":
+                header_tables[ident] = _table_of(el)
+        if el.get("headers") is not None or (el.attrib and any(
+                name in ARIA_IDREFS for name in el.attrib)):
+            referring.append(el)
+        if el.tag == "li" and el.get("value") is not None and el.getparent().tag != "ol":
+            del el.attrib["value"]
+    for el in referring:
+        for name in [n for n in el.attrib if n in ARIA_IDREFS]:
+            value = el.get(name)
+            tokens = [t for t in value.split() if t in ids]
+            if not tokens or (name in ("aria-details", "aria-errormessage") and len(tokens) != 1):
+                found.add("SAN017", f'{name}="{value[:20]}" names nothing here', _line_of(el))
+                del el.attrib[name]
+            elif tokens != value.split():
+                el.set(name, " ".join(tokens))
+        value = el.get("headers")
+        if value is not None:
+            table = _table_of(el)
+            tokens = [t for t in value.split() if t in header_tables and header_tables[t] is table]
+            if len(tokens) != len(value.split()):
+                found.add("SAN020", f'headers="{value[:20]}"', _line_of(el))
+            if tokens:
+                el.set("headers", " ".join(dict.fromkeys(tokens)))
+            else:
+                del el.attrib["headers"]
+
+
+def _table_of(el: etree._Element) -> etree._Element | None:
+    node = el.getparent()
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
 
 
 def _convert_plain_mathml(root: etree._Element) -> None:
@@ -486,11 +674,15 @@ def _clean_mathml(el: etree._Element, found: _Findings) -> bool:
         _unwrap(el)
         found.add("SAN009", f"m:{local}", _line_of(el))
         return True
-    for name in list(el.attrib):
-        if name.startswith("{") or name.lower() not in MATHML_ATTRIBUTES and name not in (
-                "id", "class"):
-            del el.attrib[name]
+    _clean_mathml_attributes(el, local)
     return True
+
+
+def _clean_mathml_attributes(el: etree._Element, local: str) -> None:
+    """Attributes the MathML element takes, with values of their type."""
+    for name in list(el.attrib):
+        if name.startswith("{") or not mathml_attribute_ok(local, name, el.attrib[name]):
+            del el.attrib[name]
 
 
 def _img_to_text(img: etree._Element) -> None:
@@ -546,8 +738,40 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
                 _img_to_text(el)
             else:
                 _unwrap(el)  # a link whose target was unsafe keeps its text
+        else:
+            required = _REQUIRED_ATTRIBUTE_FAILS.get(tag)
+            if required is not None and required(el):
+                # Without it the element means nothing HTML allows: a plain span.
+                found.add("SAN013", f"<{tag}> without {_REQUIRED_WHAT[tag]} made <span>",
+                          _line_of(el))
+                el.tag = "span"
+    renamed = repair_content(
+        root, lambda code, what, el: found.add(code, what, _line_of(el)),
+        summary_label=lambda el: i18n_label("details", nearest_lang(el, ctx.language)))
+    for el in renamed:
+        if el is not root and el.getparent() is None:
+            continue
+        if el.tag.startswith(_M):
+            _clean_mathml_attributes(el, el.tag[len(_M):])
+        else:
+            _clean_attributes(el, el.tag, found)
+    _check_context(root, found)
+    # Declarations left by MathML that was unwrapped or converted: the EPUB
+    # writer must not think the chapter holds MathML (OPF-015).
+    etree.cleanup_namespaces(root)
     _report(found, ctx, file)
 
+
+#: Elements HTML gives a required attribute (or, for time, required text):
+#: test for the failure.  HTML §4.5.13 data, §4.5.14 time, §4.5.24 bdo.
+_REQUIRED_ATTRIBUTE_FAILS = {
+    "data": lambda el: el.get("value") is None,
+    "bdo": lambda el: el.get("dir") not in ("ltr", "rtl"),
+    "time": lambda el: el.get("datetime") is None and (
+        len(el) > 0 or not datetime_ok((el.text or "").strip(), "time")),
+}
+_REQUIRED_WHAT = {"data": "a value", "bdo": "dir=ltr or rtl",
+                  "time": "a datetime or a date as its text"}
 
 #: Unknown elements common enough in real manuscripts to unwrap silently.
 _QUIET_UNWRAP = frozenset({"font", "big", "nobr", "blink", "marquee", "html", "body", "label",
@@ -562,7 +786,9 @@ def _report(found: _Findings, ctx: BuildContext, file: str) -> None:
     for code in sorted(grouped):
         items = grouped[code]
         total = sum(n for _w, n, _l in items)
-        what = ", ".join(sorted({w for w, _n, _l in items}))
+        listed = sorted({w for w, _n, _l in items})
+        what = ", ".join(listed[:_MAX_LISTED]) + (
+            f" and {len(listed) - _MAX_LISTED} more" if len(listed) > _MAX_LISTED else "")
         lines = [line for _w, _n, line in items if line is not None]
         line = min(lines) if lines else None
         message = _MESSAGES[code].format(n=total, what=what, s="" if total == 1 else "s")

@@ -47,7 +47,8 @@ def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
 
 def _drop_empty_paragraphs(root: etree._Element) -> None:
     for p in list(root.iter("p")):
-        if not "".join(p.itertext()).strip() and len(p) == 0:
+        # One with an id stays: links and ARIA references may point at it.
+        if not "".join(p.itertext()).strip() and len(p) == 0 and p.get("id") is None:
             _remove(p)
 
 

@@ -29,6 +29,7 @@ DOCX004 a mammoth warning (unsupported content)                       warning
 DOCX005 notes found and converted                                     note
 DOCX006 monospace is the body font: no code blocks inferred from it   note
 DOCX007 the document has no text                                      warning
+DOCX008 a hyperlink, note call or picture pointing to nothing dropped warning
 DOCX020 a picture left out (unreadable, not convertible, unsafe SVG)  warning
 DOCX021 a picture converted to PNG                                    note
 DOCX022 a picture's description was machine-written                   warning
@@ -54,7 +55,16 @@ from ..xhtml import text_content, unwrap
 from ..zipguard import open_zip, read_entry
 from . import ReadResult
 from .docx_images import ImageCollector
-from .docx_prepare import STYLE_MAP, declare_synthetic_styles, prepare_document, prepare_notes
+from .docx_prepare import (
+    NOTE_KINDS,
+    STYLE_MAP,
+    declare_synthetic_styles,
+    drop_dangling_references,
+    note_ids,
+    prepare_document,
+    prepare_notes,
+    relationship_ids,
+)
 from .docx_styles import W_NS, parse_styles
 from .html_chapters import build_chapters
 from .html_meta import language_tag
@@ -68,12 +78,14 @@ MAMMOTH_WARNING = "DOCX004"
 NOTES_FOUND = "DOCX005"
 MONOSPACE_BODY = "DOCX006"
 NO_TEXT = "DOCX007"
+DANGLING = "DOCX008"
 
 #: Largest single XML part we parse (War and Peace as DOCX is ~20 MB of XML).
 MAX_XML_PART = 96 * limits.MiB
 
 _MAIN_DOCUMENT = "word/document.xml"
 _NOTES_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
+_RELATIONSHIP_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _STYLES = "word/styles.xml"
 _CORE = "docProps/core.xml"
 _UNRECOGNISED = re.compile(r"^Unrecognised (paragraph|run|table) style: (.*?) \(Style ID: (.*)\)$")
@@ -163,6 +175,60 @@ def _rebuild(parts: dict[str, bytes]) -> io.BytesIO:
             out.writestr(name, data)
     buffer.seek(0)
     return buffer
+
+
+def _rels_name(part: str) -> str:
+    """``word/document.xml`` → ``word/_rels/document.xml.rels`` (OPC, ECMA-376 Part 2 §9.3.3)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _notes_part(parts: dict[str, bytes], document_rels: etree._Element | None, kind: str) -> str:
+    """Where mammoth will read the ``kind`` notes: the document's relationship
+    of that type whose target exists, else ``word/{kind}s.xml``."""
+    for rel in document_rels if document_rels is not None else ():
+        if rel.get("Type") == f"{_RELATIONSHIP_TYPE}{kind}s" and rel.get("Target"):
+            target = rel.get("Target").lstrip("/")
+            name = target if rel.get("Target").startswith("/") else f"word/{target}"
+            if name in parts:
+                return name
+    return f"word/{kind}s.xml"
+
+
+def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], main_name: str,
+                   display: str, ctx: BuildContext) -> None:
+    """Links, note calls and pictures pointing to nothing the package holds are
+    dropped with a warning (:func:`.docx_prepare.drop_dangling_references`)
+    instead of making mammoth refuse the whole file.
+
+    Edits the trees; serializes the parts it changed except the main
+    document, which the caller serializes next anyway.
+    """
+    document_rels = _tree(trees, _rels_name(main_name))
+    notes_parts = {kind: _notes_part(parts, document_rels, kind) for kind in NOTE_KINDS}
+    known = {kind: note_ids(_tree(trees, name), kind) for kind, name in notes_parts.items()}
+    for name in (main_name, *notes_parts.values()):
+        root = _tree(trees, name)
+        if root is None:
+            continue
+        rels_name = _rels_name(name)
+        rels = _tree(trees, rels_name)
+        count = len(rels) if rels is not None else 0
+        dangling = drop_dangling_references(root, relationship_ids(rels), known)
+        if rels is not None and len(rels) != count:
+            parts[find_entry_name(parts, rels_name) or rels_name] = _serialize(rels)
+        if name != main_name:
+            parts[find_entry_name(parts, name) or name] = _serialize(root)
+        where = "" if name == main_name else f" (in {name})"
+        for kind, items in (("hyperlink", dangling.links), ("note call", dangling.notes),
+                            ("picture", dangling.pictures)):
+            if not items:
+                continue
+            what = ", ".join(sorted(set(items))[:5])
+            kept = "its text kept" if kind == "hyperlink" else "left out"
+            ctx.diag.warn(DANGLING, f"{len(items)} {kind}(s) pointing to something the Word file "
+                          f"does not contain ({what}){where}: {kept}", file=display,
+                          hint="open the file in Word or LibreOffice and save it again")
 
 
 def _core_metadata(trees: dict[str, etree._Element]) -> dict[str, object]:
@@ -388,6 +454,7 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     if document is None or main_name is None or document.tag != f"{{{W_NS}}}document":
         raise SourceError("word/document.xml is not a WordprocessingML document", file=display)
     prepared = prepare_document(document, styles)
+    _drop_dangling(parts, trees, main_name, display, ctx)
     parts[main_name] = _serialize(document)
     styles_key = find_entry_name(parts, _STYLES) or _STYLES
     parts[styles_key] = _serialize(declare_synthetic_styles(_tree(trees, _STYLES)))

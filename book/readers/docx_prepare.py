@@ -18,11 +18,17 @@ moves.  This module settles all of that on the lxml tree of
 * ``REF``/``NOTEREF`` cross-reference fields with ``\\h`` (Word's "insert
   as hyperlink") become ``HYPERLINK \\l`` fields, which mammoth links;
 * a table whose style formats its first row and whose ``tblLook`` turns
-  that on gets its first row marked as a header row (``w:tblHeader``).
+  that on gets its first row marked as a header row (``w:tblHeader``);
+* references to what the package does not hold (:func:`drop_dangling_references`):
+  a hyperlink whose relationship id is undefined keeps its text, a note
+  call whose note is missing (or whose notes part is) is dropped, a picture
+  whose image relationship is undefined is dropped.  mammoth would stop
+  the whole conversion on any of them with a bare ``KeyError``.
 
 References: ECMA-376 Part 1, §17.3 (paragraphs and runs), §17.4.63
 (``tblLook``), §17.16 (fields, ``TOC`` §17.16.5.68, ``REF`` §17.16.5.51),
-§17.5.2 (structured document tags).
+§17.5.2 (structured document tags), §17.11 (footnotes and endnotes),
+§17.16.22 (``hyperlink``); Part 2, §9.3 (relationships).
 """
 
 from __future__ import annotations
@@ -488,3 +494,141 @@ def prepare_notes(root: etree._Element, styles: StyleTable, *, by_font: bool) ->
     _link_cross_references(root)
     paragraphs = list(root.iter(W + "p"))
     _classify(paragraphs, styles, _Fonts(styles), {}, by_font, prepared)
+
+
+# ---------------------------------------------------------------- dangling references
+
+#: The relationships namespace, transitional and strict (mammoth reads both).
+R_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                "http://purl.oclc.org/ooxml/officeDocument/relationships")
+#: WordprocessingML, transitional and strict.
+W_NAMESPACES = (W[1:-1], "http://purl.oclc.org/ooxml/wordprocessingml/main")
+_A_NAMESPACES = ("http://schemas.openxmlformats.org/drawingml/2006/main",
+                 "http://purl.oclc.org/ooxml/drawingml/main")
+_VML = "urn:schemas-microsoft-com:vml"
+#: The note kinds: (reference element, note element) local names.
+NOTE_KINDS = {"footnote": "footnoteReference", "endnote": "endnoteReference"}
+
+
+@dataclass
+class Dangling:
+    """References :func:`drop_dangling_references` removed, by kind."""
+
+    links: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pictures: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.links or self.notes or self.pictures)
+
+
+def _r_attribute(el: etree._Element, local: str) -> tuple[str, str] | None:
+    """``(qualified name, value)`` of the ``r:local`` attribute, if any."""
+    for ns in R_NAMESPACES:
+        name = f"{{{ns}}}{local}"
+        value = el.get(name)
+        if value is not None:
+            return name, value
+    return None
+
+
+def _w_get(el: etree._Element, local: str) -> str | None:
+    for ns in W_NAMESPACES:
+        value = el.get(f"{{{ns}}}{local}")
+        if value is not None:
+            return value
+    return None
+
+
+def _tags(namespaces: tuple[str, ...], local: str) -> list[str]:
+    return [f"{{{ns}}}{local}" for ns in namespaces]
+
+
+def _enclosing(el: etree._Element, namespaces: tuple[str, ...], local: str) -> etree._Element:
+    """The nearest ancestor named ``local`` (or ``el`` itself when none)."""
+    wanted = set(_tags(namespaces, local))
+    node = el.getparent()
+    while node is not None:
+        if node.tag in wanted:
+            return node
+        node = node.getparent()
+    return el
+
+
+def note_ids(root: etree._Element | None, kind: str) -> set[str]:
+    """The ids of the notes a footnotes/endnotes part holds (as mammoth reads
+    them: separators are not notes), and removes notes without an id, on
+    which mammoth would fail."""
+    found: set[str] = set()
+    if root is None:
+        return found
+    for note in list(root.iter(*_tags(W_NAMESPACES, kind))):
+        if _w_get(note, "type") in ("separator", "continuationSeparator"):
+            continue
+        ident = _w_get(note, "id")
+        if ident is None:
+            _remove(note)
+        else:
+            found.add(ident)
+    return found
+
+
+def relationship_ids(rels: etree._Element | None) -> set[str]:
+    """The ids a ``.rels`` part defines; a Relationship lacking its Id, Type or
+    Target (mammoth fails on those) is removed from the tree."""
+    found: set[str] = set()
+    if rels is None:
+        return found
+    for rel in list(rels):
+        if not isinstance(rel.tag, str) or not rel.tag.endswith("}Relationship"):
+            continue
+        if rel.get("Id") is None or rel.get("Type") is None or rel.get("Target") is None:
+            rels.remove(rel)
+        else:
+            found.add(rel.get("Id"))
+    return found
+
+
+def drop_dangling_references(root: etree._Element, relationships: set[str],
+                             notes: dict[str, set[str]]) -> Dangling:
+    """Remove references to what the package does not hold (module docstring).
+
+    ``relationships`` are the ids the part's ``.rels`` defines; ``notes``
+    maps ``footnote``/``endnote`` to the ids of the notes that exist.  Each
+    element is looked at once: linear in the part.
+    """
+    dangling = Dangling()
+    for link in list(root.iter(*_tags(W_NAMESPACES, "hyperlink"))):
+        found = _r_attribute(link, "id")
+        if found is None or found[1] in relationships:
+            continue
+        dangling.links.append(found[1])
+        del link.attrib[found[0]]
+        if _w_get(link, "anchor") is None:
+            _unwrap(link)  # mammoth keeps the runs of a hyperlink without a target
+    for kind, reference in NOTE_KINDS.items():
+        known = notes.get(kind, set())
+        for call in list(root.iter(*_tags(W_NAMESPACES, reference))):
+            ident = _w_get(call, "id")
+            if ident is None or ident not in known:
+                dangling.notes.append(f"{kind} {ident}")
+                _remove(call)
+    for comment in list(root.iter(*_tags(W_NAMESPACES, "commentReference"))):
+        if _w_get(comment, "id") is None:
+            _remove(comment)
+    for click in list(root.iter(*_tags(_A_NAMESPACES, "hlinkClick"))):
+        found = _r_attribute(click, "id")
+        if found is not None and found[1] and found[1] not in relationships:
+            dangling.links.append(found[1])
+            _remove(click)
+    for blip in list(root.iter(*_tags(_A_NAMESPACES, "blip"))):
+        found = _r_attribute(blip, "embed") or _r_attribute(blip, "link")
+        if found is not None and found[1] not in relationships:
+            dangling.pictures.append(found[1])
+            _remove(_enclosing(blip, W_NAMESPACES, "drawing"))
+    for data in list(root.iter(f"{{{_VML}}}imagedata")):
+        found = _r_attribute(data, "id")
+        if found is not None and found[1] not in relationships:
+            dangling.pictures.append(found[1])
+            _remove(_enclosing(data, W_NAMESPACES, "pict"))
+    return dangling

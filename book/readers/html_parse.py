@@ -31,7 +31,7 @@ from ..detect.encoding import decode_bytes
 from ..errors import DecodeError, LimitError, SourceError
 from ..limits import MAX_TEXT_BYTES
 from ..project import SourceFile
-from ..safexml import html_parser, parse_xml, scrub_tree
+from ..safexml import ENTITIES_REFUSED, html_parser, parse_xml, scrub_tree
 from ..xhtml import EPUB_NS, EPUB_TYPE, XHTML_NS, XML_LANG, XML_NS, xml_safe
 
 #: Diagnostic codes of the HTML reader (see book/readers/html.py).
@@ -118,15 +118,22 @@ def parse_document(source: SourceFile, ctx: BuildContext) -> ParsedDocument:
         ctx.diag.warn(BAD_CHARACTERS, "removed characters that cannot appear in a document "
                       "(NUL, control characters or lone surrogates)", file=source.display)
     text = _strip_xml_declaration(safe)
+    if "<!ENTITY" in text:
+        # Only a DTD declares entities, and no book needs one: refused wherever
+        # it hides (behind a long comment too), whichever parser would read it
+        # (libxml2's HTML parser would leave the subset's "]>" in the text).
+        _refuse_entities(text, source)
     want_xml = source.path.suffix.lower() == ".xhtml" or _looks_like_xhtml(text)
     root: etree._Element | None = None
     if want_xml:
-        if "<!ENTITY" in text[:65536]:
-            raise SourceError("the document declares XML entities (<!ENTITY>), which are refused",
-                              file=source.display, line=text.count("\n", 0, text.find("<!ENTITY")) + 1)
         try:
             root = parse_xml(text, file=source.display)
         except SourceError as exc:
+            if exc.code == ENTITIES_REFUSED:
+                # Declarations hidden behind a long prolog: refused as firmly as
+                # those up front, never re-read as HTML (which would leave the
+                # DTD's "]>" in the text).
+                _refuse_entities(text, source)
             if "Entity '" in exc.message and "not defined" in exc.message:
                 # XHTML 1.x with &nbsp; and friends from its DTD, which we never load.
                 ctx.diag.note(DTD_ENTITIES, "the document uses named entities from its DTD; "
@@ -148,6 +155,13 @@ def parse_document(source: SourceFile, ctx: BuildContext) -> ParsedDocument:
         root = _parse_html(text, source)
     normalize_tree(root)
     return ParsedDocument(root, encoding, xml)
+
+
+def _refuse_entities(text: str, source: SourceFile) -> None:
+    at = text.find("<!ENTITY")
+    raise SourceError("the document declares XML entities (<!ENTITY>), which are refused",
+                      file=source.display, line=text.count("\n", 0, at) + 1 if at >= 0 else None,
+                      code=ENTITIES_REFUSED)
 
 
 def _parse_html(text: str, source: SourceFile) -> etree._Element:

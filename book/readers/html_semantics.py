@@ -123,7 +123,9 @@ def _is_verse(el: etree._Element) -> bool:
 
 def mark_verse(root: etree._Element) -> int:
     """Convert every poem under ``root``; returns how many."""
-    poems = [el for el in root.iter() if isinstance(el.tag, str) and _is_verse(el)]
+    # HTML elements only: a MathML element with class="poem" stays MathML.
+    poems = [el for el in root.iter() if isinstance(el.tag, str) and not el.tag.startswith("{")
+             and _is_verse(el)]
     count = 0
     for poem in poems:
         if poem.getparent() is None or _inside_verse(poem):

@@ -7,6 +7,16 @@ with at least one period and no underscore in the last two segments; the
 link ends at whitespace or ``<``, and trailing ``?!.,:*_~``, an unbalanced
 ``)`` and an entity-like ``&name;`` are not part of it.
 
+GFM stops only at whitespace and ``<``, so ``https://example.org‹-›`` or
+``„https://example.org”`` would swallow the quotation marks, and an href
+with them is not a valid URL (EPUBCheck RSC-020).  Here a link also ends
+at any character a URL cannot hold (WHATWG URL §4.3 "URL code points":
+ASCII controls, space and ``"<>\\^`{|}``) and at non-ASCII punctuation,
+symbols, separators and format characters (quotation marks of every
+language, dashes, ellipses, arrows, no-break and zero-width spaces):
+prose around a link, never part of it.  Non-ASCII letters and digits
+(``/wiki/Łódź``) stay and are percent-encoded in the href.
+
 mdit-py-plugins has the same extension as inline rules, but they slice the
 rest of the paragraph at every stop of the inline parser and make ``w`` a
 stop, so one long paragraph becomes quadratic and plain prose several times
@@ -16,6 +26,8 @@ the cost is linear in the text.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -29,6 +41,17 @@ _LOCAL = _ALNUM | {".", "+", "-", "_"}
 _BEFORE = frozenset(" \t\n*_~(")
 _TRAILING = frozenset("?!.,:*_~")
 _TRIGGERS = ("www.", "://", "@")
+#: ASCII characters that are not URL code points (WHATWG URL §4.3), and ``<``.
+_ASCII_STOPS = frozenset('"<>\\^`{|}\x7f') | frozenset(chr(c) for c in range(0x21))
+#: Unicode general categories that end a link when the character is not ASCII.
+_STOP_CATEGORIES = ("P", "S", "Z", "C")
+
+
+def _ends_link(ch: str) -> bool:
+    """Whether ``ch`` cannot be part of an autolink (see the module docstring)."""
+    if ch < "\x80":
+        return ch in _ASCII_STOPS
+    return ch.isspace() or unicodedata.category(ch)[0] in _STOP_CATEGORIES
 
 
 def _domain_end(text: str, pos: int, end: int) -> int:
@@ -56,7 +79,7 @@ def _domain_end(text: str, pos: int, end: int) -> int:
 def _path_end(text: str, pos: int, end: int) -> int:
     """End of the link after its domain, trailing punctuation excluded."""
     i = pos
-    while i < end and not text[i].isspace() and text[i] != "<":
+    while i < end and not _ends_link(text[i]):
         i += 1
     while i > pos:
         ch = text[i - 1]
@@ -74,7 +97,14 @@ def _path_end(text: str, pos: int, end: int) -> int:
 
 
 def _preceded_ok(text: str, start: int) -> bool:
-    return start == 0 or text[start - 1] in _BEFORE
+    """GFM's "start of line, whitespace or ``*_~(``", plus the non-ASCII
+    opening and closing quotation marks and brackets (``„`` ``«`` ``»`` ``「``)
+    that open a quoted link in many languages."""
+    if start == 0:
+        return True
+    ch = text[start - 1]
+    return ch in _BEFORE or ch.isspace() or (
+        ch >= "\x80" and unicodedata.category(ch) in ("Ps", "Pi", "Pf"))
 
 
 def _match(text: str, trigger: str, at: int) -> tuple[int, int, str] | None:
