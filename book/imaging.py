@@ -73,6 +73,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from .errors import LimitError, SourceError
 from .limits import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 from .safexml import parse_xml
+from .xhtml import remove_keep_tail
 
 # ------------------------------------------------------------------ tables
 
@@ -616,19 +617,6 @@ def _css_is_external(nodes: list) -> bool:
     return False
 
 
-def _remove_keep_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
 def sanitize_svg(data: bytes) -> tuple[bytes, list[str], tuple[int | None, int | None]]:
     """Clean an SVG document down to static drawing.
 
@@ -647,26 +635,26 @@ def sanitize_svg(data: bytes) -> tuple[bytes, list[str], tuple[int | None, int |
 
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
-            _remove_keep_tail(element)
+            remove_keep_tail(element)
             continue
         namespace, local = _split(element.tag)
         if namespace != SVG_NS or local in _SVG_METADATA:
             if element is not root:
-                _remove_keep_tail(element)
+                remove_keep_tail(element)
             continue
         if local in _SVG_REMOVE:
             note(local)
-            _remove_keep_tail(element)
+            remove_keep_tail(element)
             continue
         if local in _SVG_ANIMATIONS:
             target = (element.get("attributeName") or "").lower()
             if target.endswith("href") or target.startswith("on"):
                 note("animation of links or handlers")
-                _remove_keep_tail(element)
+                remove_keep_tail(element)
                 continue
         drop_element = _clean_svg_attributes(element, local, note)
         if drop_element:
-            _remove_keep_tail(element)
+            remove_keep_tail(element)
             continue
         if local == "style" and element.text:
             element.text = _clean_stylesheet(element.text, note)

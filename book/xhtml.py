@@ -172,43 +172,66 @@ def iter_elements(root: etree._Element) -> Iterator[etree._Element]:
             yield el
 
 
-def remove_keep_tail(el: etree._Element) -> None:
-    """Remove ``el`` but keep the text that followed it."""
+def add_text_before(el: etree._Element, text: str | None) -> None:
+    """Append ``text`` to whatever text comes just before ``el``."""
+    if not text:
+        return
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent = el.getparent()
+        parent.text = (parent.text or "") + text
+
+
+def append_text(el: etree._Element, text: str) -> None:
+    """Add ``text`` (made XML-safe) at the end of ``el``, after its last child."""
+    if not text:
+        return
+    text = xml_safe(text)
+    try:
+        last = el[-1]  # O(1) in lxml, while len(el) walks every child
+    except IndexError:
+        el.text = (el.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
+
+
+def remove_keep_tail(el: etree._Element, *, keep_blank_tail: bool = True) -> None:
+    """Remove ``el`` and its content but keep the text that followed it.
+
+    ``keep_blank_tail=False`` drops a tail that is only whitespace, for
+    callers removing a block between blocks.
+    """
     parent = el.getparent()
     if parent is None:
         return
     tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+    if tail and (keep_blank_tail or tail.strip()):
+        add_text_before(el, tail)
+    el.tail = None
     parent.remove(el)
+
+
+def replace_with_text(el: etree._Element, text: str) -> None:
+    """Replace ``el`` (and its content) by plain ``text``."""
+    el.tail = text + (el.tail or "")
+    remove_keep_tail(el)
 
 
 def unwrap(el: etree._Element) -> None:
-    """Replace ``el`` by its children and text."""
-    parent = el.getparent()
-    if parent is None:
+    """Replace ``el`` by its text and children.
+
+    Each child moves with ``addprevious`` (O(1), its tail travelling with
+    it), so unwrapping many children of one wide parent stays linear.
+    """
+    if el.getparent() is None:
         return
-    index = parent.index(el)
-    prev = el.getprevious()
-    if el.text:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.text
-        else:
-            parent.text = (parent.text or "") + el.text
-    children = list(el)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    last = children[-1] if children else el.getprevious()
-    if el.tail:
-        if last is not None and last is not el:
-            last.tail = (last.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
+    add_text_before(el, el.text)
+    el.text = None
+    for child in list(el):
+        el.addprevious(child)
+    remove_keep_tail(el)
 
 
 def slugify(text: str, fallback: str = "x", max_length: int = 48) -> str:

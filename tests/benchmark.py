@@ -151,7 +151,7 @@ def main(keys: list[str], whats: list[str]) -> None:
             first, second = MODES[what]
             a, b = _child(what, key, first), _child(what, key, second)
             if what == "text":
-                rows = [(f"read + all passes", a, ""), ("typography pass alone", b,
+                rows = [("read + all passes", a, ""), ("typography pass alone", b,
                                                          f"{b['seconds'] / a['seconds']:.2f}")]
             else:
                 rows = [(f"bare {'ebooklib' if what == 'epub' else 'WeasyPrint'}", a, ""),

@@ -26,8 +26,6 @@ import pytest
 from lxml import etree
 
 from book.check.epubcheck_tool import run_epubcheck
-from book.context import BuildOptions
-from book.diagnostics import Diagnostics
 from book.model import Book, Chapter, Matter, SourceRef
 from book.pagelist import _map_offset, insert_page_breaks
 from book.pagination import KEY_ATTRIBUTE, block_key, text_blocks

@@ -64,7 +64,7 @@ def test_chapters_inside_a_part_start_at_h2(tmp_path: Path) -> None:
 
 def test_untitled_chapter_keeps_its_sections(tmp_path: Path) -> None:
     ch = chapter_from("<p>lead</p><h2>One</h2><p>a</p><h2>Two</h2><p>b</p>", tmp_path / "a.txt")
-    book = book_of(ch)
+    book_of(ch)
     structure.run(ch, make_context(tmp_path))
     assert ch.tree[0].tag == "p"
     assert [s.find("*").text for s in ch.tree.findall("section")] == ["One", "Two"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,7 +17,6 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTTextContainer
 from test_pdf_helpers import load
 
-from book.build import Overrides
 from book.geometry import TRIM_PRESETS
 from book.pagination import KEY_ATTRIBUTE, block_key, text_blocks
 from book.writers.pdf import write_print_pdf

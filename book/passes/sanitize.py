@@ -78,7 +78,7 @@ from ..context import BuildContext
 from ..i18n import label as i18n_label
 from ..limits import MAX_DEPTH
 from ..model import Chapter
-from ..xhtml import EPUB_TYPE, XML_LANG, nearest_lang
+from ..xhtml import EPUB_TYPE, XML_LANG, nearest_lang, remove_keep_tail, unwrap
 from .attribute_values import (
     ARIA_IDREFS,
     DEPRECATED_ROLES,
@@ -265,48 +265,6 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower() if tag.startswith("{") else tag.lower()
 
 
-# ------------------------------------------------------------------ tree edits
-
-
-def _remove(el: etree._Element) -> None:
-    """Remove ``el`` and its content, keeping the text that followed it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
-def _unwrap(el: etree._Element) -> None:
-    """Replace ``el`` by its text and children (each moved in O(1), so
-    unwrapping many children of one wide parent stays linear)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    prev = el.getprevious()
-    if el.text:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.text
-        else:
-            parent.text = (parent.text or "") + el.text
-    children = list(el)
-    for child in children:
-        el.addprevious(child)  # the child's tail travels with it
-    if el.tail:
-        last = children[-1] if children else prev
-        if last is not None:
-            last.tail = (last.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 # ------------------------------------------------------------------ the steps
 
 
@@ -351,7 +309,7 @@ def _remove_dangerous(root: etree._Element, depth: dict[etree._Element, int],
             doomed.append(el)
             doomed_depth = level
     for el in doomed:
-        _remove(el)
+        remove_keep_tail(el)
 
 
 def _subtree_text(el: etree._Element, depth: dict[etree._Element, int]) -> str:
@@ -671,7 +629,7 @@ def _clean_mathml(el: etree._Element, found: _Findings) -> bool:
     if local not in MATHML_ELEMENTS:
         if local in ("annotation-xml", "maction", "mglyph"):
             return False
-        _unwrap(el)
+        unwrap(el)
         found.add("SAN009", f"m:{local}", _line_of(el))
         return True
     _clean_mathml_attributes(el, local)
@@ -694,7 +652,7 @@ def _img_to_text(img: etree._Element) -> None:
         img.tail = f"[{alt}]" + tail
     else:
         img.tail = tail
-    _remove(img)
+    remove_keep_tail(img)
 
 
 def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None:
@@ -711,7 +669,7 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
             continue
         if tag.startswith(_M):
             if not _clean_mathml(el, found):
-                _remove(el)
+                remove_keep_tail(el)
             continue
         if el is root:
             _clean_attributes(el, "section", found)
@@ -720,7 +678,7 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
             label = f"{el.prefix}:{_local(tag)}" if el.prefix else _local(tag)
             found.add("SAN009", label, _line_of(el))
             _clean_attributes(el, "span", found)
-            _unwrap(el)
+            unwrap(el)
             continue
         name = tag.lower()
         if name != tag:
@@ -731,13 +689,13 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
             if tag not in _QUIET_UNWRAP:
                 found.add("SAN009", tag, _line_of(el))
             _clean_attributes(el, "span", found)
-            _unwrap(el)
+            unwrap(el)
             continue
         if not _clean_attributes(el, tag, found):
             if tag == "img":
                 _img_to_text(el)
             else:
-                _unwrap(el)  # a link whose target was unsafe keeps its text
+                unwrap(el)  # a link whose target was unsafe keeps its text
         else:
             required = _REQUIRED_ATTRIBUTE_FAILS.get(tag)
             if required is not None and required(el):

@@ -60,6 +60,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ..xhtml import add_text_before, remove_keep_tail, unwrap
 from .content_model import (
     CONTENTLESS,
     EXCLUSIONS,
@@ -98,33 +99,6 @@ _TABLE_ROWS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot"})
 
 def _blank(text: str | None) -> bool:
     return not text or text.isspace()
-
-
-def _add_text_before(el: etree._Element, text: str | None) -> None:
-    """Append ``text`` to whatever text precedes ``el`` in its parent."""
-    if not text:
-        return
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + text
-    else:
-        parent = el.getparent()
-        parent.text = (parent.text or "") + text
-
-
-def _unwrap(el: etree._Element) -> None:
-    """Replace ``el`` by its content (each child moved with ``addprevious``)."""
-    _add_text_before(el, el.text)
-    el.text = None
-    for child in list(el):
-        el.addprevious(child)  # the child's tail travels with it
-    _remove_keep_tail(el)
-
-
-def _remove_keep_tail(el: etree._Element) -> None:
-    _add_text_before(el, el.tail)
-    el.tail = None
-    el.getparent().remove(el)
 
 
 def _take(el: etree._Element) -> list:
@@ -224,7 +198,7 @@ class _Repair:
                     addresses.pop()
                 if el in self._to_unwrap:
                     self._to_unwrap.discard(el)
-                    _unwrap(el)
+                    unwrap(el)
                 continue
             tag = el.tag
             if not isinstance(tag, str):
@@ -293,7 +267,7 @@ class _Repair:
             return tag
         if tag in CONTENTLESS:
             self.report(DROPPED, f"<{tag}> inside <{container.tag}> dropped", el)
-            _remove_keep_tail(el)
+            remove_keep_tail(el)
             return None
         if container.tag == "pre" and not (el.tail or "").startswith("\n") and (
                 el.getnext() is not None or not _blank(el.tail)):
@@ -335,7 +309,7 @@ class _Repair:
             move = MATHML_ORPHAN_MOVES[child_local]
             if move == "drop":
                 self.report(DROPPED, f"MathML <{child_local}> outside its parent dropped", child)
-                _remove_keep_tail(child)
+                remove_keep_tail(child)
             else:
                 self.report(RESTRUCTURED, f"MathML <{child_local}> outside its parent made "
                             f"<{move}>", child)
@@ -355,7 +329,7 @@ class _Repair:
                 return
             for child in doomed:
                 self.report(code, what.format(local_name(child.tag)), child)
-                _unwrap(child)
+                unwrap(child)
 
     def _wrap_loose_math_text(self, el: etree._Element, local: str) -> None:
         def mtext(text: str) -> etree._Element:
@@ -382,7 +356,7 @@ class _Repair:
         for child in elements:
             if local_name(child.tag) == "annotation":
                 self.report(DROPPED, "MathML <annotation> of a malformed <semantics> dropped", child)
-                _remove_keep_tail(child)
+                remove_keep_tail(child)
         self.report(RESTRUCTURED, "malformed MathML <semantics> made <mrow>", el)
         self.rename(el, _M + "mrow")
         return "mrow"
@@ -462,7 +436,7 @@ class _Repair:
         for child in list(el):
             if child.tag in ORPHAN_UNWRAPS:
                 self.report(RESTRUCTURED, f"<{child.tag}> outside <ruby> unwrapped", child)
-                _unwrap(child)
+                unwrap(child)
 
     def _fix_phrasing(self, el: etree._Element) -> list:
         self._unwrap_stray_ruby_parts(el)
@@ -502,7 +476,7 @@ class _Repair:
             if isinstance(child.tag, str):
                 self.report(RESTRUCTURED, f"<{child.tag}> inside <{el.tag}> replaced by its text",
                             child)
-                _add_text_before(child, _text_of(child) + (child.tail or ""))
+                add_text_before(child, _text_of(child) + (child.tail or ""))
                 child.tail = None
                 el.remove(child)
         return []
@@ -558,7 +532,7 @@ class _Repair:
             elif pieces:  # whitespace between blocks stays as a tail
                 pieces[-1].tail = (pieces[-1].tail or "") + "".join(run)
             else:
-                _add_text_before(el, "".join(run))
+                add_text_before(el, "".join(run))
             run.clear()
 
         for item in items:
@@ -673,8 +647,8 @@ class _Repair:
                     self.report(DROPPED, f"<{child.tag}> outside <table> dropped", child)
                     text = _text_of(child)
                     if not _blank(text):
-                        _add_text_before(child, text)
-                    _remove_keep_tail(child)
+                        add_text_before(child, text)
+                    remove_keep_tail(child)
             return follow
         wrapper = etree.Element(family)
         run[0].addprevious(wrapper)
@@ -708,7 +682,7 @@ class _Repair:
         if not (elements and elements[0].tag == "summary" and _blank(el.text)):
             if summaries:
                 summary = summaries[0]
-                _add_text_before(summary, summary.tail)
+                add_text_before(summary, summary.tail)
                 summary.tail = None
                 el.insert(0, summary)
                 self.report(RESTRUCTURED, "<summary> moved to the start of <details>", summary)
@@ -786,7 +760,7 @@ class _Repair:
                 return []
             for div in divs:
                 self.report(RESTRUCTURED, "<div> inside <dl> unwrapped", div)
-                _unwrap(div)
+                unwrap(div)
         children = list(el)
         if _blank(el.text) and all(c.tag in ("dt", "dd") and _blank(c.tail) for c in children) \
                 and (not children or (children[0].tag == "dt" and children[-1].tag == "dd")):
@@ -947,7 +921,7 @@ class _Repair:
         if not headings or others or loose:
             why = "without a heading" if not headings else "holding more than headings"
             self.report(CHANGED, f"<hgroup> {why} unwrapped", el)
-            _unwrap(el)
+            unwrap(el)
             return []
         for extra in headings[1:]:
             self.report(CHANGED, f"second heading <{extra.tag}> in <hgroup> made <p>", extra)
@@ -962,16 +936,16 @@ class _Repair:
             self.report(RESTRUCTURED, f"<ruby> {why} unwrapped", el)
             for child in children:
                 if child.tag == "rp":
-                    _remove_keep_tail(child)
+                    remove_keep_tail(child)
                 elif child.tag == "rt":
-                    _unwrap(child)
-            _unwrap(el)
+                    unwrap(child)
+            unwrap(el)
             return []
         if not _ruby_parentheses_ok(el):
             for child in children:
                 if child.tag == "rp":
                     self.report(RESTRUCTURED, "<rp> not around an <rt> dropped", child)
-                    _remove_keep_tail(child)
+                    remove_keep_tail(child)
         return []
 
 

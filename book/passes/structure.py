@@ -21,7 +21,7 @@ from lxml import etree
 from ..context import BuildContext
 from ..model import Chapter
 from ..readers.common import DIVISION_ROLES
-from ..xhtml import EPUB_TYPE, HEADING_TAGS, element, heading_text, slugify
+from ..xhtml import EPUB_TYPE, HEADING_TAGS, element, heading_text, remove_keep_tail, slugify
 
 #: Blocks that may be empty and still mean something.
 _KEEP_EMPTY = frozenset({"hr", "img", "br", "td", "th", "tr", "iframe", "svg", "figure", "span"})
@@ -49,20 +49,7 @@ def _drop_empty_paragraphs(root: etree._Element) -> None:
     for p in list(root.iter("p")):
         # One with an id stays: links and ARIA references may point at it.
         if not "".join(p.itertext()).strip() and len(p) == 0 and p.get("id") is None:
-            _remove(p)
-
-
-def _remove(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail and el.tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
+            remove_keep_tail(p, keep_blank_tail=False)
 
 
 def _heading_in(el: etree._Element) -> etree._Element | None:

@@ -51,7 +51,7 @@ from ..errors import LimitError, MakeBookError, SourceError
 from ..passes.sanitize import sanitize_tree
 from ..project import SourceFile
 from ..safexml import parse_html, parse_xml
-from ..xhtml import text_content, unwrap
+from ..xhtml import remove_keep_tail, replace_with_text, text_content, unwrap
 from ..zipguard import open_zip, read_entry
 from . import ReadResult
 from .docx_images import ImageCollector
@@ -305,16 +305,7 @@ def _convert(package: io.BytesIO, images: ImageCollector, display: str):
 def _tidy_images(body: etree._Element) -> None:
     for img in list(body.iter("img")):
         if img.get("data-mb-drop"):
-            parent = img.getparent()
-            tail = img.tail
-            if parent is not None:
-                prev = img.getprevious()
-                if tail:
-                    if prev is not None:
-                        prev.tail = (prev.tail or "") + tail
-                    else:
-                        parent.text = (parent.text or "") + tail
-                parent.remove(img)
+            remove_keep_tail(img)
         elif img.get("data-mb-noalt"):
             del img.attrib["data-mb-noalt"]
             img.attrib.pop("alt", None)
@@ -330,65 +321,31 @@ def _tidy_bookmarks(body: etree._Element) -> None:
             continue
         parent = a.getparent()
         if ident not in linked:
-            _drop_keep_tail(a)
+            remove_keep_tail(a)
         elif parent is not None and parent.get("id") is None and parent is not body:
             parent.set("id", ident)
-            _drop_keep_tail(a)
-
-
-def _drop_keep_tail(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+            remove_keep_tail(a)
 
 
 def _tidy_checkboxes(body: etree._Element) -> None:
     """mammoth writes Word's check boxes as <input>: keep them as characters."""
     for box in list(body.iter("input")):
-        mark = "\u2612" if box.get("checked") is not None else "\u2610"
-        parent = box.getparent()
-        if parent is None:
-            continue
-        prev = box.getprevious()
-        text = mark + (box.tail or "")
-        if prev is not None:
-            prev.tail = (prev.tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
-        parent.remove(box)
+        if box.getparent() is not None:
+            replace_with_text(box, "\u2612" if box.get("checked") is not None else "\u2610")
 
 
 def _tidy_code(body: etree._Element) -> None:
     """Line breaks inside <pre> are newlines; tabs stay."""
     for pre in body.iter("pre"):
         for br in list(pre.iter("br")):
-            _replace_with_text(br, "\n")
+            replace_with_text(br, "\n")
 
 
 def _drop_blank_paragraphs(body: etree._Element) -> None:
     """Paragraphs of nothing but spaces and tabs are Word's way of adding space."""
     for p in list(body.iter("p")):
         if not len(p) and not (p.text or "").strip():
-            _drop_keep_tail(p)
-
-
-def _replace_with_text(el: etree._Element, text: str) -> None:
-    parent = el.getparent()
-    prev = el.getprevious()
-    joined = text + (el.tail or "")
-    if prev is not None:
-        prev.tail = (prev.tail or "") + joined
-    else:
-        parent.text = (parent.text or "") + joined
-    parent.remove(el)
+            remove_keep_tail(p)
 
 
 def _header_cells_by_look(row: etree._Element) -> bool:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..xhtml import (EPUB_TYPE, HEADING_TAGS, IdFactory, add_epub_type, classes, epub_types,
-                     text_content, unwrap)
+                     remove_keep_tail, text_content, unwrap)
 
 _NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
 _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})
@@ -261,7 +261,7 @@ def _strip_backlinks(aside: etree._Element, ref_ids: set[str]) -> None:
             if parent is not None and parent.tag == "sup" and len(parent) == 1 and not (
                     (parent.text or "").strip() or (a.tail or "").strip()):
                 a = parent
-            _drop_keep_tail(a)
+            remove_keep_tail(a)
     # Whitespace or separators left at the edges of the note's paragraphs.
     for p in aside.iter("p"):
         if p.text:
@@ -273,20 +273,6 @@ def _strip_backlinks(aside: etree._Element, ref_ids: set[str]) -> None:
     for p in list(aside):
         if p.tag == "p" and not text_content(p) and not len(p):
             aside.remove(p)
-
-
-def _drop_keep_tail(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    prev = el.getprevious()
-    if tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def _rewrite_call(a: etree._Element, key: str) -> None:
@@ -322,7 +308,7 @@ def _remove_empty_lists(parents: list[etree._Element], root: etree._Element) -> 
             if node.tag in ("ol", "ul", "div", "section", "footer") and not _has_real_content(node) \
                     and not any(isinstance(c.tag, str) and c.tag not in ("hr", "br") and not
                                 c.tag.startswith("h") for c in node):
-                _drop_keep_tail(node)
+                remove_keep_tail(node)
             elif node.tag in ("ol", "ul") and not any(isinstance(c.tag, str) for c in node):
                 up.remove(node)
             elif _is_note_list(node) and not _has_real_content(node):
@@ -391,12 +377,11 @@ def normalize_notes(root: etree._Element) -> NoteReport:
         if line:
             aside.set("data-mb-line", line)
         old_parent = container.getparent()
-        tail = container.tail
         if container.tag != "p":
             for name in ("lang", "dir"):
                 if container.get(name):
                     aside.set(name, container.get(name))
-        _detach_keep_tail(container, tail)
+        remove_keep_tail(container, keep_blank_tail=False)
         _move_content(container, aside)
         if container.tag == "p" and container.get("id") == own_id:
             del container.attrib["id"]
@@ -440,15 +425,3 @@ def normalize_notes(root: etree._Element) -> NoteReport:
     return report
 
 
-def _detach_keep_tail(el: etree._Element, tail: str | None) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-    el.tail = None

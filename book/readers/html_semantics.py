@@ -25,7 +25,8 @@ import re
 
 from lxml import etree
 
-from ..xhtml import add_class, classes, element, epub_types, has_class, text_content
+from ..xhtml import (add_class, classes, element, epub_types, has_class, remove_keep_tail,
+                     text_content)
 
 #: epub:type values and classes that mark a poem (EPUB SSV, Z39.98 structure).
 VERSE_TYPES = frozenset({"z3998:poem", "z3998:verse", "z3998:song", "z3998:hymn",
@@ -69,7 +70,7 @@ def drop_contents_lists(root: etree._Element) -> int:
                 continue
             if el.tag == "nav" and not (_is_contents_nav(el) or _only_internal_links(el)):
                 continue
-            _remove_keep_tail(el)
+            remove_keep_tail(el, keep_blank_tail=False)
             dropped += 1
     return dropped
 
@@ -81,20 +82,6 @@ def _only_internal_links(el: etree._Element) -> bool:
     linked = "".join(text_content(a) for a in links)
     return all((a.get("href") or "").startswith("#") or ".htm" in (a.get("href") or "")
                for a in links) and len(linked) >= 0.8 * len(text_content(el).replace(" ", ""))
-
-
-def _remove_keep_tail(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def mark_scene_breaks(root: etree._Element) -> None:

@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..errors import SourceError
 from ..safexml import parse_html_fragment
-from ..xhtml import EPUB_TYPE, xml_safe
+from ..xhtml import EPUB_TYPE, append_text, xml_safe
 
 Warn = Callable[[str, str, int | None], None]
 
@@ -184,7 +184,7 @@ class HtmlCleaner:
         holder = etree.Element("div")
         for piece in self.parse(html, line):
             if isinstance(piece, str):
-                _append_text(holder, piece)
+                append_text(holder, piece)
             else:
                 self.copy_into(piece, holder, line, max_depth, keep_tail=True)
         if holder.text:
@@ -287,7 +287,7 @@ class HtmlCleaner:
         while stack:
             kind, src, target, extra = stack.pop()
             if kind == "text":
-                _append_text(target, extra)  # type: ignore[arg-type]
+                append_text(target, extra)  # type: ignore[arg-type]
                 continue
             assert isinstance(src, etree._Element)
             depth = extra  # type: ignore[assignment]
@@ -324,14 +324,3 @@ class HtmlCleaner:
                 stack.append(("text", None, into, src.text))
 
 
-def _append_text(el: etree._Element, text: str) -> None:
-    """Add text at the end of ``el`` (after its last child)."""
-    if not text:
-        return
-    text = xml_safe(text)
-    try:
-        last = el[-1]  # O(1) in lxml, while len(el) walks every child
-    except IndexError:
-        el.text = (el.text or "") + text
-    else:
-        last.tail = (last.tail or "") + text

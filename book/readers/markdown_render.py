@@ -32,7 +32,7 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ..limits import MAX_DEPTH
-from ..xhtml import EPUB_TYPE, xml_safe
+from ..xhtml import EPUB_TYPE, append_text, xml_safe
 from .markdown_html import (
     PHRASING,
     VOID,
@@ -162,7 +162,7 @@ class Renderer:
                 index += 1
             else:
                 if token.content.strip():
-                    self._append_text(self._top, token.content)
+                    append_text(self._top, token.content)
                 index += 1
         if self.pending:
             self.warn("MD020", "attribute line with no block after it was ignored", self.pending_line)
@@ -218,18 +218,6 @@ class Renderer:
             line = token.map[0] + 1
         if line is not None:
             el.set("data-mb-line", str(line))
-
-    @staticmethod
-    def _append_text(el: etree._Element, text: str) -> None:
-        if not text:
-            return
-        text = xml_safe(text)
-        try:
-            last = el[-1]  # O(1) in lxml, while len(el) walks every child
-        except IndexError:
-            el.text = (el.text or "") + text
-        else:
-            last.tail = (last.tail or "") + text
 
     # ------------------------------------------------------------ ids
 
@@ -631,7 +619,7 @@ class Renderer:
                     loose = etree.SubElement(self._top, "p")
                     self._set_line(loose, None, line)
                 if isinstance(piece, str):
-                    self._append_text(loose, piece)
+                    append_text(loose, piece)
                 else:
                     if line is not None:
                         for el in piece.iter("img"):
@@ -692,7 +680,7 @@ class Renderer:
             etree.SubElement(target, "span", {"class": "task-marker", "role": "img",
                                               "aria-label": label}).text = (
                 CHECKED_MARK if checked else UNCHECKED_MARK)
-            self._append_text(target, " ")
+            append_text(target, " ")
         frames: list[tuple[etree._Element, str]] = [(target, "")]
         base_depth = len(self.stack)
         skipping: str | None = None
@@ -700,7 +688,7 @@ class Renderer:
 
         def flush() -> None:
             if texts:
-                self._append_text(frames[-1][0], "".join(texts))
+                append_text(frames[-1][0], "".join(texts))
                 texts.clear()
 
         for child in token.children or []:
@@ -801,7 +789,7 @@ class Renderer:
         alt = block.get("alt") or _plain_text(token.children or []) or str(token.content or "")
         if unsafe_url(src, image=True):
             self.warn("MD052", "unsafe image URL removed (its alt text is kept)", line)
-            self._append_text(parent, alt)
+            append_text(parent, alt)
             return
         img = etree.SubElement(parent, "img", {"src": xml_safe(src), "alt": xml_safe(alt)})
         title = token.attrs.get("title")
@@ -818,7 +806,7 @@ class Renderer:
         note_id = token.meta.get("id", -1)
         key = self.note_keys.get(note_id)
         if key is None:
-            self._append_text(parent, f"[^{token.meta.get('label', '')}]")
+            append_text(parent, f"[^{token.meta.get('label', '')}]")
             return
         call = etree.SubElement(parent, "a", {"href": f"#{key}"})
         call.set(EPUB_TYPE, "noteref")
@@ -943,7 +931,7 @@ def _fill_code(code: etree._Element, content: str) -> None:
 
     def flush() -> None:
         if pieces:
-            Renderer._append_text(current, "".join(pieces))
+            append_text(current, "".join(pieces))
             pieces.clear()
 
     for line in content.split("\n"):
