@@ -141,7 +141,10 @@ def cli() -> None:
 @click.option("--theme", help="Theme: classic or modern.")
 @click.option("--encoding", help="Encoding of text sources (default: detected).")
 @click.option("--trim", help="Print trim: a5, b-format, 5x8, 5.25x8, 5.5x8.5, 6x9... or WxH with unit.")
+@click.option("--target", help="Print service whose rules apply: kdp, ingramspark or lulu "
+              "(bleed edges, marks, bookmarks, fonts, PDF/X, and a preflight of the result).")
 @click.option("--bleed", help="Bleed for print, e.g. 3mm or 0.125in.")
+@click.option("--bleed-edges", help="Bleed on all edges (default) or outer (top, bottom, fore-edge: KDP).")
 @click.option("--marks/--no-marks", default=None, help="Crop marks on the print PDF.")
 @click.option("--pdf-variant", help="Print PDF standard: pdf/x-4 (default), pdf/x-3, pdf/x-1a, none.")
 @click.option("--full-fonts", is_flag=True, default=None, help="Embed whole fonts, not subsets.")
@@ -156,8 +159,8 @@ def cli() -> None:
 def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: str | None,
                   title: str | None, subtitle: str | None, authors: tuple[str, ...], lang: str | None,
                   publisher: str | None, isbn: str | None, cover: str | None, css: tuple[Path, ...],
-                  theme: str | None, encoding: str | None, trim: str | None, bleed: str | None,
-                  marks: bool | None, pdf_variant: str | None, full_fonts: bool | None,
+                  theme: str | None, encoding: str | None, trim: str | None, target: str | None,
+                  bleed: str | None, bleed_edges: str | None, marks: bool | None, pdf_variant: str | None, full_fonts: bool | None,
                   notes: str | None, typography: bool | None, soft_hyphens: bool | None,
                   strict: bool, allow_remote: bool, quiet: bool, debug: bool) -> None:
     """Build an EPUB and a print PDF from SOURCES.
@@ -182,7 +185,8 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
         cover_ref = str(Path(cover).resolve()) if cover and Path(cover).is_file() else cover
         overrides = Overrides(title=title, subtitle=subtitle, authors=list(authors), lang=lang,
                               publisher=publisher, isbn=isbn, cover=cover_ref, css=list(css), theme=theme,
-                              encoding=encoding, trim=trim, bleed=bleed, marks=marks,
+                              encoding=encoding, trim=trim, target=target, bleed=bleed,
+                              bleed_edges=bleed_edges, marks=marks,
                               pdf_variant=pdf_variant, full_fonts=full_fonts, notes=notes,
                               typography=typography, soft_hyphens=soft_hyphens)
         diagnostics = Diagnostics(strict=strict, listener=report)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
+from .config import BLEED_EDGES, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
 from .context import FORMATS, BuildContext, BuildOptions
 from .diagnostics import Diagnostics
 from .errors import ConfigError, UsageError
@@ -23,6 +23,7 @@ from .geometry import parse_length, parse_trim
 from .model import Book, Contributor
 from .passes import run_passes
 from .pipeline import read_book
+from .printshops import TARGETS, apply_target
 from .project import open_project
 from .stylesheets import load_user_styles
 
@@ -43,6 +44,8 @@ class Overrides:
     encoding: str | None = None
     trim: str | None = None
     bleed: str | None = None
+    bleed_edges: str | None = None
+    target: str | None = None
     marks: bool | None = None
     pdf_variant: str | None = None
     full_fonts: bool | None = None
@@ -95,6 +98,14 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
         except ConfigError as exc:
             raise UsageError(f"--trim: {exc.message}") from None
         config.pdf.margins = None
+    if o.target:
+        if o.target not in TARGETS:
+            raise UsageError(f"--target must be one of {', '.join(TARGETS)}")
+        apply_target(config.pdf, o.target)  # the options below win over the service's defaults
+    if o.bleed_edges:
+        if o.bleed_edges not in BLEED_EDGES:
+            raise UsageError(f"--bleed-edges must be one of {', '.join(BLEED_EDGES)}")
+        config.pdf.bleed_edges = o.bleed_edges
     if o.bleed is not None:
         try:
             config.pdf.bleed = parse_length(o.bleed, what="--bleed")
@@ -108,6 +119,9 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
         config.pdf.variant = o.pdf_variant
     if o.full_fonts is not None:
         config.pdf.full_fonts = o.full_fonts
+    if config.pdf.marks and config.pdf.bleed_edges == "outer":
+        raise UsageError("crop marks cannot be used with bleed on the outer edges only "
+                         "(the marks at the spine would be cut off)")
     if o.notes:
         if o.notes not in NOTE_PLACEMENTS:
             raise UsageError(f"--notes must be one of {', '.join(NOTE_PLACEMENTS)}")

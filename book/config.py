@@ -17,10 +17,12 @@ from typing import Any
 from .errors import ConfigError
 from .geometry import DEFAULT_TRIM, Margins, Trim, default_margins, parse_length, parse_trim
 from .model import MARC_ROLES, Contributor, Epigraph, Matter, Metadata, Series
+from .printshops import TARGETS, apply_target
 
 CONFIG_NAME = "book.toml"
 
 PDF_VARIANTS = ("pdf/x-4", "pdf/x-3", "pdf/x-1a", "none")
+BLEED_EDGES = ("all", "outer")
 SCREEN_VARIANTS = ("pdf/ua-1", "none")
 NOTE_PLACEMENTS = ("footnotes", "chapter-end", "book-end")
 THEMES = ("classic", "modern")
@@ -57,7 +59,13 @@ class PdfConfig:
     trim: Trim = field(default_factory=lambda: parse_trim(DEFAULT_TRIM))
     margins: Margins | None = None
     bleed: float = 0.0
+    #: "all" sides, or "outer": top, bottom and fore-edge only (KDP).
+    bleed_edges: str = "all"
     marks: bool = False
+    #: PDF outlines in the print interior (KDP asks for none).
+    bookmarks: bool = True
+    #: Print service whose rules apply ("kdp", "ingramspark", "lulu"; "" none).
+    target: str = ""
     variant: str = "pdf/x-4"
     screen_variant: str = "pdf/ua-1"
     full_fonts: bool = False
@@ -370,8 +378,12 @@ def _style(r: _Reader, table: dict[str, Any]) -> StyleConfig:
 def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     r.check_keys(table, "pdf", {"trim", "margins", "bleed", "marks", "variant", "screen_variant",
                                 "full_fonts", "notes", "front_matter", "toc", "toc_depth",
-                                "verso_head", "output_profile"})
+                                "verso_head", "output_profile", "target", "bleed_edges",
+                                "bookmarks"})
     pdf = PdfConfig()
+    target = r.choice(table, "pdf", "target", "", ("",) + TARGETS)
+    if target:
+        apply_target(pdf, target)  # the keys given below win over the service's defaults
     try:
         if "trim" in table:
             pdf.trim = parse_trim(r.string(table, "pdf", "trim"))
@@ -393,16 +405,21 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
                 else getattr(base, side) for side in ("inner", "outer", "top", "bottom")})
         except ConfigError as exc:
             raise r.error(exc.message, "pdf", "margins") from None
-    pdf.marks = r.boolean(table, "pdf", "marks", False)
-    pdf.variant = r.choice(table, "pdf", "variant", "pdf/x-4", PDF_VARIANTS)
+    pdf.marks = r.boolean(table, "pdf", "marks", pdf.marks)
+    pdf.bleed_edges = r.choice(table, "pdf", "bleed_edges", pdf.bleed_edges, BLEED_EDGES)
+    pdf.bookmarks = r.boolean(table, "pdf", "bookmarks", pdf.bookmarks)
+    pdf.variant = r.choice(table, "pdf", "variant", pdf.variant, PDF_VARIANTS)
     pdf.screen_variant = r.choice(table, "pdf", "screen_variant", "pdf/ua-1", SCREEN_VARIANTS)
-    pdf.full_fonts = r.boolean(table, "pdf", "full_fonts", False)
+    pdf.full_fonts = r.boolean(table, "pdf", "full_fonts", pdf.full_fonts)
     pdf.notes = r.choice(table, "pdf", "notes", "footnotes", NOTE_PLACEMENTS)
     pdf.front_matter = r.boolean(table, "pdf", "front_matter", True)
     pdf.toc = r.boolean(table, "pdf", "toc", True)
     pdf.toc_depth = r.integer(table, "pdf", "toc_depth", 1, 0, 5)
     pdf.verso_head = r.choice(table, "pdf", "verso_head", "title", ("title", "author"))
     pdf.output_profile = r.string(table, "pdf", "output_profile")
+    if pdf.marks and pdf.bleed_edges == "outer":
+        raise r.error("pdf.marks cannot be used with pdf.bleed_edges = \"outer\" (the crop marks "
+                      "at the spine would be cut off)", "pdf", "marks")
     return pdf
 
 

@@ -124,3 +124,13 @@ def test_trims_and_lengths() -> None:
     assert parse_length("0.125in") == pytest.approx(9)
     with pytest.raises(ConfigError):
         parse_trim("1x1mm")
+
+
+def test_the_readme_reference_parses():
+    """The book.toml reference in README.md is a valid book.toml: docs that do not rot."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## book.toml reference", 1)[1]
+    block = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load_config(Path("/book/book.toml"), "book.toml", block)
+    assert config.pdf.target == "kdp" and config.pdf.bleed == pytest.approx(parse_length("3mm"))
+    assert config.metadata.title

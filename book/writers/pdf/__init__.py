@@ -21,6 +21,7 @@ Each writer lays the book out exactly once.  The modules:
 ``postprocess`` last touches on the PDF objects before writing
 ``layout``      :class:`PrintLayout`, for the EPUB's page list
 ``weasyfix``    workarounds for WeasyPrint line-breaking bugs
+``preflight``   the print service's rules (``[pdf] target``) checked on the layout
 
 Codes: PDF001 (variants), PDF002 an image left out, PDF003 a resource
 refused by the sandboxed fetcher, PDF004 WeasyPrint reported a problem.
@@ -75,7 +76,7 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
     from weasyprint.text.fonts import FontConfiguration
 
     from ...hyphenation import use_corrected_dictionaries
-    from . import metadata, pagecss, postprocess, variants, weasyfix
+    from . import metadata, pagecss, postprocess, preflight, variants, weasyfix
     from .fetcher import SandboxFetcher
     from .html import Assembler
 
@@ -125,8 +126,11 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
             full_fonts=pdf.full_fonts, **setup.options)
         layout = read_layout(document, assembled.division_ids, assembled.body_start_id) \
             if print_edition else None
+        if print_edition and pdf.target:
+            preflight.preflight(document, ctx)
         finisher = postprocess.make_finisher(
             file_id=file_id, print_edition=print_edition, bleed=print_edition and pdf.bleed > 0,
+            outer_bleed_only=pdf.bleed_edges == "outer", bookmarks=pdf.bookmarks,
             profile_name=setup.profile_name, pdfx=bool(setup.pdf_variant and "pdf/x" in setup.pdf_variant))
         data = document.write_pdf(
             finisher=finisher, pdf_variant=setup.pdf_variant, pdf_identifier=file_id,

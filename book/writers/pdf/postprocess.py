@@ -7,8 +7,10 @@ written once (no second parse with pikepdf):
 * ``BleedBox`` = ``MediaBox`` when there is bleed: WeasyPrint caps the
   BleedBox at 10 pt beyond the trim, and print shops expect the whole bleed
   (PDF/X: TrimBox ⊂ BleedBox ⊆ MediaBox);
+* with ``[pdf] bleed_edges = "outer"`` the bleed is cut back at the spine;
 * the print edition carries no link annotations (KDP asks for none, and
-  PDF/X forbids annotations inside the bleed box); bookmarks stay;
+  PDF/X forbids annotations inside the bleed box); bookmarks stay unless
+  ``[pdf] bookmarks = false`` (KDP asks for none);
 * the output intent names the printing condition (the profile's own
   description) instead of WeasyPrint's internal URL, or, without a profile,
   the registered FOGRA39 condition;
@@ -27,15 +29,21 @@ from .metadata import stable_document_id
 from .tagging import mark_margin_artifacts, tag_footnotes
 
 
-def make_finisher(*, file_id: bytes, print_edition: bool, bleed: bool,
-                  profile_name: str, pdfx: bool) -> Callable[[Any, pydyf.PDF], None]:
+def make_finisher(*, file_id: bytes, print_edition: bool, bleed: bool, outer_bleed_only: bool = False,
+                  bookmarks: bool = True, profile_name: str,
+                  pdfx: bool) -> Callable[[Any, pydyf.PDF], None]:
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         stable_document_id(pdf, file_id)
         if print_edition:
-            for page in _pages(pdf):
+            for index, page in enumerate(_pages(pdf)):
                 page.pop("Annots", None)
                 if bleed:
+                    if outer_bleed_only:
+                        _cut_bleed_at_spine(page, recto=index % 2 == 0)
                     page["BleedBox"] = page["MediaBox"]
+            if not bookmarks:
+                pdf.catalog.pop("Outlines", None)
+                pdf.catalog.pop("PageMode", None)
             if pdfx:
                 _name_output_intent(pdf, profile_name)
         else:
@@ -45,6 +53,26 @@ def make_finisher(*, file_id: bytes, print_edition: bool, bleed: bool,
             mark_margin_artifacts(pdf)  # running heads and folios (tagging.py)
             tag_footnotes(document, pdf)
     return finish
+
+
+def _cut_bleed_at_spine(page: pydyf.Dictionary, *, recto: bool) -> None:
+    """Bleed on the top, bottom and fore-edge only (KDP's interior rule).
+
+    CSS ``bleed`` has one value for all four sides, so the page is laid out
+    with bleed everywhere and the spine side is cut back to the trim here:
+    the MediaBox's inner edge moves onto the TrimBox's (left on a recto,
+    right on a verso).  The page content is not touched; a MediaBox need
+    not start at the origin (ISO 32000-1 §14.11.2).
+    """
+    media = [float(v) for v in page["MediaBox"]]
+    trim = [float(v) for v in page.get("TrimBox") or media]
+    if recto:
+        media[0] = trim[0]
+    else:
+        media[2] = trim[2]
+    page["MediaBox"] = pydyf.Array(media)
+    if "CropBox" in page:
+        page["CropBox"] = pydyf.Array(media)
 
 
 def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:

@@ -1,0 +1,94 @@
+"""Preflight: the laid-out interior against the print service's rules.
+
+Runs when ``[pdf] target`` (``--target``) names a service
+(:mod:`book.printshops`), after layout, because several rules depend on
+the final page count (KDP's and Lulu's gutter tables, the spine width).
+Each finding is a warning with a stable code, so ``--strict`` refuses a
+file the service would reject:
+
+PRE001 page count outside what the service prints
+PRE002 inner margin (gutter) narrower than the service asks for this page count
+PRE003 outer, top or bottom margin inside the service's safety zone
+PRE004 bleed other than the 0.125 in every service asks for
+PRE005 image below the service's minimum resolution where it is printed
+PRE006 trim outside the sizes the service prints
+PRE010 (note) the spine width for the final page count, for the cover designer
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...context import BuildContext
+from ...geometry import POINTS_PER_UNIT, format_length
+from ...printshops import STANDARD_BLEED_PT, SERVICES, PrintService, min_gutter, spine_width
+
+_IN = POINTS_PER_UNIT["in"]
+#: CSS pixels per inch: WeasyPrint's box sizes are in CSS px.
+_CSS_PX_PER_IN = 96
+
+
+def preflight(document: Any, ctx: BuildContext) -> None:
+    """Report what service ``[pdf] target`` would object to in ``document``."""
+    pdf = ctx.config.pdf
+    service = SERVICES[pdf.target]
+    pages = len(document.pages)
+    low, high = service.pages
+    if not low <= pages <= high:
+        ctx.diag.warn("PRE001", f"{service.title} prints {low} to {high} pages; this interior has "
+                      f"{pages}", hint="add or remove pages, or pick another service")
+    _margins(service, pages, ctx)
+    if pdf.bleed and abs(pdf.bleed - STANDARD_BLEED_PT) > 0.05:
+        ctx.diag.warn("PRE004", f"{service.title} expects a bleed of 0.125in; this book uses "
+                      f"{format_length(pdf.bleed)}", hint="set [pdf] bleed = \"0.125in\"")
+    if service.trim_range:
+        (wmin, wmax), (hmin, hmax) = service.trim_range
+        width, height = pdf.trim.width / _IN, pdf.trim.height / _IN
+        if not (wmin <= width <= wmax and hmin <= height <= hmax):
+            ctx.diag.warn("PRE006", f"{service.title} prints trims from {wmin}x{hmin} to "
+                          f"{wmax}x{hmax} in; this book is {width:.2f}x{height:.2f} in",
+                          hint="pick another [pdf] trim")
+    for src, dpi in _low_resolution_images(document, service.min_image_dpi):
+        ctx.diag.warn("PRE005", f"image {src} prints at {dpi} dpi; {service.title} asks for at "
+                      f"least {service.min_image_dpi}", hint="use a larger image or print it smaller")
+    spine = spine_width(service, pages)
+    if spine is not None:
+        ctx.diag.note("PRE010", f"{service.title} spine width for {pages} pages on white paper: "
+                      f"{spine:.3f} in ({spine * 25.4:.1f} mm)")
+
+
+def _margins(service: PrintService, pages: int, ctx: BuildContext) -> None:
+    pdf = ctx.config.pdf
+    margins = pdf.page_margins
+    gutter = min_gutter(service, pages)
+    if margins.inner < gutter * _IN - 0.5:
+        ctx.diag.warn("PRE002", f"{service.title} asks for an inner margin of at least {gutter} in "
+                      f"for {pages} pages; this book has {margins.inner / _IN:.3f} in",
+                      hint=f"set [pdf.margins] inner = \"{gutter}in\"")
+    safe = service.safe_margin[1 if pdf.bleed else 0]
+    for side in ("outer", "top", "bottom"):
+        value = getattr(margins, side)
+        if value < safe * _IN - 0.5:
+            ctx.diag.warn("PRE003", f"{service.title} keeps text at least {safe} in from the trim; "
+                          f"the {side} margin is {value / _IN:.3f} in",
+                          hint=f"set [pdf.margins] {side} = \"{safe}in\"")
+
+
+def _low_resolution_images(document: Any, minimum: int) -> list[tuple[str, int]]:
+    """Raster images printed at fewer than ``minimum`` pixels per inch (worst use of each)."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import RasterImage
+
+    worst: dict[str, int] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if not isinstance(box, ReplacedBox) or not isinstance(box.replacement, RasterImage):
+                continue
+            width = box.width or 0
+            if width <= 0:
+                continue
+            dpi = round(box.replacement.width / (width / _CSS_PX_PER_IN))
+            src = box.element.get("src", "?") if box.element is not None else "?"
+            name = src.rsplit("/", 1)[-1][:80]
+            worst[name] = min(dpi, worst.get(name, dpi))
+    return sorted((name, dpi) for name, dpi in worst.items() if dpi < minimum)
