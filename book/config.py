@@ -66,6 +66,8 @@ class PdfConfig:
     bookmarks: bool = True
     #: Print service whose rules apply ("kdp", "ingramspark", "lulu"; "" none).
     target: str = ""
+    #: Set when the preflight widened the default margins to the service's gutter.
+    margins_widened: bool = False
     variant: str = "pdf/x-4"
     screen_variant: str = "pdf/ua-1"
     full_fonts: bool = False

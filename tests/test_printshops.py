@@ -3,6 +3,7 @@ service asks for, KDP's one-sided bleed, and the preflight findings."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
@@ -148,6 +149,10 @@ def test_kdp_interior_has_no_bookmarks_or_links_and_whole_fonts(kdp_pdf):
     assert sizes and min(sizes) > 150_000, sizes
     check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+    # pdffonts reads "subset" from the name tag: whole fonts carry none.
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(row[-5:-3] == ["yes", "no"] for row in rows), fonts
 
 
 def test_kdp_preflight_reports_a_short_book_and_the_spine(kdp_pdf):
@@ -192,3 +197,44 @@ def test_preflight_finds_an_image_printed_below_300_dpi(tmp_path):
 def test_the_target_is_in_the_cli_help():
     result = CliRunner().invoke(cli, ["build", "--help"])
     assert "--target" in result.output and "--bleed-edges" in result.output
+
+
+def _long_story(paragraphs: int) -> str:
+    words = ("the quiet craft of making books asks for patience care and an eye for the page "
+             "where every line finds its measure").split()
+    body = [" ".join(words[(i * 7 + j * 3) % len(words)] for j in range(60)).capitalize() + "."
+            for i in range(paragraphs)]
+    return "# One\n\n" + "\n\n".join(body) + "\n"
+
+
+def test_default_gutter_widens_to_the_service_table_for_the_page_count(tmp_path):
+    """Lulu asks 0.8 in of gutter from 151 pages: the default 0.75 in grows, and the
+    book is laid out again; margins the user set are never changed (PRE002 instead)."""
+    (tmp_path / "long.md").write_text(_long_story(420), encoding="utf-8")
+    book, ctx = load([tmp_path / "long.md"], Overrides(target="lulu", trim="100x150mm",
+                                                        title="Long", lang="en"))
+    result = write_print_pdf(book, ctx)
+    notes = [d.message for d in ctx.diag.items if d.code == "PRE011"]
+    assert notes and "0.800 in" in notes[0], [d.code for d in ctx.diag.items]
+    assert ctx.config.pdf.page_margins.inner == pytest.approx(0.8 * 72)
+    assert not [d for d in ctx.diag.items if d.code == "PRE002"]
+    with pikepdf.open(io.BytesIO(result.data)) as pdf:
+        pages = len(pdf.pages)
+    assert 151 <= pages <= 400
+    # The page count of the final layout is the one the spine is computed from.
+    assert any(f"for {pages} pages" in d.message for d in ctx.diag.items if d.code == "PRE010")
+
+
+def test_margins_the_user_set_are_not_widened():
+    from book.context import BuildContext, BuildOptions
+    from book.diagnostics import Diagnostics
+    from book.writers.pdf.preflight import widen_gutter
+
+    config = _config('[pdf]\ntarget = "lulu"\n[pdf.margins]\ninner = "0.5in"\n')
+    ctx = BuildContext(config=config, sandbox=None, diag=Diagnostics(), options=BuildOptions())
+    assert widen_gutter(300, ctx) is False
+    assert config.pdf.page_margins.inner == pytest.approx(36)
+    default = _config('[pdf]\ntarget = "lulu"\n')
+    ctx = BuildContext(config=default, sandbox=None, diag=Diagnostics(), options=BuildOptions())
+    assert widen_gutter(300, ctx) is True and widen_gutter(300, ctx) is False
+    assert default.pdf.page_margins.inner == pytest.approx(0.8 * 72)

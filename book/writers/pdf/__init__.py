@@ -9,7 +9,8 @@ default with black text in pure K.  :func:`write_screen_pdf` makes the same
 book for reading on screens: no bleed or marks, RGB, tagged PDF/UA-1 with
 live links and bookmarks.
 
-Each writer lays the book out exactly once.  The modules:
+Each writer lays the book out once (the print interior again when a print
+service's gutter for the page count needs wider default margins).  The modules:
 
 ``html``        the one HTML document (chapter copies with block keys)
 ``frontmatter`` half-title, title page, imprint, dedication, epigraph, contents
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from ...context import BuildContext
 from ...errors import RenderError
@@ -91,39 +93,52 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
     html_text = assembled.serialize()
     meta = book.metadata
     verso = (meta.author_line if pdf.verso_head == "author" and meta.authors else meta.title)
-    # Our own sheets (base.css is shared with the EPUB and holds rules only
-    # e-readers know) are parsed without listening to WeasyPrint's warnings;
-    # the user's sheets are parsed with the log attached, so their problems
-    # are reported.
-    css_text = "\n".join([
-        shipped_css("print", ctx.config.style.theme),
-        "" if print_edition else (styles_dir() / "screen.css").read_text(encoding="utf-8"),
-        pagecss.page_css(pdf, ctx.config.style, verso_head=verso, print_edition=print_edition),
-        setup.css,
-    ])
     user_css = [f"/* {sheet.name} */\n{sheet.text}" for sheet in book.stylesheets]
     fetcher = SandboxFetcher(ctx.sandbox, book, setup.internal,
                              image_filter=variants.to_cmyk if setup.cmyk_images else None)
     root_url = ctx.sandbox.root.as_uri() + "/"
-    file_id = metadata.identifier(html_text, css_text, *user_css, repr(setup.pdf_variant),
-                                  repr(pdf.full_fonts), *(a.href for a in book.assets.values()),
-                                  *(a.print_data or a.data for a in book.assets.values()))
     log = _WeasyLog()
     weasy_logger = logging.getLogger("weasyprint")
-    font_config = FontConfiguration()
-    # One dict shared by the sheets and the render: @color-profile rules
-    # (the PDF/X output intent) are collected while the sheets are parsed.
-    profiles: dict = {}
-    sheets = [CSS(string=css_text, base_url=root_url, url_fetcher=fetcher, font_config=font_config,
-                  color_profiles=profiles)]
-    weasy_logger.addHandler(log)
+
+    def lay_out() -> tuple[Any, bytes]:
+        """One layout with the current settings; returns it and the file id."""
+        # Our own sheets (base.css is shared with the EPUB and holds rules
+        # only e-readers know) are parsed without listening to WeasyPrint's
+        # warnings; the user's sheets are parsed with the log attached, so
+        # their problems are reported.
+        css_text = "\n".join([
+            shipped_css("print", ctx.config.style.theme),
+            "" if print_edition else (styles_dir() / "screen.css").read_text(encoding="utf-8"),
+            pagecss.page_css(pdf, ctx.config.style, verso_head=verso, print_edition=print_edition),
+            setup.css,
+        ])
+        file_id = metadata.identifier(html_text, css_text, *user_css, repr(setup.pdf_variant),
+                                      repr(pdf.full_fonts), *(a.href for a in book.assets.values()),
+                                      *(a.print_data or a.data for a in book.assets.values()))
+        font_config = FontConfiguration()
+        # One dict shared by the sheets and the render: @color-profile rules
+        # (the PDF/X output intent) are collected while the sheets are parsed.
+        profiles: dict = {}
+        sheets = [CSS(string=css_text, base_url=root_url, url_fetcher=fetcher,
+                      font_config=font_config, color_profiles=profiles)]
+        weasy_logger.addHandler(log)
+        try:
+            sheets += [CSS(string=text, base_url=root_url, url_fetcher=fetcher,
+                           font_config=font_config, color_profiles=profiles) for text in user_css]
+            document = HTML(string=html_text, base_url=root_url, url_fetcher=fetcher).render(
+                font_config=font_config, stylesheets=sheets, color_profiles=profiles,
+                pdf_variant=setup.pdf_variant, pdf_identifier=file_id,
+                full_fonts=pdf.full_fonts, **setup.options)
+        finally:
+            weasy_logger.removeHandler(log)
+        return document, file_id
+
     try:
-        sheets += [CSS(string=text, base_url=root_url, url_fetcher=fetcher, font_config=font_config,
-                       color_profiles=profiles) for text in user_css]
-        document = HTML(string=html_text, base_url=root_url, url_fetcher=fetcher).render(
-            font_config=font_config, stylesheets=sheets, color_profiles=profiles,
-            pdf_variant=setup.pdf_variant, pdf_identifier=file_id,
-            full_fonts=pdf.full_fonts, **setup.options)
+        document, file_id = lay_out()
+        for _ in range(3):  # a wider gutter adds pages, which may ask for a wider one
+            if not (print_edition and pdf.target and preflight.widen_gutter(len(document.pages), ctx)):
+                break
+            document, file_id = lay_out()
         layout = read_layout(document, assembled.division_ids, assembled.body_start_id) \
             if print_edition else None
         if print_edition and pdf.target:
@@ -131,14 +146,17 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
         finisher = postprocess.make_finisher(
             file_id=file_id, print_edition=print_edition, bleed=print_edition and pdf.bleed > 0,
             outer_bleed_only=pdf.bleed_edges == "outer", bookmarks=pdf.bookmarks,
+            whole_fonts=pdf.full_fonts,
             profile_name=setup.profile_name, pdfx=bool(setup.pdf_variant and "pdf/x" in setup.pdf_variant))
-        data = document.write_pdf(
-            finisher=finisher, pdf_variant=setup.pdf_variant, pdf_identifier=file_id,
-            full_fonts=pdf.full_fonts, **setup.options)
+        weasy_logger.addHandler(log)
+        try:
+            data = document.write_pdf(
+                finisher=finisher, pdf_variant=setup.pdf_variant, pdf_identifier=file_id,
+                full_fonts=pdf.full_fonts, **setup.options)
+        finally:
+            weasy_logger.removeHandler(log)
     except RecursionError:
         raise RenderError("the document is nested too deeply to lay out") from None
-    finally:
-        weasy_logger.removeHandler(log)
     for url in fetcher.refused:
         ctx.diag.warn("PDF003", f"the PDF does not load {url[:120]!r}: only files inside the "
                       "book folder and embedded data are used")

@@ -11,6 +11,7 @@ written once (no second parse with pikepdf):
 * the print edition carries no link annotations (KDP asks for none, and
   PDF/X forbids annotations inside the bleed box); bookmarks stay unless
   ``[pdf] bookmarks = false`` (KDP asks for none);
+* whole fonts (``[pdf] full_fonts``) lose the subset tag from their names;
 * the output intent names the printing condition (the profile's own
   description) instead of WeasyPrint's internal URL, or, without a profile,
   the registered FOGRA39 condition;
@@ -30,10 +31,12 @@ from .tagging import mark_margin_artifacts, tag_footnotes
 
 
 def make_finisher(*, file_id: bytes, print_edition: bool, bleed: bool, outer_bleed_only: bool = False,
-                  bookmarks: bool = True, profile_name: str,
+                  bookmarks: bool = True, whole_fonts: bool = False, profile_name: str,
                   pdfx: bool) -> Callable[[Any, pydyf.PDF], None]:
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         stable_document_id(pdf, file_id)
+        if whole_fonts:
+            _drop_subset_tags(pdf)
         if print_edition:
             for index, page in enumerate(_pages(pdf)):
                 page.pop("Annots", None)
@@ -73,6 +76,26 @@ def _cut_bleed_at_spine(page: pydyf.Dictionary, *, recto: bool) -> None:
     page["MediaBox"] = pydyf.Array(media)
     if "CropBox" in page:
         page["CropBox"] = pydyf.Array(media)
+
+
+def _drop_subset_tags(pdf: pydyf.PDF) -> None:
+    """Font names without the ``ABCDEF+`` subset tag when fonts are embedded whole.
+
+    WeasyPrint tags every font name, subset or not; the tag means "subset"
+    (ISO 32000-1 §9.6.4), so preflight tools (and ``pdffonts``) would report
+    whole fonts as subsets, which is what KDP asks not to receive.
+    """
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary):
+            continue
+        for key in ("BaseFont", "FontName"):
+            value = obj.get(key)
+            if value is None:
+                continue
+            raw = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            tag, plus, rest = raw.lstrip("/").partition("+")
+            if plus and len(tag) == 6 and tag.isalpha() and tag.isupper():
+                obj[key] = "/" + rest
 
 
 def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:

@@ -13,10 +13,15 @@ PRE004 bleed other than the 0.125 in every service asks for
 PRE005 image below the service's minimum resolution where it is printed
 PRE006 trim outside the sizes the service prints
 PRE010 (note) the spine width for the final page count, for the cover designer
+PRE011 (note) the default inner margin widened to the service's gutter
+
+Only the default margins are widened (:func:`widen_gutter`, before the final
+layout); margins the user set are the user's, and a short one is PRE002.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ...context import BuildContext
@@ -55,6 +60,27 @@ def preflight(document: Any, ctx: BuildContext) -> None:
     if spine is not None:
         ctx.diag.note("PRE010", f"{service.title} spine width for {pages} pages on white paper: "
                       f"{spine:.3f} in ({spine * 25.4:.1f} mm)")
+
+
+def widen_gutter(pages: int, ctx: BuildContext) -> bool:
+    """Widen the default inner margin to the service's gutter for ``pages`` pages.
+
+    Returns True when the margins changed, so the caller lays the book out
+    again.  Margins set in book.toml are left alone.
+    """
+    pdf = ctx.config.pdf
+    if pdf.margins is not None and not pdf.margins_widened:
+        return False
+    service = SERVICES[pdf.target]
+    margins = pdf.page_margins
+    needed = min_gutter(service, pages) * _IN
+    if margins.inner >= needed - 0.5:
+        return False
+    pdf.margins = replace(margins, inner=needed)
+    pdf.margins_widened = True
+    ctx.diag.note("PRE011", f"inner margin widened from {margins.inner / _IN:.3f} in to "
+                  f"{needed / _IN:.3f} in, the {service.title} gutter for {pages} pages")
+    return True
 
 
 def _margins(service: PrintService, pages: int, ctx: BuildContext) -> None:
