@@ -81,6 +81,7 @@ A harbour is a place of rest.[^rest] Its master keeps the [tide tables](#tides).
 
 ![A sketch of the harbour wall with three moored boats](wall.png)
 
+{alt: ""}
 ![](rule.png)
 
 ## Tides {#tides}

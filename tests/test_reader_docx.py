@@ -553,6 +553,22 @@ def test_images_with_and_without_alt(tmp_path):
     assert [a.href for a in result.assets] == ["images/my-story-1.png", "images/my-story-2.png"]
 
 
+def test_a_picture_marked_decorative_in_word_gets_empty_alt(tmp_path):
+    """Word 365's "Mark as decorative" (adec:decorative in the docPr's extLst)."""
+    decorative = picture("rIdImga", "Machine caption").replace(
+        'descr="Machine caption"/>',
+        'descr="Machine caption"><a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+        '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative"'
+        ' val="1"/></a:ext></a:extLst></wp:docPr>')
+    assert "adec:decorative" in decorative
+    body = p(runs=decorative) + p(runs=picture("rIdImgb", None))
+    result, ctx = read_docx(tmp_path, body, images={"a.png": png_bytes(),
+                                                  "b.png": png_bytes((0, 0, 255))})
+    imgs = list(result.chapters[0].tree.iter("img"))
+    assert imgs[0].get("alt") == "" and "alt" not in imgs[1].attrib
+    assert "DOCX022" not in codes(ctx)
+
+
 def test_the_same_picture_twice_is_one_asset(tmp_path):
     body = p(runs=picture("rIdImga", "x")) + p(runs=picture("rIdImga", "x"))
     result, _ = read_docx(tmp_path, body, images={"a.png": png_bytes()})

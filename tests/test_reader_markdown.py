@@ -718,3 +718,15 @@ def test_markdown_guide_reports_the_missing_shiprock_image(corpus):
     [warning] = [w for w in ctx.diag.warnings if w.code == "MD070"]
     assert (warning.file, warning.line) == ("chapter3.md", 1055)
     assert "images/shiprock.jpg" in warning.message
+
+
+def test_an_image_without_description_has_no_alt_and_a_decorative_one_says_so(tmp_path):
+    """``![](x.png)`` is undescribed (the accessibility pass warns); an explicit
+    ``{alt: ""}`` marks a decorative image."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "navy").save(tmp_path / "x.png")
+    result, _ = read_md(tmp_path, "# Images\n\n![](x.png)\n\n{alt: \"\"}\n![](x.png)\n\n"
+                                  "Inline ![](x.png) too.\n\n![A navy field](x.png)\n")
+    imgs = list(result.chapters[0].tree.iter("img"))
+    assert [img.get("alt") for img in imgs] == [None, "", None, "A navy field"]

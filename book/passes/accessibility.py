@@ -304,7 +304,7 @@ def _image_alternatives(chapter: Chapter, ctx: BuildContext, found: _Findings) -
             continue
         found.images_missing_alt += 1
         ctx.diag.warn("A11Y001", f"image {src!r} has no alt text", file=chapter.source.file,
-                      line=source_line(img), hint='describe it, or give alt="" if it is decorative')
+                      line=source_line(img), hint=_alt_hint(chapter.source.file))
         # alt="" keeps the markup valid; the summary reports the image as
         # undescribed and the book makes no conformance claim.
         img.set("alt", "")
@@ -432,3 +432,13 @@ def _stylesheet_contrast(book: Book, ctx: BuildContext) -> int:
             ctx.diag.warn("A11Y008", problem.describe(), file=sheet.name, line=problem.line,
                           hint="darken the text or lighten its background")
     return problems
+
+
+def _alt_hint(file: object) -> str:
+    """How to describe an image, or mark it decorative, in the source's own syntax."""
+    if str(file or "").lower().endswith((".md", ".markdown", ".txt")):
+        return 'describe it in the brackets of ![...](...), or put {alt: ""} on the line ' \
+               "before a decorative image"
+    if str(file or "").lower().endswith(".docx"):
+        return "describe it in Word (Picture Format > Alt Text), or mark it decorative there"
+    return 'describe it in alt, or give alt="" if it is decorative'

@@ -13,7 +13,8 @@ Alt text: Word 365 fills the description of new pictures with machine
 captions ending in "Description automatically generated".  The caption is
 kept (it is better than nothing) but the boilerplate is cut and a warning
 asks for a real description.  A picture without any description gets no
-``alt`` at all, so the accessibility checks can say so.
+``alt`` at all, so the accessibility checks can say so; one the author
+marked decorative in Word gets ``alt=""``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..model import Asset
 from ..safexml import parse_xml
 from ..errors import MakeBookError
 from ..xhtml import slugify
+from .docx_prepare import DECORATIVE_ALT
 
 #: Media types EPUB reading systems must support (EPUB 3.3 §3.2).
 CORE_IMAGE_TYPES = {
@@ -147,7 +149,9 @@ class ImageCollector:
     def __call__(self, image) -> dict[str, str]:
         """Attributes for the ``<img>`` mammoth writes for ``image``."""
         self.count += 1
-        alt, machine = clean_alt(getattr(image, "alt_text", None))
+        raw_alt = getattr(image, "alt_text", None)
+        decorative = raw_alt == DECORATIVE_ALT
+        alt, machine = (None, False) if decorative else clean_alt(raw_alt)
         label = f"image {self.count}" + (f" ({alt!r})" if alt else "")
         href = self._asset_for(image, label)
         if href is None:
@@ -158,8 +162,8 @@ class ImageCollector:
                                "captioning; check that it describes the picture", file=self.display,
                                hint="edit the picture's alt text in Word")
         attributes = {"src": href}
-        if alt:
-            attributes["alt"] = alt
+        if alt or decorative:
+            attributes["alt"] = alt or ""
         else:
             attributes["data-mb-noalt"] = "1"
         return attributes

@@ -17,6 +17,8 @@ moves.  This module settles all of that on the lxml tree of
 * hidden text (``w:vanish``) and moved-from text are removed;
 * ``REF``/``NOTEREF`` cross-reference fields with ``\\h`` (Word's "insert
   as hyperlink") become ``HYPERLINK \\l`` fields, which mammoth links;
+* a picture marked decorative in Word (``adec:decorative``) gets an empty
+  alt text, so it is hidden from assistive technology instead of reported;
 * a table whose style formats its first row and whose ``tblLook`` turns
   that on gets its first row marked as a header row (``w:tblHeader``);
 * references to what the package does not hold (:func:`drop_dangling_references`):
@@ -468,7 +470,32 @@ def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
     _classify(live, styles, fonts, overrides, prepared.code_by_font, prepared)
     _bridge_code_gaps(live)
     _mark_tables(root, styles)
+    mark_decorative_pictures(root)
     return prepared
+
+
+#: Word 365's "Mark as decorative" flag on a picture (an ``a:ext`` of its ``wp:docPr``).
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+#: What a decorative picture's description becomes, for docx_images to recognise
+#: (a private-use character: no real description starts with it).
+DECORATIVE_ALT = "\ue000decorative"
+
+
+def mark_decorative_pictures(root: etree._Element) -> None:
+    """Pictures marked decorative in Word get :data:`DECORATIVE_ALT` as description.
+
+    mammoth passes only ``descr`` (else ``title``) on as alt text, so the
+    flag travels in it; docx_images turns it into ``alt=""``.
+    """
+    for flag in list(root.iter(f"{{{DECORATIVE_NS}}}decorative")):
+        if (flag.get("val") or "1").lower() not in ("1", "true", "on"):
+            continue
+        doc_pr = flag.getparent()
+        while doc_pr is not None and etree.QName(doc_pr).localname != "docPr":
+            doc_pr = doc_pr.getparent()
+        if doc_pr is not None:
+            doc_pr.set("descr", DECORATIVE_ALT)
+            doc_pr.attrib.pop("title", None)
 
 
 def declare_synthetic_styles(styles_root: etree._Element | None) -> etree._Element:

@@ -791,7 +791,12 @@ class Renderer:
             self.warn("MD052", "unsafe image URL removed (its alt text is kept)", line)
             append_text(parent, alt)
             return
-        img = etree.SubElement(parent, "img", {"src": xml_safe(src), "alt": xml_safe(alt)})
+        img = etree.SubElement(parent, "img", {"src": xml_safe(src)})
+        # ``![](x.png)`` is an image nobody described, not a decorative one:
+        # leave alt out so the accessibility pass reports it.  A decorative
+        # image says so with an explicit empty alt (``{alt: ""}`` before it).
+        if alt.strip() or "alt" in block:
+            img.set("alt", xml_safe(alt))
         title = token.attrs.get("title")
         if title:
             img.set("title", xml_safe(str(title)))
