@@ -402,3 +402,24 @@ def test_hazards_come_from_the_configuration(tmp_path):
                            chapters=[chapter('<section><h1>A</h1><p>x</p></section>')]), ctx)
     meta = package_meta(write_epub(book, ctx))
     assert meta["schema:accessibilityHazard"] == ["flashing"]
+
+
+def test_a_generic_link_text_that_names_its_target_is_not_vague():
+    """"Link" pointing at the section "Links" says where it goes (the Markdown
+    guide's cheat sheet); "here" pointing at "Later on" does not."""
+    first = chapter('<section><h1>A</h1><p><a href="#links">Link</a> and '
+                    '<a href="#later">here</a>.</p></section>')
+    second = chapter('<section><h1>B</h1><section id="links"><h2>Links</h2></section>'
+                     '<section id="later"><h2>Later on</h2></section></section>')
+    _, ctx = a11y([first, second])
+    warnings = [d.message for d in ctx.diag.items if d.code == "A11Y005"]
+    assert len(warnings) == 1 and "'here'" in warnings[0]
+
+
+@pytest.mark.parametrize("text,lang,target,vague", [
+    ("click here", "en", "", True), ("Link", "en", "Links", False), ("link", "en", "", True),
+    ("Więcej", "pl", "Więcej o dzieleniu", False), ("tutaj", "pl", "Rozdział 2", True),
+    ("the style guide", "en", "", False),
+])
+def test_vague_link_texts(text, lang, target, vague):
+    assert accessibility.is_vague_link_text(text, lang, target) is vague

@@ -40,7 +40,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..errors import MakeBookError
-from ..passes.accessibility import (ROLE_OF_TYPE, VAGUE_LINK_TEXTS, is_language_tag)
+from ..passes.accessibility import ROLE_OF_TYPE, is_language_tag, is_vague_link_text
 from . import Finding, ToolRun
 
 TOOL = "make-book"
@@ -269,7 +269,6 @@ def lint_tables(epub: Epub) -> None:
 def lint_links(epub: Epub) -> None:
     for doc in _all_documents(epub):
         lang = (doc.root.get("lang") or doc.root.get(XML_LANG) or "en").split("-")[0].lower()
-        vague = VAGUE_LINK_TEXTS.get(lang, frozenset()) | VAGUE_LINK_TEXTS["en"]
         for a in doc.root.iter(f"{{{XHTML}}}a"):
             if a.get("href") is None:
                 continue
@@ -277,9 +276,29 @@ def lint_links(epub: Epub) -> None:
             if not name:
                 epub.find("CHK007", "error", f"link to {a.get('href')!r} has no text", doc.href, a,
                           "write what the link leads to as its text")
-            elif " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split()) in vague:
+            elif is_vague_link_text(name, lang) and \
+                    is_vague_link_text(name, lang, _target_heading(epub, doc, a.get("href"))):
                 epub.find("CHK007", "warning", f"link text {name!r} does not say where it goes",
                           doc.href, a, "name the destination in the link text")
+
+
+def _target_heading(epub: Epub, doc: Document, href: str) -> str:
+    """Text of the heading at (or opening) the element an in-book link points at."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.fragment:
+        return ""
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(doc.href), unquote(parts.path))) \
+        if parts.path else doc.href
+    target = next((d for d in _all_documents(epub) if d.href == path), None)
+    if target is None:
+        return ""
+    found = target.root.xpath("//*[@id=$id]", id=unquote(parts.fragment))
+    if not found:
+        return ""
+    headings = [f"{{{XHTML}}}h{n}" for n in range(1, 7)]
+    el = found[0]
+    heading = el if el.tag in headings else next(el.iter(*headings), None)
+    return " ".join("".join(heading.itertext()).split()) if heading is not None else ""
 
 
 # ----------------------------------------------------------------- metadata

@@ -112,6 +112,25 @@ VAGUE_LINK_TEXTS: dict[str, frozenset[str]] = {
     "cs": frozenset({"zde", "klikněte zde", "více", "odkaz"}),
 }
 
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def is_vague_link_text(text: str, lang: str, target_title: str = "") -> bool:
+    """True when ``text`` does not say where its link goes (WCAG 2.2 SC 2.4.4).
+
+    A generic word is not vague when it names its target: "Link" pointing at
+    the section "Links" says exactly where it goes.
+    """
+    vague = VAGUE_LINK_TEXTS.get((lang or "en").split("-")[0].lower(), frozenset()) | \
+        VAGUE_LINK_TEXTS["en"]
+    words = _words(text)
+    if words not in vague:
+        return False
+    title = _words(target_title)
+    return not (title and title.startswith(words))
+
+
 #: Well-formed BCP 47 language tags (RFC 5646 §2.1), with the primary
 #: language a two- or three-letter ISO 639 code: the 4–8 letter forms the
 #: grammar allows are unregistered, and axe (Ace's valid-lang rule)
@@ -187,7 +206,7 @@ def run(book: Book, ctx: BuildContext) -> Book:
         _image_alternatives(chapter, ctx, found)
         _tables(chapter, ctx, found)
         _headings(chapter, ctx, found)
-        _links(chapter, ctx, found, lang)
+        _links(chapter, ctx, found, lang, book.chapters)
     contrast = _stylesheet_contrast(book, ctx)
 
     book.facts["images_missing_alt"] = found.images_missing_alt
@@ -384,17 +403,25 @@ def _link_name(a: etree._Element) -> str:
     return " ".join(p for p in parts if p).strip() or (a.get("title") or "").strip()
 
 
-def _target_title(chapter: Chapter, ident: str) -> str:
-    for el in chapter.tree.iter():
-        if isinstance(el.tag, str) and el.get("id") == ident:
-            heading = el if el.tag in HEADING_TAGS else next(iter(el.iter(*HEADING_TAGS)), None)
-            return text_content(heading) if heading is not None else ""
+def _target_title(chapters: list[Chapter], href: str) -> str:
+    """The heading text of the element ``href`` points at inside the book.
+
+    Ids are unique book-wide (the links pass), so the fragment alone finds
+    the target, whichever chapter file the href names.
+    """
+    if "#" not in href or "://" in href:
+        return ""
+    ident = href.split("#", 1)[1]
+    for chapter in chapters:
+        for el in chapter.tree.iter():
+            if isinstance(el.tag, str) and el.get("id") == ident:
+                heading = el if el.tag in HEADING_TAGS else next(iter(el.iter(*HEADING_TAGS)), None)
+                return text_content(heading) if heading is not None else ""
     return ""
 
 
-def _links(chapter: Chapter, ctx: BuildContext, found: _Findings, lang: str) -> None:
-    vague = VAGUE_LINK_TEXTS.get((lang or "en").split("-")[0].lower(), frozenset()) | \
-        VAGUE_LINK_TEXTS["en"]
+def _links(chapter: Chapter, ctx: BuildContext, found: _Findings, lang: str,
+           chapters: list[Chapter]) -> None:
     for a in chapter.tree.iter("a"):
         href = a.get("href")
         if href is None or a.get("role") in ("doc-noteref", "doc-backlink"):
@@ -403,7 +430,7 @@ def _links(chapter: Chapter, ctx: BuildContext, found: _Findings, lang: str) -> 
         if not name:
             found.unnamed_links += 1
             if href.startswith("#"):
-                label = _target_title(chapter, href[1:]) or href[1:]
+                label = _target_title([chapter], href) or href[1:]
             else:
                 parts = urlsplit(href)
                 label = (parts.netloc + parts.path).rstrip("/") or href
@@ -412,8 +439,8 @@ def _links(chapter: Chapter, ctx: BuildContext, found: _Findings, lang: str) -> 
                           file=chapter.source.file, line=source_line(a),
                           hint="write what the link leads to as its text")
             continue
-        words = " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
-        if words in vague:
+        if is_vague_link_text(name, lang) and \
+                is_vague_link_text(name, lang, _target_title(chapters, href)):
             found.vague_links += 1
             ctx.diag.warn("A11Y005", f"link text {name!r} does not say where the link goes",
                           file=chapter.source.file, line=source_line(a),
