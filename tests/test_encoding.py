@@ -169,3 +169,18 @@ def test_any_bytes_decode_or_raise_our_error(data: bytes) -> None:
     except MakeBookError:
         return
     assert "\r" not in decoded.text
+
+
+@pytest.mark.parametrize(("text", "codec", "expected_lang"), [
+    # é and à in CP1252; read as CP1250 they are é and ŕ, which Slovak writes.
+    ("Les années 1990 furent difficiles. Le 12 mai, à 14 heures, il partit pour Paris "
+     "sans un mot, et personne ne répondit à sa lettre.", "cp1252", "fr"),
+    # And the other way round: Slovak really written in CP1250.
+    ("Vŕba stála pri potoku a vietor sa hral s jej konármi celý deň. Vtáky spievali "
+     "a deti sa hrali na lúke, kým neprišiel večer.", "cp1250", "sk"),
+])
+def test_a_tie_between_alphabets_is_decided_by_the_words(text: str, codec: str,
+                                                          expected_lang: str) -> None:
+    decoded = decode_bytes(text.encode(codec), "x.txt")
+    assert decoded.text == text
+    assert rank_legacy_encodings(text.encode(codec))[0].language == expected_lang

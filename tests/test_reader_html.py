@@ -566,3 +566,17 @@ def test_random_bytes_as_html_never_crash(tmp_path, data):
         read_source(path, make_context(tmp_path))
     except MakeBookError:
         pass
+
+
+def test_a_web_page_site_menu_is_not_book_text(tmp_path):
+    """A ``nav`` of links (a site menu, whatever its targets) is navigation."""
+    path = tmp_path / "post.html"
+    path.write_text('<html lang="en"><head><title>Post</title></head><body>'
+                    '<nav><a href="/">Home</a> | <a href="https://example.org/about">About</a></nav>'
+                    '<h1>Post</h1><p>Body text.</p>'
+                    '<nav><p>A nav holding prose stays: it is not a menu.</p></nav></body></html>',
+                    encoding="utf-8")
+    result = read_source(path)
+    text = " ".join("".join(c.tree.itertext()) for c in result.chapters)
+    assert "Home" not in text and "About" not in text
+    assert "Body text." in text and "A nav holding prose stays" in text

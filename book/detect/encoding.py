@@ -20,7 +20,9 @@ text that would be mostly capital letters.  Polish read as CP1252 yields
 and ``ŕ`` beside ``ç``, which no single language writes; CP1250 read as
 ISO-8859-2 yields C1 controls for ``ś`` and ``ź``.  Candidates that decode
 the sample to the very same text are told apart by the language's usual
-code pages (:data:`USUAL_ENCODINGS`).
+code pages (:data:`USUAL_ENCODINGS`); readings that are coherent in two
+languages' alphabets (French "à" in CP1252, Slovak "ŕ" in CP1250) are told
+apart by the language the words around them are written in.
 
 Line ends (LF, CRLF, CR, the odd ``\\r\\r\\n``, NEL and the Unicode line and
 paragraph separators) become LF; form feeds (page breaks) are dropped.
@@ -341,6 +343,9 @@ def rank_legacy_encodings(sample: bytes) -> list[Candidate]:
         if c.encoding in USUAL_ENCODINGS.get(c.language, ()):
             usual = USUAL_ENCODINGS[c.language]
             break
+    spoken = _language_of_words(sample, leaders)
+    if spoken:
+        usual = USUAL_ENCODINGS[spoken]
 
     def preference(c: Candidate) -> tuple[float, int, int]:
         return (top - c.score if top - c.score >= 1e-9 else 0.0,
@@ -348,6 +353,23 @@ def rank_legacy_encodings(sample: bytes) -> list[Candidate]:
                 LEGACY_ENCODINGS.index(c.encoding))
 
     return sorted(candidates, key=preference)
+
+
+def _language_of_words(sample: bytes, leaders: list[Candidate]) -> str | None:
+    """The language the text's words are in, when the alphabets left a tie.
+
+    French read as CP1252 ("à") and as CP1250 ("ŕ") are both coherent: the
+    second is Slovak's alphabet.  The words around those letters are the
+    same in every reading and say which language it is, so the language
+    detector decides; its language's usual code pages then win the tie.
+    """
+    languages = {c.language for c in leaders if c.language in USUAL_ENCODINGS}
+    if len(languages) < 2:
+        return None
+    from .language import detect_language
+
+    detected = detect_language(sample[:20_000].decode(leaders[0].encoding, errors="replace"))
+    return detected if detected in languages else None
 
 
 def guess_legacy_encoding(sample: bytes) -> str | None:

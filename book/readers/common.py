@@ -59,7 +59,7 @@ def read_text(source: SourceFile, ctx: BuildContext) -> Decoded:
     data = ctx.sandbox.read_bytes(source.path, limit=MAX_TEXT_BYTES, file=source.display)
     decoded = decode_bytes(data, source.display, ctx.config.content.encoding)
     if decoded.guessed:
-        ctx.diag.note("ENC001", f"{source.display}: detected encoding {decoded.encoding}",
+        ctx.diag.note("ENC001", f"detected encoding {decoded.encoding} (set --encoding if it is wrong)",
                       file=source.display)
     text = xml_safe(decoded.text)
     if len(text) != len(decoded.text):

@@ -90,7 +90,7 @@ def decode_markup(data: bytes, source: SourceFile, ctx: BuildContext) -> tuple[s
             return text.replace("\r\n", "\n").replace("\r", "\n"), declared
     decoded = decode_bytes(data, source.display, override)
     if decoded.guessed:
-        ctx.diag.note("ENC001", f"{source.display}: detected encoding {decoded.encoding}",
+        ctx.diag.note("ENC001", f"detected encoding {decoded.encoding} (set --encoding if it is wrong)",
                       file=source.display)
     return decoded.text, decoded.encoding
 

@@ -68,20 +68,21 @@ def drop_contents_lists(root: etree._Element) -> int:
         if el.tag == "nav" or _is_contents_nav(el):
             if el.tag != "nav" and not _is_contents_nav(el):
                 continue
-            if el.tag == "nav" and not (_is_contents_nav(el) or _only_internal_links(el)):
+            if el.tag == "nav" and not (_is_contents_nav(el) or _mostly_links(el)):
                 continue
             remove_keep_tail(el, keep_blank_tail=False)
             dropped += 1
     return dropped
 
 
-def _only_internal_links(el: etree._Element) -> bool:
+def _mostly_links(el: etree._Element) -> bool:
+    """A ``nav`` that is a list of links (a contents list, or a web page's site
+    menu: "Home | About") is navigation, not text of the book."""
     links = list(el.iter("a"))
     if not links:
         return False
-    linked = "".join(text_content(a) for a in links)
-    return all((a.get("href") or "").startswith("#") or ".htm" in (a.get("href") or "")
-               for a in links) and len(linked) >= 0.8 * len(text_content(el).replace(" ", ""))
+    linked = "".join(text_content(a) for a in links).replace(" ", "")
+    return len(linked) >= 0.8 * len(text_content(el).replace(" ", "").replace("|", ""))
 
 
 def mark_scene_breaks(root: etree._Element) -> None:
