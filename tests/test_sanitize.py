@@ -186,10 +186,23 @@ def test_remote_font_in_a_style_element(tmp_path):
 # ------------------------------------------------------------ other content
 
 
-def test_inline_svg_is_removed(tmp_path):
-    chapter, ctx = clean('<p>x</p><svg><script>alert(1)</script><a href="javascript:1">'
-                         '<text>t</text></a></svg>', tmp_path)
-    assert "svg" not in out(chapter) and "alert" not in out(chapter)
+def test_inline_svg_leaves_the_text_as_an_svg_image(tmp_path):
+    """No <svg> stays in the chapter: it becomes an <img> with a data: URI,
+    which the images pass cleans and stores (tests/test_inline_svg.py)."""
+    chapter, ctx = clean('<p>x</p><svg aria-label="Chart"><script>alert(1)</script>'
+                         '<a href="javascript:1"><text>t</text></a></svg>', tmp_path)
+    assert chapter.tree.find(".//svg") is None and "<script" not in out(chapter)
+    img = chapter.tree.find(".//img")
+    assert img.get("src").startswith("data:image/svg+xml;base64,") and img.get("alt") == "Chart"
+    assert "SAN021" in codes(ctx) and "SAN011" not in codes(ctx)
+
+
+def test_an_inline_svg_too_large_to_carry_is_removed(tmp_path):
+    from book.passes import inline_svg
+
+    big = "<path d='M0 0'/>" * (inline_svg.MAX_INLINE_SVG_BYTES // 15)
+    chapter, ctx = clean(f"<p>x</p><svg>{big}</svg>", tmp_path)
+    assert chapter.tree.find(".//svg") is None and chapter.tree.find(".//img") is None
     assert "SAN011" in codes(ctx)
 
 

@@ -53,7 +53,7 @@ SAN007 style attribute that loads or runs something removed         warning
 SAN008 nesting deeper than MAX_DEPTH flattened                      warning
 SAN009 unknown elements unwrapped (their text kept)                 note
 SAN010 <style> element removed                                      note
-SAN011 inline SVG, audio or video removed                           warning
+SAN011 audio, video, image map or oversized inline SVG removed      warning
 SAN012 epub:type terms unknown or with undeclared prefixes removed  note
 SAN013 structure repaired without loss (wrapped, split, moved)      note
 SAN014 element changed or unwrapped to fit, its text kept           warning
@@ -63,6 +63,7 @@ SAN017 aria-* attribute invalid, not allowed or dangling removed    warning
 SAN018 invalid CSS removed from a style attribute                   warning
 SAN019 invalid datetime removed                                     warning
 SAN020 invalid lang, hreflang, type or headers value removed        warning
+SAN021 inline SVG drawings turned into SVG images (inline_svg.py)    note
 ====== ========================================================== ========
 """
 
@@ -94,6 +95,7 @@ from .attribute_values import (
     mathml_attribute_ok,
     mime_type_ok,
 )
+from .inline_svg import inline_svg_to_images
 from .sanitize_content import repair_content
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -234,8 +236,8 @@ _MESSAGES = {
     "SAN008": "flattened {n} element{s} nested deeper than {what} levels",
     "SAN009": "unwrapped {n} unknown <{what}> element{s}, keeping the text",
     "SAN010": "removed {n} <style> element{s}; book styles come from the theme and [style] css",
-    "SAN011": "removed {n} <{what}> element{s} (inline SVG, audio and video are not supported; "
-              "use image files)",
+    "SAN011": "removed {n} <{what}> element{s} (audio, video and image maps are not supported, "
+              "nor inline SVG over 2 MiB; use image files)",
     "SAN012": "removed epub:type term{s} not in the EPUB vocabulary or with an undeclared "
               "prefix: {what}",
     "SAN013": "repaired the structure HTML requires ({n} change{s}): {what}",
@@ -658,6 +660,10 @@ def _img_to_text(img: etree._Element) -> None:
 def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None:
     """Sanitize ``root`` in place (see the module docstring); warn about it."""
     found = _Findings()
+    converted = inline_svg_to_images(root)
+    if converted:
+        ctx.diag.note("SAN021", f"{converted} inline SVG drawing{'s' if converted > 1 else ''} "
+                      "carried over as SVG images (cleaned like any SVG image)", file=file)
     _remove_dangerous(root, _depths(root), found)
     _flatten_deep(root, found)
     _convert_plain_mathml(root)

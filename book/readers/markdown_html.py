@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from lxml import etree
 
 from ..errors import SourceError
+from ..passes.inline_svg import svg_image
 from ..safexml import parse_html_fragment
 from ..xhtml import EPUB_TYPE, append_text, xml_safe
 
@@ -34,7 +35,7 @@ DROP_WITH_CONTENT = frozenset(
     "output svg".split()
 )
 #: Of those, the ones worth a warning: scripts, embedded content, form controls.
-UNSAFE = DROP_WITH_CONTENT - {"title", "head", "noscript"}
+UNSAFE = DROP_WITH_CONTENT - {"title", "head", "noscript", "svg"}
 #: Wrappers dropped while their content stays.
 UNWRAP = frozenset("form fieldset legend label html body font center blink marquee big tt "
                    "strike acronym dir frame nobr canvas dialog menu".split())
@@ -243,8 +244,7 @@ class HtmlCleaner:
             what = "form control" if tag in {"input", "button", "select", "textarea", "option",
                                              "optgroup", "datalist", "keygen", "output"} else "element"
             self.warn("MD050", f"unsafe HTML {what} <{tag}> was removed", line)
-        elif tag == "svg":
-            self.warn("MD054", "inline SVG is not supported in Markdown; use an image file", line)
+        # svg: the callers turn the drawing into an SVG image (inline_svg.py)
 
     def clean_element(self, source: etree._Element, line: int | None) -> etree._Element:
         """A new element with the same tag and only the safe, valid attributes."""
@@ -299,6 +299,16 @@ class HtmlCleaner:
                 continue
             tag = tag.lower()
             action = self.classify(tag) if _TAG_NAME.match(tag) else "unwrap"
+            if tag == "svg":
+                img = svg_image(src, source)
+                if img is None:
+                    self.warn("MD054", "an inline SVG drawing over 2 MiB was left out; use an "
+                              "image file", line)
+                else:
+                    if line is not None:
+                        img.set("data-mb-line", str(line))
+                    target.append(img)
+                continue
             if action == "drop":
                 self._report_drop(tag, line)
                 continue

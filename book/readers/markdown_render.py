@@ -32,6 +32,7 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ..limits import MAX_DEPTH
+from ..passes.inline_svg import svg_image
 from ..xhtml import EPUB_TYPE, append_text, xml_safe
 from .markdown_html import (
     PHRASING,
@@ -691,11 +692,20 @@ class Renderer:
                 append_text(frames[-1][0], "".join(texts))
                 texts.clear()
 
+        svg_markup: list[str] | None = None  # an inline <svg> being gathered
+
         for child in token.children or []:
             kind = child.type
             if skipping is not None:
+                if svg_markup is not None:
+                    svg_markup.append(child.content if kind in ("html_inline", "text")
+                                      else "\n" if kind.endswith("break") else "")
                 if kind == "html_inline" and _end_tag_name(child.content) == skipping:
                     skipping = None
+                    if svg_markup is not None:
+                        flush()
+                        self._inline_svg("".join(svg_markup), frames[-1][0], line)
+                        svg_markup = None
                 continue
             if kind == "text":
                 texts.append(child.content)
@@ -725,6 +735,8 @@ class Renderer:
                 self._noteref(child, top, line)
             elif kind == "html_inline":
                 skipping = self._html_inline(child, frames, line, base_depth)
+                if skipping == "svg":
+                    svg_markup = [child.content]
             elif child.nesting == 1:
                 el = self._inline_open(child, line)
                 if el is not None and self._inline_room(base_depth + len(frames)):
@@ -858,6 +870,19 @@ class Renderer:
         if el.tag == "img" and line is not None:
             el.set("data-mb-line", str(line))
         return None
+
+    def _inline_svg(self, markup: str, parent: etree._Element, line: int | None) -> None:
+        """An ``<svg>`` written inside a paragraph, as an SVG image (inline_svg.py)."""
+        svg = next((p for p in self.cleaner.parse(markup, line)
+                    if not isinstance(p, str) and p.tag == "svg"), None)
+        img = svg_image(svg, svg) if svg is not None else None
+        if img is None:
+            self.warn("MD054", "an inline SVG drawing could not be read (or is over 2 MiB) and "
+                      "was left out; use an image file", line)
+            return
+        if line is not None:
+            img.set("data-mb-line", str(line))
+        parent.append(img)
 
     def _inline_room(self, depth: int) -> bool:
         if depth < MAX_DEPTH // 2 + 8:
