@@ -219,6 +219,29 @@ def check_command(target: Path, as_json: bool, debug: bool) -> None:
     _run(action, debug)
 
 
+@cli.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="Untitled", show_default=True, help="Book title.")
+@click.option("--author", "authors", multiple=True, help="Author (repeat for several).")
+@click.option("--lang", default="en", show_default=True, help="Language tag such as pl, en-GB.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def new_command(folder: Path, title: str, authors: tuple[str, ...], lang: str, debug: bool) -> None:
+    """Start a book project in FOLDER: book.toml, chapters, images, a stylesheet."""
+
+    def action() -> None:
+        from book.build import check_language_tag
+        from book.scaffold import create_project
+
+        check_language_tag(lang, "--lang")
+        written = create_project(folder, title=title.strip() or "Untitled",
+                                 authors=[a.strip() for a in authors if a.strip()], lang=lang)
+        for path in written:
+            _say(f"{PROG}: wrote {path}")
+        _say(f"{PROG}: build it with: {PROG} build {folder}")
+
+    _run(action, debug)
+
+
 def main() -> None:
     """Console entry point (``make-book``)."""
     cli.main(prog_name=PROG)

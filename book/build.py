@@ -63,6 +63,12 @@ class BuildResult:
     diagnostics: Diagnostics
 
 
+def check_language_tag(value: str, option: str) -> None:
+    """A usage error unless ``value`` looks like a BCP 47 tag (pl, en-GB)."""
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+        raise UsageError(f"{option} {value!r} is not a language tag such as pl or en-GB")
+
+
 def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
     """Fold command-line settings into the project configuration."""
     meta = config.metadata
@@ -72,8 +78,7 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
             setattr(meta, name, value.strip())
             meta.origins[name] = "command line"
     if o.lang:
-        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", o.lang):
-            raise UsageError(f"--lang {o.lang!r} is not a language tag such as pl or en-GB")
+        check_language_tag(o.lang, "--lang")
         meta.language = o.lang
         meta.origins["language"] = "command line"
     if o.authors:

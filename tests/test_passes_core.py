@@ -132,3 +132,10 @@ def test_contents_nests_chapters_under_parts(tmp_path: Path) -> None:
     assert [e.title for e in book.toc] == ["Book One"]
     assert [e.title for e in book.toc[0].children] == ["Chapter I", "Chapter II"]
     assert [e.title for e in book.toc[0].children[0].children] == ["A"]
+
+
+def test_ids_keep_the_base_letters_of_other_alphabets() -> None:
+    from book.passes.links import _clean_id
+
+    assert _clean_id("wstęp") == "wstep" and _clean_id("Łódź-żółw") == "Lodz-zolw"
+    assert _clean_id("1-intro") == "id-1-intro" and _clean_id("Глава") == "id"

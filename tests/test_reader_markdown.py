@@ -730,3 +730,12 @@ def test_an_image_without_description_has_no_alt_and_a_decorative_one_says_so(tm
                                   "Inline ![](x.png) too.\n\n![A navy field](x.png)\n")
     imgs = list(result.chapters[0].tree.iter("img"))
     assert [img.get("alt") for img in imgs] == [None, "", None, "A navy field"]
+
+
+def test_markdown_in_front_matter_titles_is_read_as_text(tmp_path: Path) -> None:
+    text = ("---\ntitle: \"Notes on *Printing*\"\nsubtitle: \"With `code` and [a link](x.md)\"\n"
+            "identifier: urn:x:snake_case_id\n---\n\n# One\n\nText.\n")
+    result, _ = read_md(tmp_path, text)
+    assert result.metadata["title"] == "Notes on Printing"
+    assert result.metadata["subtitle"] == "With code and a link"
+    assert result.metadata["identifier"] == "urn:x:snake_case_id"  # never read as Markdown

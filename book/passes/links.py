@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,6 +35,10 @@ _ID_REF_ATTRS = ("aria-labelledby", "aria-describedby", "headers", "for")
 
 
 def _clean_id(value: str) -> str:
+    """An ASCII id (what every reading system and the NCX handle) that keeps
+    the letters' base form: ``wstęp`` → ``wstep``, not ``wst-p``."""
+    value = unicodedata.normalize("NFKD", value.replace("ł", "l").replace("Ł", "L"))
+    value = value.encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-") or "id"
     return value if value[0].isalpha() else f"id-{value}"
 

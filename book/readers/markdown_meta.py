@@ -197,6 +197,27 @@ LIST_FIELDS: dict[str, str] = {"subjects": "subjects", "subject": "subjects",
                                "keywords": "keywords", "tags": "keywords"}
 
 
+#: Fields Pandoc reads as Markdown (``title: "On *Printing*"``): the book's
+#: metadata keeps their text, without the markup characters.
+_INLINE_MARKDOWN = frozenset({"title", "subtitle", "description", "abstract", "summary",
+                              "dedication"})
+
+
+def plain_inline(text: str) -> str:
+    """The text of inline Markdown: ``On *Printing* `now` `` → ``On Printing now``."""
+    if not any(mark in text for mark in "*_`[<\\"):
+        return text
+    from markdown_it import MarkdownIt
+
+    pieces: list[str] = []
+    for token in MarkdownIt("commonmark").parseInline(text)[0].children or []:
+        if token.type in ("text", "code_inline"):
+            pieces.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+    return " ".join("".join(pieces).split()) or text
+
+
 def metadata_from_mapping(data: dict[Any, Any], warn: Warn, lines: list[str]) -> dict[str, Any]:
     """Map front-matter keys to :class:`~book.model.Metadata` field names."""
     meta: dict[str, Any] = {}
@@ -210,7 +231,7 @@ def metadata_from_mapping(data: dict[Any, Any], warn: Warn, lines: list[str]) ->
             if text is None:
                 warn("MD061", f"front matter {original!r} should be text", line)
             elif text and TEXT_FIELDS[key] not in meta:
-                meta[TEXT_FIELDS[key]] = text
+                meta[TEXT_FIELDS[key]] = plain_inline(text) if key in _INLINE_MARKDOWN else text
         elif key in AUTHOR_KEYS:
             names = _names(value)
             if names:
