@@ -138,17 +138,29 @@ def _settle_title(book: Book, ctx: BuildContext, project: Project) -> None:
     if meta.title:
         return
     first = book.chapters[0]
-    if first.title and _opens_with_heading(first):
+    if first.title and _opens_with_heading(first) and not _is_division_label(first.title):
         meta.title = first.title
         meta.origins["title"] = "first heading"
         ctx.diag.warn("META001", f"no title given; using the first heading {meta.title!r}",
                       file=first.source.file, hint="set --title or [metadata] title")
         return
-    stem = Path(project.sources[0].display).stem
+    if project.mode == "leanpub":  # a folder of chapters: its name, not the first file's
+        stem, what, where = project.sandbox.root.name, "folder name", project.sandbox.root.name
+    else:
+        stem, what = Path(project.sources[0].display).stem, "file name"
+        where = project.sources[0].display
     meta.title = stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
-    meta.origins["title"] = "file name"
-    ctx.diag.warn("META001", f"no title given; using the file name {meta.title!r}",
-                  file=project.sources[0].display, hint="set --title or [metadata] title")
+    meta.origins["title"] = what
+    ctx.diag.warn("META001", f"no title given; using the {what} {meta.title!r}",
+                  file=where, hint="set --title or [metadata] title")
+
+
+def _is_division_label(heading: str) -> bool:
+    """"CHAPTER I", "Rozdział 1: Burza", "Introduction", "Prologue": the name of a
+    division of the book, not the book's title."""
+    from .readers.text_headings import match_heading
+
+    return match_heading(heading) is not None
 
 
 def _opens_with_heading(chapter) -> bool:

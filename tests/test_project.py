@@ -102,3 +102,35 @@ def test_output_names_are_safe(title: str, expected: str) -> None:
 
 def test_natural_key() -> None:
     assert sorted(["c10", "c9", "c1"], key=natural_key) == ["c1", "c9", "c10"]
+
+
+@pytest.mark.parametrize("text,title,origin", [
+    ("CHAPTER I\n\nIt was night.\n\nCHAPTER II\n\nMorning.\n", "story", "file name"),
+    ("# Introduction\n\nWhy this book.\n\n# Chapter 1: Storms\n\nRain.\n", "story", "file name"),
+    ("# The Lighthouse Keeper\n\nA story.\n", "The Lighthouse Keeper", "first heading"),
+])
+def test_a_chapter_label_is_not_taken_for_the_book_title(tmp_path: Path, text: str, title: str,
+                                                          origin: str) -> None:
+    from book.build import BuildOptions, Overrides, load_book
+    from book.diagnostics import Diagnostics
+
+    suffix = ".md" if text.startswith("#") else ".txt"
+    source = tmp_path / f"story{suffix}"
+    source.write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    book, _ = load_book([source], BuildOptions(formats=("epub",)), Overrides(lang="en"), diagnostics)
+    assert (book.metadata.title, book.metadata.origins["title"]) == (title, origin)
+    assert [d.code for d in diagnostics.warnings] == ["META001"]
+
+
+def test_a_leanpub_folder_without_title_is_named_after_the_folder(tmp_path: Path) -> None:
+    from book.build import BuildOptions, Overrides, load_book
+    from book.diagnostics import Diagnostics
+
+    folder = tmp_path / "harbour-notes"
+    folder.mkdir()
+    (folder / "Book.txt").write_text("intro.md\n", encoding="utf-8")
+    (folder / "intro.md").write_text("# Introduction\n\nText.\n", encoding="utf-8")
+    book, _ = load_book([folder], BuildOptions(formats=("epub",)), Overrides(lang="en"),
+                        Diagnostics())
+    assert book.metadata.title == "harbour notes"
