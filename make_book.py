@@ -127,7 +127,7 @@ def cli() -> None:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Folder for the outputs.")
 @click.option("-f", "--format", "formats", default="epub,pdf", show_default=True,
-              help="Comma-separated: epub, pdf (print), pdf-screen, or all.")
+              help="Comma-separated: epub, pdf (print), pdf-screen, cover (paperback wrap), or all (epub, pdf, pdf-screen).")
 @click.option("--name", help="File name for the outputs (default: from the title).")
 @click.option("--title", help="Book title.")
 @click.option("--subtitle", help="Book subtitle.")

@@ -180,12 +180,18 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
         from .writers.pdf import write_screen_pdf
 
         rendered["pdf-screen"] = write_screen_pdf(book, ctx).data
-    if "pdf" in formats:
+    if "pdf" in formats or "cover" in formats:
         from .writers.pdf import write_print_pdf
 
         result = write_print_pdf(book, ctx)
-        rendered["pdf"] = result.data
-        if "epub" in formats and result.layout is not None:
+        if "pdf" in formats:
+            rendered["pdf"] = result.data
+        if "cover" in formats:  # the wrap's spine follows the interior's page count
+            from .writers.pdf.cover import write_cover_pdf
+
+            pages = len(result.layout.page_labels) if result.layout else 0
+            rendered["cover"] = write_cover_pdf(book, ctx, pages)
+        if "epub" in formats and "pdf" in formats and result.layout is not None:
             from .pagelist import insert_page_breaks
 
             insert_page_breaks(book, result.layout, ctx)
@@ -193,7 +199,7 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
         from .writers.epub import write_epub
 
         rendered["epub"] = write_epub(book, ctx)
-    return {fmt: rendered[fmt] for fmt in ("pdf", "pdf-screen", "epub") if fmt in rendered}
+    return {fmt: rendered[fmt] for fmt in ("pdf", "pdf-screen", "cover", "epub") if fmt in rendered}
 
 
 def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,

@@ -89,6 +89,23 @@ class PdfConfig:
 
 
 @dataclass
+class CoverConfig:
+    """The paperback cover wrap (``--format cover``)."""
+
+    #: Paper of the interior, for the spine width: "white" or "cream".
+    paper: str = "white"
+    #: Colours of the wrap: "#rrggbb" or "device-cmyk(c m y k)".
+    background: str = "#1f2a36"
+    foreground: str = "#ffffff"
+    #: Text of the back panel (default: the metadata description).
+    back_text: str = ""
+
+
+#: A colour the cover accepts: hex RGB or CMYK ink values.
+_COVER_COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}|device-cmyk\((?:\s*(?:0|1|0?\.\d+)\s*){4}\))$")
+
+
+@dataclass
 class EpubConfig:
     #: Insert soft hyphens for reading systems that do not hyphenate.
     soft_hyphens: bool = False
@@ -138,6 +155,7 @@ class ProjectConfig:
     style: StyleConfig = field(default_factory=StyleConfig)
     pdf: PdfConfig = field(default_factory=PdfConfig)
     epub: EpubConfig = field(default_factory=EpubConfig)
+    cover: CoverConfig = field(default_factory=CoverConfig)
     typography: TypographyConfig = field(default_factory=TypographyConfig)
     accessibility: AccessibilityConfig = field(default_factory=AccessibilityConfig)
 
@@ -425,6 +443,19 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     return pdf
 
 
+def _cover(r: _Reader, table: dict[str, Any]) -> CoverConfig:
+    r.check_keys(table, "cover", {"paper", "background", "foreground", "back_text"})
+    cover = CoverConfig(paper=r.choice(table, "cover", "paper", "white", ("white", "cream")),
+                        back_text=r.string(table, "cover", "back_text"))
+    for key in ("background", "foreground"):
+        value = r.string(table, "cover", key, getattr(cover, key)).strip()
+        if not _COVER_COLOUR.match(value):
+            raise r.error(f"cover.{key} must be a colour such as \"#1f2a36\" or "
+                          f"\"device-cmyk(0 0 0 1)\", not {value!r}", "cover", key)
+        setattr(cover, key, value)
+    return cover
+
+
 def _epub(r: _Reader, table: dict[str, Any]) -> EpubConfig:
     r.check_keys(table, "epub", {"soft_hyphens", "max_image_side", "split_bytes", "notes", "toc_depth"})
     return EpubConfig(
@@ -476,7 +507,7 @@ def load_config(path: Path, display: str, text: str) -> ProjectConfig:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(f"malformed TOML: {message}", file=display,
                           line=int(match.group(1)) if match else None) from None
-    top = {"metadata", "content", "style", "pdf", "epub", "typography", "accessibility"}
+    top = {"metadata", "content", "style", "pdf", "epub", "cover", "typography", "accessibility"}
     for key in data:
         if key not in top:
             raise ConfigError(f"unknown section or key {key!r} (sections: {', '.join(sorted(top))})",
@@ -487,6 +518,7 @@ def load_config(path: Path, display: str, text: str) -> ProjectConfig:
     config.style = _style(r, r.table(data, "style"))
     config.pdf = _pdf(r, r.table(data, "pdf"))
     config.epub = _epub(r, r.table(data, "epub"))
+    config.cover = _cover(r, r.table(data, "cover"))
     config.typography = _typography(r, r.table(data, "typography"))
     config.accessibility = _accessibility(r, r.table(data, "accessibility"))
     return config

@@ -17,7 +17,10 @@ FORMATS: dict[str, str] = {
     "epub": "{name}.epub",
     "pdf": "{name}.pdf",
     "pdf-screen": "{name}-screen.pdf",
+    "cover": "{name}-cover.pdf",
 }
+#: What ``--format all`` builds: the book itself (the cover wrap is asked for by name).
+ALL_FORMATS = ("epub", "pdf", "pdf-screen")
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -27,7 +30,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
         if not token:
             continue
         if token == "all":
-            wanted.update(FORMATS)
+            wanted.update(ALL_FORMATS)
         elif token in FORMATS:
             wanted.add(token)
         else:
