@@ -234,10 +234,45 @@ def unwrap(el: etree._Element) -> None:
     remove_keep_tail(el)
 
 
+#: Cyrillic and Greek letters (and the Latin ones Unicode does not
+#: decompose) in plain Latin letters, for ids only (``глава`` → ``glava``).
+_TRANSLITERATION = str.maketrans({
+    **dict(zip("абвгдезийклмнопрстуфхцыэ", "abvgdezijklmnoprstufhcye")),
+    "ё": "e", "ж": "zh", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu",
+    "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ђ": "dj", "ј": "j", "љ": "lj",
+    "њ": "nj", "ћ": "c", "џ": "dz", "ў": "u",
+    **dict(zip("αβγδεζηικλμνξοπρστυφωάέήίόύώϊϋς", "abgdezeiklmnxoprstyfoaeeioyoiys")),
+    "θ": "th", "χ": "ch", "ψ": "ps",
+    # Latin letters that do not decompose into a base letter and a mark.
+    "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i",
+})
+
+
+def transliterate(text: str) -> str:
+    """Letters in :data:`_TRANSLITERATION`, capitals kept capital (Щ → Shch)."""
+    out = []
+    for ch in text:
+        lower = ch.lower()
+        latin = lower.translate(_TRANSLITERATION)
+        out.append(latin.capitalize() if ch != lower and latin != lower else
+                   latin if latin != lower else ch)
+    return "".join(out)
+
+
+def to_ascii(text: str) -> str:
+    """``text`` in ASCII letters where it can be: ``Łódź`` → ``Lodz``, ``Глава`` → ``Glava``.
+
+    Transliterated before and after decomposing: й is a letter of its own,
+    ἰ is ι with a breathing.
+    """
+    text = transliterate(unicodedata.normalize("NFKD", transliterate(text)))
+    return text.encode("ascii", "ignore").decode("ascii")
+
+
 def slugify(text: str, fallback: str = "x", max_length: int = 48) -> str:
     """ASCII slug for ids and file names: lower case, digits and hyphens."""
-    normalized = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = to_ascii(text).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:max_length].strip("-")
     return slug or fallback
 

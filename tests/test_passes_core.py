@@ -138,4 +138,6 @@ def test_ids_keep_the_base_letters_of_other_alphabets() -> None:
     from book.passes.links import _clean_id
 
     assert _clean_id("wstęp") == "wstep" and _clean_id("Łódź-żółw") == "Lodz-zolw"
-    assert _clean_id("1-intro") == "id-1-intro" and _clean_id("Глава") == "id"
+    assert _clean_id("1-intro") == "id-1-intro" and _clean_id("Straße") == "Strasse"
+    assert _clean_id("Глава 1") == "Glava-1" and _clean_id("Щука") == "Shchuka"
+    assert _clean_id("Ἰλιάς") == "Ilias" and _clean_id("中文") == "id"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,7 +27,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..model import Book, Chapter
-from ..xhtml import IdFactory, source_line, unwrap
+from ..xhtml import IdFactory, source_line, to_ascii, unwrap
 
 _VALID_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _ID_REF_ATTRS = ("aria-labelledby", "aria-describedby", "headers", "for")
@@ -36,9 +35,8 @@ _ID_REF_ATTRS = ("aria-labelledby", "aria-describedby", "headers", "for")
 
 def _clean_id(value: str) -> str:
     """An ASCII id (what every reading system and the NCX handle) that keeps
-    the letters' base form: ``wstęp`` → ``wstep``, not ``wst-p``."""
-    value = unicodedata.normalize("NFKD", value.replace("ł", "l").replace("Ł", "L"))
-    value = value.encode("ascii", "ignore").decode("ascii")
+    the letters' base form: ``wstęp`` → ``wstep``, ``глава`` → ``glava``."""
+    value = to_ascii(value)
     value = re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-") or "id"
     return value if value[0].isalpha() else f"id-{value}"
 
