@@ -125,3 +125,12 @@ def test_a_wrong_cover_colour_names_the_line():
     with pytest.raises(ConfigError) as info:
         load_config(Path("/b/book.toml"), "book.toml", '[cover]\npaper = "white"\nforeground = "red"\n')
     assert info.value.line == 3 and "cover.foreground" in str(info.value)
+
+
+def test_the_wrap_is_reproducible_and_carries_the_metadata(wrap):
+    result, folder = wrap
+    again = build([folder], BuildOptions(formats=("cover",), outdir=folder / "again"))
+    assert again.outputs["cover"].read_bytes() == result.outputs["cover"].read_bytes()
+    with pikepdf.open(result.outputs["cover"]) as pdf:
+        assert str(pdf.docinfo.Title) == "The Harbour Wall"
+        assert str(pdf.docinfo.Author) == "Ann Author"

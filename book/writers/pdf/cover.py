@@ -31,14 +31,16 @@ pages).
 
 from __future__ import annotations
 
-import html
+from lxml import etree
 
 from ...context import BuildContext
 from ...errors import RenderError
 from ...geometry import POINTS_PER_UNIT, format_length
 from ...model import Book
 from ...printshops import SERVICES, STANDARD_BLEED_PT
+from ...xhtml import element, sub
 from .fetcher import asset_url
+from .metadata import fill_head
 
 _IN = POINTS_PER_UNIT["in"]
 #: Pages per inch of the papers the services offer for black-and-white books.
@@ -92,29 +94,34 @@ def cover_html(book: Book, ctx: BuildContext, pages: int, *, cmyk: bool = False)
     bleed = max(pdf.bleed, STANDARD_BLEED_PT)
     total = 2 * width + spine
     lang = (meta.language or "en").split("-")[0].lower()
-    e = html.escape
-    title, subtitle, author = e(meta.title), e(meta.subtitle or ""), e(meta.author_line or "")
-    image = next((a for a in book.assets.values() if "cover-image" in a.properties), None)
-    if image is not None:
-        front = f'<img class="art" src="{e(asset_url(ctx.sandbox.root, image.href))}" alt=""/>'
-    else:
-        front = (f'<div class="type"><p class="title">{title}</p>'
-                 + (f'<p class="subtitle">{subtitle}</p>' if subtitle else "")
-                 + f'<p class="author">{author}</p></div>')
-    back_text = cover.back_text or meta.description or ""
-    barcode = '<div class="barcode"></div>' if (meta.print_isbn or meta.isbn) else ""
-    spine_html = ""
+    root = element("html", attrib={"lang": meta.language or "en"})
+    fill_head(etree.SubElement(root, "head"), meta, ctx.build_time)
+    body = etree.SubElement(root, "body")
+    back = sub(body, "div", class_="panel back")
+    blurb = sub(back, "div", class_="blurb")
+    for paragraph in (cover.back_text or meta.description or "").split("\n\n"):
+        if paragraph.strip():
+            sub(blurb, "p", " ".join(paragraph.split()))
+    sub(back, "p", meta.publisher or "", class_="imprint")
+    if meta.print_isbn or meta.isbn:
+        sub(back, "div", class_="barcode")
+    spine_panel = sub(body, "div", class_="panel spine")
     font = spine_font_size(spine)
     if pages >= SPINE_TEXT_FROM and font is not None:
-        spine_html = (f'<div class="spine-text"><span class="st">{title}</span>'
-                      f'<span class="sa">{author}</span></div>')
-    body = ('<div class="panel back"><div class="blurb">'
-            + "".join(f"<p>{e(p.strip())}</p>" for p in back_text.split("\n\n") if p.strip())
-            + f'</div><p class="imprint">{e(meta.publisher or "")}</p>{barcode}</div>'
-            f'<div class="panel spine">{spine_html}</div>'
-            f'<div class="panel front">{front}</div>')
-    doc = (f'<!DOCTYPE html><html lang="{e(meta.language or "en")}"><head><meta charset="utf-8"/>'
-           f"<title>{title}</title></head><body>{body}</body></html>")
+        lettering = sub(spine_panel, "div", class_="spine-text")
+        sub(lettering, "span", meta.title, class_="st")
+        sub(lettering, "span", meta.author_line or "", class_="sa")
+    front = sub(body, "div", class_="panel front")
+    image = next((a for a in book.assets.values() if "cover-image" in a.properties), None)
+    if image is not None:
+        sub(front, "img", class_="art", src=asset_url(ctx.sandbox.root, image.href), alt="")
+    else:
+        lettering = sub(front, "div", class_="type")
+        sub(lettering, "p", meta.title, class_="title")
+        if meta.subtitle:
+            sub(lettering, "p", meta.subtitle, class_="subtitle")
+        sub(lettering, "p", meta.author_line or "", class_="author")
+    doc = "<!DOCTYPE html>\n" + etree.tostring(root, method="html", encoding="unicode")
     L = format_length  # noqa: N806 - short for the many lengths below
     rotation = -90 if lang in _BOTTOM_TO_TOP else 90
     bw, bh, bm = BARCODE
