@@ -30,7 +30,9 @@ block gets it inside the text, before the word.  A page that opens with a
 heading gets the marker just before the heading instead (before its
 ``header``/``hgroup`` if it has one): inside, the page number would join the
 heading's accessible name ("12 Chapter One"), and the stylesheets accept a
-marker there (``span[epub|type~=pagebreak]:first-child + h1``).  Never
+marker there (``span[epub|type~=pagebreak]:first-child + h1``).  A page that
+opens with a picture (a figure, or a paragraph holding only an image) gets
+the marker before the picture, not at the text that follows it.  Never
 elsewhere between blocks: a ``<span>`` there is not allowed in lists and
 tables.  Blank pages and pages with
 no body text (half-title, title page, imprint, the printed contents: the
@@ -62,6 +64,8 @@ from .xhtml import HEADING_TAGS, EPUB_TYPE, IdFactory, epub_types, iter_elements
 #: Elements whose text is not part of the running text (note calls: the
 #: print layout turns them into footnote calls; page markers already there).
 _SKIPPED_ROLES = frozenset({"doc-noteref", "doc-pagebreak"})
+#: What :func:`_page_text` yields for an image in the page's flow.
+IMAGE = "\x00image"
 
 
 @dataclass
@@ -74,6 +78,8 @@ class PageStart:
     block_index: int
     #: Alnum characters of the block laid out on earlier pages.
     offset: int
+    #: The page opens with an image, before any text.
+    image_first: bool = False
 
 
 _ALNUM_RUN = re.compile(r"[^\W_]+")
@@ -132,7 +138,8 @@ def _is_skipped_layout_element(element: Any) -> bool:
 
 
 def _page_text(page_box: Any) -> Iterator[tuple[str, str]]:
-    """``(key, text)`` for every text box of the page's main flow, in order.
+    """``(key, text)`` for every text box of the page's main flow, in order
+    (``(IMAGE, "")`` for an image, so a page that opens with one is known).
 
     Text of pseudo-elements (markers, ``::before``, footnote calls), of note
     calls and of elements without a keyed block ancestor is left out.
@@ -154,6 +161,9 @@ def _page_text(page_box: Any) -> Iterator[tuple[str, str]]:
         if isinstance(box, boxes.TextBox):
             if key is not None and box.text:
                 yield key, box.text
+            continue
+        if isinstance(box, boxes.ReplacedBox):
+            yield IMAGE, ""
             continue
         if element is not None and hasattr(element, "get"):
             own = element.get(KEY_ATTRIBUTE)
@@ -181,7 +191,11 @@ def find_page_starts(document: Any, page_labels: list[str], blank_pages: set[int
     last_key = None
     for index, page in enumerate(document.pages):
         first: tuple[str, int] | None = None
+        image_first = False
         for key, text in _page_text(page._page_box):
+            if key == IMAGE:
+                image_first = image_first or first is None
+                continue
             chars = _alnum(text)
             if not chars:
                 continue
@@ -201,7 +215,8 @@ def find_page_starts(document: Any, page_labels: list[str], blank_pages: set[int
         except ValueError:
             continue
         label = page_labels[index] if index < len(page_labels) else str(index + 1)
-        starts.append(PageStart(index, label, chapter_index, block_index, offset))
+        starts.append(PageStart(index, label, chapter_index, block_index, offset,
+                                image_first and offset == 0))
     return starts, {key: "".join(parts) for key, parts in laid_out.items()}
 
 
@@ -312,6 +327,40 @@ def _insert_at_start(block: etree._Element, marker: etree._Element) -> None:
     block.insert(0, marker)
 
 
+#: Containers where a marker may not stand between the children.
+_NO_MARKER_BETWEEN = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr",
+                                "colgroup", "hgroup", "ruby", "picture"})
+
+
+def _image_before(block: etree._Element) -> etree._Element | None:
+    """The figure or image-only block just before ``block`` (or holding it):
+    where a page that opens with that picture really begins."""
+    for node in (block, *block.iterancestors()):
+        if node.tag == "figure":
+            return node
+        if node.tag in ("section", "article", "body", "aside", "div"):
+            break
+    previous = block.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    if previous is not None and previous.tag in ("p", "div", "figure") and \
+            next(previous.iter("img"), None) is not None and \
+            not _alnum("".join(previous.itertext())):
+        return previous
+    return None
+
+
+def _insert_before_image(block: etree._Element, marker: etree._Element) -> bool:
+    """Put ``marker`` before the picture that opens the page; False when there is none."""
+    picture = _image_before(block)
+    parent = picture.getparent() if picture is not None else None
+    if picture is None or parent is None or parent.tag in _NO_MARKER_BETWEEN:
+        return False
+    marker.tail = None
+    picture.addprevious(marker)
+    return True
+
+
 def _insert_in_text(node: etree._Element, attr: str, index: int, marker: etree._Element) -> None:
     if attr == "text":
         text = node.text or ""
@@ -400,6 +449,8 @@ def insert_page_breaks(book: Book, layout: Any, ctx: BuildContext) -> None:
     for placement, ident in zip(reversed(placements), reversed(idents)):
         marker = _marker(ident, placement.start.label)
         if placement.place is None:
+            if placement.start.image_first and _insert_before_image(placement.block, marker):
+                continue
             _insert_at_start(placement.block, marker)
         else:
             _insert_in_text(*placement.place, marker)

@@ -432,3 +432,41 @@ def test_roman_and_arabic_page_lists_pass_epubcheck(tmp_path):
     targets = [(t.get("type"), t.get("value")) for t in ncx.iter("{*}pageTarget")]
     assert targets == [("front", "3"), ("front", "4"), ("front", "5"),
                        ("normal", "1"), ("normal", "2"), ("normal", "3")]
+
+
+def test_a_page_that_opens_with_a_picture_is_marked_before_it(tmp_path):
+    """A figure pushed to the top of a page (too tall for the space left):
+    the page's marker stands before the figure, not at the text after it."""
+    from PIL import Image
+
+    from book.build import BuildOptions, build
+
+    Image.new("RGB", (600, 900), (40, 90, 160)).save(tmp_path / "tall.png")
+    paragraph = ("The harbour master counted the boats that came home, one by one, and wrote "
+                 "their names in the book. ") * 6
+    text = ("# Boats\n\n" + "\n\n".join([paragraph] * 6)
+            + "\n\n![A tall blue panel](tall.png)\n\nAfter the picture.\n")
+    (tmp_path / "boats.md").write_text(text, encoding="utf-8")
+    result = build([tmp_path / "boats.md"], BuildOptions(formats=("epub", "pdf"),
+                                                          outdir=tmp_path / "out"))
+    with zipfile.ZipFile(result.outputs["epub"]) as archive:
+        chapter = etree.fromstring(archive.read("EPUB/text/c001.xhtml"))
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    figure = chapter.find(".//x:figure", ns)
+    before = figure.getprevious()
+    assert before is not None and before.get("role") == "doc-pagebreak", \
+        etree.tostring(figure.getparent())[:300]
+    # ...and that page of the PDF really opens with the picture: no text above it.
+    listing = subprocess.run(["pdfimages", "-list", str(result.outputs["pdf"])],
+                             capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    pages = sorted({int(line.split()[0]) for line in listing if line.strip()})
+    assert len(pages) == 1
+    text = subprocess.run(["pdftotext", "-f", str(pages[0]), "-l", str(pages[0]), "-layout",
+                           str(result.outputs["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    body = [line.strip() for line in text.splitlines()
+            if line.strip() and "Boats" not in line and line.strip() != before.get("aria-label")]
+    assert body[0].startswith("After the picture"), body[:3]
+    from .conftest import epubcheck_messages
+
+    assert epubcheck_messages(result.outputs["epub"]) == []
