@@ -68,14 +68,15 @@ def _toml_string(value: str) -> str:
 
 def book_toml(title: str, authors: list[str], lang: str, text: SampleText) -> str:
     """The ``book.toml`` of a new project."""
-    author_list = ", ".join(_toml_string(a) for a in authors) or '"Your Name"'
+    author_line = (f"authors = [{', '.join(_toml_string(a) for a in authors)}]" if authors
+                   else '# authors = ["Your Name"]')
     return f"""# The book's settings: every key is described in make_book's README
 # ("book.toml reference").
 
 [metadata]
 title = {_toml_string(title)}
 # subtitle = ""
-authors = [{author_list}]
+{author_line}
 language = {_toml_string(lang)}
 # isbn = ""                        # the ebook's ISBN; else an identifier is derived
 # print_isbn = ""                  # the printed book's ISBN (the ebook's page list names it)

@@ -31,9 +31,12 @@ def test_a_new_project_builds_clean_in_its_language(tmp_path):
     assert "„Proste cudzysłowy”" in text  # the sample shows the language's typography
 
 
-def test_unknown_languages_get_the_english_sample(tmp_path):
+def test_unknown_languages_get_the_english_sample_and_no_author_is_invented(tmp_path):
     create_project(tmp_path / "b", title="T", authors=[], lang="sv")
     assert "The First Chapter" in (tmp_path / "b" / "chapters" / "01-first-chapter.md").read_text()
+    config = load_config(tmp_path / "b" / "book.toml", "book.toml",
+                         (tmp_path / "b" / "book.toml").read_text(encoding="utf-8"))
+    assert config.metadata.authors == [] and config.metadata.language == "sv"
 
 
 def test_an_existing_folder_with_files_is_refused(tmp_path):
