@@ -23,6 +23,7 @@ from lxml import etree
 
 from ..errors import SourceError
 from ..passes.inline_svg import svg_image
+from ..passes.sanitize import ELEMENT_ATTRIBUTES, GLOBAL_ATTRIBUTES
 from ..safexml import parse_html_fragment
 from ..xhtml import EPUB_TYPE, append_text, xml_safe
 
@@ -55,34 +56,6 @@ PHRASING = frozenset(
 #: Elements that never have content or an end tag.
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
-#: Attributes allowed on every element.
-GLOBAL_ATTRS = frozenset({"id", "class", "title", "lang", "dir", "role", "style", "hidden",
-                          "translate"})
-#: Attributes allowed on some elements only.
-ELEMENT_ATTRS: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "hreflang", "rel", "type"}),
-    "img": frozenset({"src", "alt", "width", "height"}),
-    "area": frozenset({"href", "alt", "shape", "coords"}),
-    "map": frozenset({"name"}),
-    "td": frozenset({"colspan", "rowspan", "headers"}),
-    "th": frozenset({"colspan", "rowspan", "headers", "scope", "abbr"}),
-    "col": frozenset({"span"}),
-    "colgroup": frozenset({"span"}),
-    "ol": frozenset({"start", "reversed", "type"}),
-    "li": frozenset({"value"}),
-    "time": frozenset({"datetime"}),
-    "data": frozenset({"value"}),
-    "del": frozenset({"cite", "datetime"}),
-    "ins": frozenset({"cite", "datetime"}),
-    "blockquote": frozenset({"cite"}),
-    "q": frozenset({"cite"}),
-    "details": frozenset({"open"}),
-    "audio": frozenset({"src", "controls", "loop", "muted"}),
-    "video": frozenset({"src", "controls", "loop", "muted", "poster", "width", "height"}),
-    "source": frozenset({"src", "type", "media"}),
-    "track": frozenset({"src", "kind", "srclang", "label", "default"}),
-    "bdo": frozenset({"dir"}),
-}
 #: Attributes holding a URL, checked for dangerous schemes.
 URL_ATTRS = frozenset({"href", "src", "cite", "poster", "action", "formaction", "background",
                        "longdesc", "usemap", "data", "xlink:href", "lowsrc", "dynsrc", "ping"})
@@ -250,7 +223,9 @@ class HtmlCleaner:
         """A new element with the same tag and only the safe, valid attributes."""
         tag = source.tag
         el = etree.Element(tag)
-        allowed = ELEMENT_ATTRS.get(tag, frozenset())
+        # The sanitize pass's lists: it runs on every chapter after the
+        # readers, so keeping more here would only be removed there.
+        allowed = ELEMENT_ATTRIBUTES.get(tag, frozenset())
         for raw_name, raw_value in source.attrib.items():
             name = raw_name.lower()
             value = xml_safe(raw_value)
@@ -267,7 +242,7 @@ class HtmlCleaner:
                 el.set(EPUB_TYPE, value)
             elif name == "xml:lang":
                 el.set("lang", value)
-            elif name in GLOBAL_ATTRS or name in allowed or (
+            elif name in GLOBAL_ATTRIBUTES or name in allowed or (
                 _ATTR_NAME.match(name) and name.startswith(("aria-", "data-"))
                 and not name.startswith("data-mb-")
             ):
