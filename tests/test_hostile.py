@@ -41,6 +41,7 @@ from book.errors import (
 )
 
 from .conftest import REPO
+from .docx_package import CONTENT_TYPES, PACKAGE_RELS, W_NS
 
 SECRET = "TOPSECRET-7f3a9c"
 
@@ -378,30 +379,19 @@ def test_billion_laughs_after_a_long_prolog_is_harmless(tmp_path: Path) -> None:
 
 # ============================================================ DOCX / ZIP
 
-_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-       '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-       'officedocument.wordprocessingml.document.main+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-         'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def docx_document(text: str = "A paragraph of the manuscript.", prolog: str = "") -> str:
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
-            f'<w:document xmlns:w="{_W}"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+            f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
             "</w:body></w:document>")
 
 
 def docx(document: str | None = None, extra: list[tuple[str, bytes]] = ()) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CT)
-        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
         archive.writestr("word/document.xml", document or docx_document())
         for name, data in extra:
             archive.writestr(name, data)

@@ -28,6 +28,7 @@ from book.errors import MakeBookError
 from book.xhtml import xml_safe
 
 from .conftest import epubcheck_messages
+from .docx_package import CONTENT_TYPES, PACKAGE_RELS, W_NS
 
 #: Crash tests: many quick examples.  EPUB tests: a few, each checked by EPUBCheck.
 CRASH = settings(max_examples=200, derandomize=True, database=None, deadline=None,
@@ -118,17 +119,6 @@ xhtml_documents = html_documents.map(
 
 # ---------------------------------------------------------------- DOCX
 
-_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-       '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-       'officedocument.wordprocessingml.document.main+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-         'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _STYLES = ("Title", "Subtitle", "Heading1", "Heading2", "Heading9", "Normal", "Quote", "ListParagraph",
            "TOC1", "Caption", "NoSuchStyle", "")
 
@@ -159,12 +149,12 @@ docx_bodies = st.lists(st.one_of(docx_paragraphs, st.sampled_from([
 
 
 def docx_bytes(body: list[str], mutation: tuple[int, int] | None) -> bytes:
-    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}">'
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
                 f"<w:body>{''.join(body)}</w:body></w:document>")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CT)
-        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS)
         archive.writestr("word/document.xml", document)
     data = bytearray(buffer.getvalue())
     if mutation is not None:  # damage one byte of the archive
