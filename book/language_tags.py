@@ -153,7 +153,8 @@ def suggest_for_malformed(value: str) -> str | None:
     repaired = value.strip().replace("_", "-")
     if is_well_formed(repaired):
         return repaired if _is_current(repaired) else closest_registered(repaired)
-    return _language_names().get(" ".join(value.split()).casefold())
+    name = " ".join(value.split()).casefold()
+    return _language_names().get(name) if len(name) > 3 else None  # not "E" → eee
 
 
 def _is_current(tag: str) -> bool:
