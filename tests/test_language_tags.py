@@ -89,10 +89,11 @@ def test_lang_option_and_book_toml_warn_through_the_build(tmp_path: Path) -> Non
     (tmp_path / "book.toml").write_text('[metadata]\ntitle = "T"\n\nlanguage = "en-UK"\n',
                                         encoding="utf-8")
     (tmp_path / "one.md").write_text(CHAPTER, encoding="utf-8")
-    found = _lang_warnings(_load(tmp_path))
-    assert found == ["warning LANG003: book.toml:4: metadata.language 'en-UK': 'UK' is not a "
-                     "registered region subtag in the IANA registry "
-                     "(the closest registered tag is en-GB)"]
+    [found] = [d for d in _load(tmp_path).warnings if d.code.startswith("LANG")]
+    assert (found.code, Path(found.file).name, found.line) == ("LANG003", "book.toml", 4)
+    assert found.message == ("metadata.language 'en-UK': 'UK' is not a registered region "
+                             "subtag in the IANA registry")
+    assert found.hint == "the closest registered tag is en-GB"
     found = _lang_warnings(_load(tmp_path, lang="xx-YY"))
     assert len(found) == 2 and found[1].startswith("warning LANG003: --lang 'xx-YY': 'xx' is not")
     assert found[1].endswith("(no registered tag is close; use one such as pl, en-GB or sr-Latn)")

@@ -44,8 +44,9 @@ def readme_command(marker: str) -> str:
 
 def tracked_copy(destination: Path) -> Path:
     """The files git tracks, as they are in the working tree (no .venv, no dist)."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
-                            check=True).stdout.decode("utf-8").split("\0")
+    listing = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True)
+    assert listing.returncode == 0, f"the tests run in a git checkout: {listing.stderr.decode()}"
+    listed = listing.stdout.decode("utf-8").split("\0")
     for name in filter(None, listed):
         source = REPO / name
         if not source.exists() and not source.is_symlink():
