@@ -8,7 +8,7 @@ registry does not know (``xx-YY``, ``qq``, ``en-UK``, ``pol``) is almost
 always a typo, and reading systems, screen readers and hyphenation would
 all get it wrong without a word, so it is reported with the closest
 registered tag.  A deprecated subtag (``iw``, ``in``, region ``BU``) is
-reported with the registry's preferred value (RFC 5646 §3.1.6).
+reported with the registry's preferred value (RFC 5646 §3.1.6, §3.1.7).
 
 The registry is the copy the langcodes package ships, read once, on the
 first tag that needs it.  Extensions (``-u-…``) and private use (``-x-…``)
@@ -26,9 +26,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from langcodes import standardize_tag
-from langcodes.registry_parser import parse_registry
-from langcodes.tag_parser import LanguageTagError, parse_tag
+# langcodes is imported where it is used: loading its tables costs a CLI
+# start some 25 ms, and most runs never look at a tag.
 
 #: The shape this project accepts where the user names the book's language:
 #: a 2- or 3-letter primary language subtag first (no ``x-…`` or ``i-…``
@@ -76,6 +75,8 @@ def is_well_formed(tag: str) -> bool:
     The RFC 5646 grammar (subtags in order, a singleton followed by
     something) on top of this project's shape; ``_`` is not a separator.
     """
+    from langcodes.tag_parser import LanguageTagError, parse_tag
+
     if not _SHAPE.fullmatch(tag):
         return False
     try:
@@ -87,6 +88,8 @@ def is_well_formed(tag: str) -> bool:
 
 def check_registered(tag: str) -> TagProblem | None:
     """None when every subtag of the well-formed ``tag`` is registered and current."""
+    from langcodes.tag_parser import parse_tag
+
     parts = parse_tag(tag)
     registry = _registry()
     unknown: list[str] = []
@@ -116,6 +119,9 @@ def closest_registered(tag: str) -> str | None:
     the language when only a region or script was wrong (``en-YY`` →
     ``en``).  An unknown language has no near neighbour: None.
     """
+    from langcodes import standardize_tag
+    from langcodes.tag_parser import LanguageTagError, parse_tag
+
     try:
         aliased = standardize_tag(tag)
     except (LanguageTagError, ValueError):
@@ -159,6 +165,8 @@ def suggest_for_malformed(value: str) -> str | None:
 
 def _is_current(tag: str) -> bool:
     """Well formed, every subtag registered and none deprecated."""
+    from langcodes.tag_parser import parse_tag
+
     if not is_well_formed(tag):
         return False
     registry = _registry()
@@ -188,6 +196,8 @@ def _join(items: list[str]) -> str:
 @functools.cache
 def _registry() -> dict[tuple[str, str], _Entry]:
     """(type, lower-case subtag) → entry; ranges such as ``qaa..qtz`` expanded."""
+    from langcodes.registry_parser import parse_registry
+
     table: dict[tuple[str, str], _Entry] = {}
     for item in parse_registry():
         kind = item["Type"]
@@ -204,6 +214,8 @@ def _registry() -> dict[tuple[str, str], _Entry]:
 def _language_names() -> dict[str, str]:
     """casefolded English name → language subtag (``polish`` → ``pl``); the
     shortest subtag wins when two languages share a name."""
+    from langcodes.registry_parser import parse_registry
+
     names: dict[str, str] = {}
     for item in parse_registry():
         if item["Type"] != "language" or "Deprecated" in item or ".." in item["Subtag"]:
