@@ -232,7 +232,9 @@ def new_command(folder: Path, title: str, authors: tuple[str, ...], lang: str, d
         from book.build import check_language_tag
         from book.scaffold import create_project
 
-        check_language_tag(lang, "--lang")
+        warning = check_language_tag(lang, "--lang")  # LANG003/LANG004: kept, but said
+        if warning is not None:
+            _say(f"{PROG}: {warning}")
         written = create_project(folder, title=title.strip() or "Untitled",
                                  authors=[a.strip() for a in authors if a.strip()], lang=lang)
         for path in written:

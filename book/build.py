@@ -17,9 +17,10 @@ from pathlib import Path
 
 from .config import BLEED_EDGES, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
 from .context import FORMATS, BuildContext, BuildOptions
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .errors import ConfigError, UsageError
 from .geometry import parse_length, parse_trim
+from .language_tags import check_registered, is_well_formed, suggest_for_malformed
 from .model import Book, Contributor
 from .passes import run_passes
 from .pipeline import read_book
@@ -63,14 +64,24 @@ class BuildResult:
     diagnostics: Diagnostics
 
 
-def check_language_tag(value: str, option: str) -> None:
-    """A usage error unless ``value`` looks like a BCP 47 tag (pl, en-GB)."""
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
-        raise UsageError(f"{option} {value!r} is not a language tag such as pl or en-GB")
+def check_language_tag(value: str, option: str) -> Diagnostic | None:
+    """A usage error unless ``value`` is a well-formed BCP 47 tag (pl, en-GB);
+    a warning to report (LANG003, LANG004) when the IANA registry does not
+    know one of its subtags or deprecates it (:mod:`book.language_tags`)."""
+    if not is_well_formed(value):
+        suggestion = suggest_for_malformed(value)
+        raise UsageError(f"{option} {value!r} is not a language tag such as pl or en-GB",
+                         hint=f"did you mean {suggestion}?" if suggestion else None)
+    problem = check_registered(value)
+    if problem is None:
+        return None
+    return Diagnostic(problem.code, f"{option} {value!r}: {problem.reason}", hint=problem.hint())
 
 
-def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
-    """Fold command-line settings into the project configuration."""
+def apply_overrides(config: ProjectConfig, o: Overrides) -> list[Diagnostic]:
+    """Fold command-line settings into the project configuration; return
+    the warnings about them for the build to report."""
+    found: list[Diagnostic] = []
     meta = config.metadata
     for name in ("title", "subtitle", "publisher"):
         value = getattr(o, name)
@@ -78,7 +89,9 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
             setattr(meta, name, value.strip())
             meta.origins[name] = "command line"
     if o.lang:
-        check_language_tag(o.lang, "--lang")
+        warning = check_language_tag(o.lang, "--lang")
+        if warning is not None:
+            found.append(warning)
         meta.language = o.lang
         meta.origins["language"] = "command line"
     if o.authors:
@@ -136,6 +149,7 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
         config.typography.enabled = o.typography
     if o.soft_hyphens is not None:
         config.epub.soft_hyphens = o.soft_hyphens
+    return found
 
 
 def output_name(title: str) -> str:
@@ -158,7 +172,8 @@ def load_book(inputs: Sequence[str | Path], options: BuildOptions | None = None,
     overrides = overrides or Overrides()
     diagnostics = diagnostics or Diagnostics(strict=options.strict)
     project = open_project(inputs, allow_remote=options.allow_remote)
-    apply_overrides(project.config, overrides)
+    for item in [*project.config.warnings, *apply_overrides(project.config, overrides)]:
+        diagnostics.warn(item.code, item.message, file=item.file, line=item.line, hint=item.hint)
     ctx = BuildContext(config=project.config, sandbox=project.sandbox, diag=diagnostics,
                        options=options)
     book = read_book(project, ctx)

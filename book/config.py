@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .geometry import DEFAULT_TRIM, Margins, Trim, default_margins, parse_length, parse_trim
+from .language_tags import check_registered, is_well_formed, suggest_for_malformed
 from .model import MARC_ROLES, Contributor, Epigraph, Matter, Metadata, Series
 from .printshops import TARGETS, apply_target
 
@@ -158,6 +160,9 @@ class ProjectConfig:
     cover: CoverConfig = field(default_factory=CoverConfig)
     typography: TypographyConfig = field(default_factory=TypographyConfig)
     accessibility: AccessibilityConfig = field(default_factory=AccessibilityConfig)
+    #: Warnings found while parsing book.toml (before a build has its
+    #: Diagnostics); :func:`book.build.load_book` reports them.
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- parsing
@@ -170,6 +175,7 @@ class _Reader:
         self.path = path
         self.display = display
         self.lines = text.splitlines()
+        self.warnings: list[Diagnostic] = []
 
     def line_of(self, section: str, key: str | None = None) -> int | None:
         """Best-effort line number of ``[section]`` or of ``key`` inside it."""
@@ -189,8 +195,14 @@ class _Reader:
             return None
         return self.line_of(section) if key is not None else None
 
-    def error(self, message: str, section: str, key: str | None = None) -> ConfigError:
-        return ConfigError(message, file=self.display, line=self.line_of(section, key))
+    def error(self, message: str, section: str, key: str | None = None,
+              hint: str | None = None) -> ConfigError:
+        return ConfigError(message, file=self.display, line=self.line_of(section, key), hint=hint)
+
+    def warn(self, code: str, message: str, section: str, key: str | None = None,
+             hint: str | None = None) -> None:
+        """Keep a warning for the build to report (the file is still usable)."""
+        self.warnings.append(Diagnostic(code, message, self.display, self.line_of(section, key), hint))
 
     def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
         value = data.get(name, {})
@@ -293,9 +305,8 @@ def _metadata(r: _Reader, table: dict[str, Any], root: Path) -> Metadata:
     )
     meta.authors = _contributors(r, table, "authors", "aut") + _contributors(r, table, "author", "aut")
     meta.contributors = _contributors(r, table, "contributors", "ctb")
-    if meta.language and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", meta.language):
-        raise r.error(f"metadata.language {meta.language!r} is not a BCP 47 tag such as pl or en-GB",
-                      "metadata", "language" if "language" in table else "lang")
+    if meta.language:
+        _check_language(r, meta.language, "language" if "language" in table else "lang")
     series = table.get("series")
     if isinstance(series, str):
         position = table.get("series_position")
@@ -322,6 +333,19 @@ def _metadata(r: _Reader, table: dict[str, Any], root: Path) -> Metadata:
         if getattr(meta, name):
             meta.origins[name] = CONFIG_NAME
     return meta
+
+
+def _check_language(r: _Reader, tag: str, key: str) -> None:
+    """A malformed tag is an error; one the IANA registry does not know (or
+    deprecates) is kept, with a warning naming the closest registered tag."""
+    if not is_well_formed(tag):
+        suggestion = suggest_for_malformed(tag)
+        raise r.error(f"metadata.{key} {tag!r} is not a BCP 47 tag such as pl or en-GB",
+                      "metadata", key, hint=f"did you mean {suggestion}?" if suggestion else None)
+    problem = check_registered(tag)
+    if problem is not None:
+        r.warn(problem.code, f"metadata.{key} {tag!r}: {problem.reason}", "metadata", key,
+               hint=problem.hint())
 
 
 def _isbn(r: _Reader, value: str, key: str) -> str:
@@ -521,4 +545,5 @@ def load_config(path: Path, display: str, text: str) -> ProjectConfig:
     config.cover = _cover(r, r.table(data, "cover"))
     config.typography = _typography(r, r.table(data, "typography"))
     config.accessibility = _accessibility(r, r.table(data, "accessibility"))
+    config.warnings = r.warnings
     return config

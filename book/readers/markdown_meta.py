@@ -6,9 +6,10 @@ Pandoc, R Markdown, Obsidian…) and Pandoc's title block (``% Title`` /
 lines are kept blank, so every later line number still matches the file.
 
 Values are checked rather than trusted: a date must be ISO (``YYYY``,
-``YYYY-MM``, ``YYYY-MM-DD``), a language a BCP 47 tag, and only names,
-strings and lists of strings are taken from the YAML; anything else is a
-warning naming the key and line.
+``YYYY-MM``, ``YYYY-MM-DD``), a language a BCP 47 tag (kept with a LANG003
+warning when the IANA registry does not know a subtag: book/language_tags.py),
+and only names, strings and lists of strings are taken from the YAML;
+anything else is a warning naming the key and line.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..language_tags import check_registered, is_well_formed, suggest_for_malformed
 from ..xhtml import xml_safe
 
 Warn = Callable[[str, str, int | None], None]
@@ -34,7 +36,6 @@ _OPEN = "---"
 _CLOSE = ("---", "...")
 _KEY_LINE = re.compile(r"^[A-Za-z_][\w .-]*:(\s|$)")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 
 
@@ -241,11 +242,17 @@ def metadata_from_mapping(data: dict[Any, Any], warn: Warn, lines: list[str]) ->
         elif key in LANGUAGE_KEYS:
             text = _scalar(value) or ""
             tag = text.replace("_", "-")
-            if _LANG_TAG.match(tag):
+            if is_well_formed(tag):
                 meta["language"] = tag
+                problem = check_registered(tag)
+                if problem is not None:
+                    warn(problem.code, f"front matter language {text!r}: {problem.reason} "
+                         f"({problem.hint()})", line)
             else:
-                warn("MD062", f"front matter language {text!r} is not a BCP 47 tag such as en or pl",
-                     line)
+                suggestion = suggest_for_malformed(text)
+                advice = f" (did you mean {suggestion}?)" if suggestion else ""
+                warn("MD062", f"front matter language {text!r} is not a BCP 47 tag such as en or pl"
+                     f"{advice}", line)
         elif key == "date":
             text = _scalar(value) or ""
             date = normalize_date(text)
