@@ -15,8 +15,7 @@ from book.context import BuildContext
 from book.errors import MakeBookError
 from book.limits import MAX_DEPTH
 from book.model import Matter
-from book.project import SourceFile
-from book.readers import ReadResult, reader_for
+from book.readers import ReadResult, SourceFile, reader_for
 from book.readers.markdown_autolink import find_autolinks
 from book.readers.markdown_leanpub import parse_attr_line, width_class
 from book.readers.markdown_render import heading_slug

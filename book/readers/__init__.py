@@ -13,12 +13,27 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..model import Asset, Chapter, Matter
 
 if TYPE_CHECKING:
     from ..context import BuildContext
-    from ..model import Asset, Chapter
-    from ..project import SourceFile
+
+
+@dataclass
+class SourceFile:
+    """A manuscript file to read, with its role when the project set one.
+
+    :mod:`book.project` finds these (book.toml's ``[content]``, a Leanpub
+    ``Book.txt``, the folder's files); a reader gets one at a time.
+    """
+
+    path: Path
+    display: str
+    matter: Matter | None = None
+    kind: str | None = None
 
 
 @dataclass
@@ -33,7 +48,7 @@ class ReadResult:
     assets: list[Asset] = field(default_factory=list)
 
 
-Reader = Callable[["SourceFile", "BuildContext"], ReadResult]
+Reader = Callable[[SourceFile, "BuildContext"], ReadResult]
 
 #: File extension → module in this package with a ``read`` function.
 READERS: dict[str, str] = {

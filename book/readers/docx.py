@@ -49,11 +49,10 @@ from .. import limits
 from ..context import BuildContext
 from ..errors import LimitError, MakeBookError, SourceError
 from ..passes.sanitize import sanitize_tree
-from ..project import SourceFile
 from ..safexml import parse_html, parse_xml
 from ..xhtml import remove_keep_tail, replace_with_text, text_content, unwrap
 from ..zipguard import open_zip, read_entry
-from . import ReadResult
+from . import ReadResult, SourceFile
 from .docx_images import ImageCollector
 from .docx_prepare import (
     NOTE_KINDS,

@@ -40,8 +40,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..passes.sanitize import sanitize_tree
-from ..project import SourceFile
-from . import ReadResult
+from . import ReadResult, SourceFile
 from .html_chapters import build_chapters
 from .html_meta import language_tag, read_metadata, report_head_requests
 from .html_notes import normalize_notes

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..model import Chapter, Matter
-from ..project import SourceFile
 from ..xhtml import EPUB_TYPE, HEADING_TAGS, epub_types, heading_level, text_content
+from . import SourceFile
 from .common import DIVISION_ROLES, new_chapter
 
 _WRAPPERS = frozenset({"div", "main", "center", "span"})

@@ -20,9 +20,9 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..errors import SandboxError
-from ..project import SourceFile
 from ..sandbox import is_data_uri, is_remote
 from ..xhtml import text_content
+from . import SourceFile
 
 STYLESHEET_DROPPED = "HTM010"
 SCRIPT_IN_HEAD = "HTM011"

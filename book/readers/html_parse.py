@@ -30,9 +30,9 @@ from ..context import BuildContext
 from ..detect.encoding import decode_bytes
 from ..errors import DecodeError, LimitError, SourceError
 from ..limits import MAX_TEXT_BYTES
-from ..project import SourceFile
 from ..safexml import ENTITIES_REFUSED, html_parser, parse_xml, scrub_tree
 from ..xhtml import EPUB_NS, EPUB_TYPE, XHTML_NS, XML_LANG, XML_NS, xml_safe
+from . import SourceFile
 
 #: Diagnostic codes of the HTML reader (see book/readers/html.py).
 NOT_WELL_FORMED = "HTM001"

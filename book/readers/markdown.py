@@ -55,9 +55,8 @@ from lxml import etree
 from ..context import BuildContext
 from ..errors import LimitError
 from ..model import Chapter, Matter, SourceRef
-from ..project import SourceFile
 from ..xhtml import EPUB_TYPE, HEADING_TAGS, remove_keep_tail, slugify, text_content
-from . import ReadResult
+from . import ReadResult, SourceFile
 from .common import DIVISION_ROLES, new_chapter, read_text
 from .markdown_meta import split_front_matter
 from .markdown_parser import markdown_parser

@@ -34,9 +34,8 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..model import Chapter, Contributor
-from ..project import SourceFile
 from ..xhtml import EPUB_TYPE, element, sub
-from . import ReadResult
+from . import ReadResult, SourceFile
 from .common import heading, new_chapter, read_text
 from .text_blocks import (
     Block,
