@@ -26,15 +26,15 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..context import BuildContext
-from ..detect.encoding import decode_bytes
-from ..errors import DecodeError, LimitError, SourceError
-from ..limits import MAX_TEXT_BYTES
-from ..safexml import ENTITIES_REFUSED, html_parser, parse_xml, scrub_tree
-from ..xhtml import EPUB_NS, EPUB_TYPE, XHTML_NS, XML_LANG, XML_NS, xml_safe
-from . import SourceFile
+from ...context import BuildContext
+from ...detect.encoding import decode_bytes
+from ...errors import DecodeError, LimitError, SourceError
+from ...limits import MAX_TEXT_BYTES
+from ...safexml import ENTITIES_REFUSED, html_parser, parse_xml, scrub_tree
+from ...xhtml import EPUB_NS, EPUB_TYPE, XHTML_NS, XML_LANG, XML_NS, xml_safe
+from .. import SourceFile
 
-#: Diagnostic codes of the HTML reader (see book/readers/html.py).
+#: Diagnostic codes of the HTML reader (see book/readers/html/__init__.py).
 NOT_WELL_FORMED = "HTM001"
 BAD_CHARACTERS = "HTM002"
 DECLARED_ENCODING = "HTM003"

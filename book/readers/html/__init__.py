@@ -2,17 +2,17 @@
 
 The steps, each in its own module:
 
-1. :mod:`.html_parse` — read through the sandbox, decode, parse (XML for
+1. :mod:`.parse` — read through the sandbox, decode, parse (XML for
    XHTML with a tolerant fallback, HTML otherwise), and bring tag and
    attribute names to the model's conventions;
-2. :mod:`.html_meta` — metadata from the head; report (never honour) its
+2. :mod:`.metadata` — metadata from the head; report (never honour) its
    stylesheets, scripts, ``<base>`` and refreshes;
 3. :func:`book.passes.sanitize.sanitize_tree` — the body is made safe
    before anything else looks at it (the pipeline's sanitize pass then has
    nothing left to do for these chapters);
 4. the semantic clean-ups in :data:`BODY_STEPS` (notes, verse, scene
    breaks...);
-5. :mod:`.html_chapters` — the body cut into chapters.
+5. :mod:`.chapters` — the body cut into chapters.
 
 Diagnostic codes of the HTML reader:
 
@@ -38,15 +38,14 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ..context import BuildContext
-from ..passes.sanitize import sanitize_tree
-from . import ReadResult, SourceFile
-from .html_chapters import build_chapters
-from .html_meta import language_tag, read_metadata, report_head_requests
-from .html_notes import normalize_notes
-from .html_parse import parse_document
-from .html_semantics import (anchors_to_ids, drop_contents_lists, mark_scene_breaks, mark_verse,
-                             wrap_loose_inline)
+from ...context import BuildContext
+from ...passes.sanitize import sanitize_tree
+from .. import ReadResult, SourceFile
+from .chapters import build_chapters
+from .metadata import language_tag, read_metadata, report_head_requests
+from .notes import normalize_notes
+from .parse import parse_document
+from .semantics import anchors_to_ids, drop_contents_lists, mark_scene_breaks, mark_verse, wrap_loose_inline
 
 CONTENTS_DROPPED = "HTM020"
 NOTES_FOUND = "HTM021"

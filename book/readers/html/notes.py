@@ -31,8 +31,17 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..xhtml import (EPUB_TYPE, HEADING_TAGS, IdFactory, add_epub_type, classes, epub_types,
-                     remove_keep_tail, text_content, unwrap)
+from ...xhtml import (
+    EPUB_TYPE,
+    HEADING_TAGS,
+    IdFactory,
+    add_epub_type,
+    classes,
+    epub_types,
+    remove_keep_tail,
+    text_content,
+    unwrap,
+)
 
 _NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "note"})
 _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote"})

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..xhtml import xml_safe
+from ...xhtml import xml_safe
 
 Warn = Callable[[str, str, int | None], None]
 

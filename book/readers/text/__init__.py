@@ -1,19 +1,19 @@
 """Plain-text reader: a ``.txt`` manuscript of any vintage to chapters.
 
-The work is split by concern; this module runs the steps and builds the
-XHTML trees:
+The work is split by concern, one module of this package each; this one
+runs the steps and builds the XHTML trees:
 
 1. decoding (``book/detect/encoding.py`` through ``read_text``): the
    encoding is reported as a note;
-2. the library wrapper (``text_boilerplate``): Project Gutenberg and Wolne
+2. the library wrapper (``boilerplate.py``): Project Gutenberg and Wolne
    Lektury headers and licence footers are cut off, their fields kept as
    metadata;
-3. the paragraph layout (``text_blocks``): hard wrapping, first-line
+3. the paragraph layout (``blocks.py``): hard wrapping, first-line
    indents, one paragraph per line; verse or prose;
-4. the structure (``text_structure``, with the heading patterns as data in
-   ``text_headings`` and the title page in ``text_frontmatter``): contents
+4. the structure (``structure.py``, with the heading patterns as data in
+   ``headings.py`` and the title page in ``frontmatter.py``): contents
    lists dropped, title page and dedication, parts, chapters and sections;
-5. inline conventions and footnotes (``text_inline``);
+5. inline conventions and footnotes (``inline.py``);
 6. here: one :class:`~book.model.Chapter` per part, chapter or dedication.
    A part holds its heading and any text before its first chapter; the
    chapters inside it have ``depth`` 1.  Chapter headings are ``h1`` and
@@ -32,12 +32,12 @@ from typing import Any
 
 from lxml import etree
 
-from ..context import BuildContext
-from ..model import Chapter, Contributor
-from ..xhtml import EPUB_TYPE, element, sub
-from . import ReadResult, SourceFile
-from .common import heading, new_chapter, read_text
-from .text_blocks import (
+from ...context import BuildContext
+from ...model import Chapter, Contributor
+from ...xhtml import EPUB_TYPE, element, sub
+from .. import ReadResult, SourceFile
+from ..common import heading, new_chapter, read_text
+from .blocks import (
     Block,
     Layout,
     analyze_layout,
@@ -47,9 +47,9 @@ from .text_blocks import (
     join_lines,
     split_blocks,
 )
-from .text_boilerplate import find_frame
-from .text_inline import append_inline, pair_notes, strip_noncharacters
-from .text_structure import Division, read_structure
+from .boilerplate import find_frame
+from .inline import append_inline, pair_notes, strip_noncharacters
+from .structure import Division, read_structure
 
 _LIBRARIES = {"gutenberg": "Project Gutenberg", "wolnelektury": "Wolne Lektury"}
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .docx_styles import W, StyleTable, is_monospace, run_font, run_hidden
+from .styles import StyleTable, W, is_monospace, run_font, run_hidden
 
 #: Synthetic paragraph style ids → the HTML they become (see STYLE_MAP).
 PARAGRAPH_IDS: dict[tuple[str, int], str] = {

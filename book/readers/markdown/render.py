@@ -16,7 +16,7 @@ Choices made here, each for the passes or readers downstream:
 * task list items get a text marker ☐/☑ with an accessible label instead
   of a form control;
 * headings get the ``{#id}`` written after them or a slug of their text;
-* raw HTML goes through :class:`~book.readers.markdown_html.HtmlCleaner`;
+* raw HTML goes through :class:`~book.readers.markdown.raw_html.HtmlCleaner`;
   an HTML block that only opens a container (``<div class="note">``) wraps
   the Markdown that follows until its end tag.
 """
@@ -31,10 +31,11 @@ from typing import Any, ClassVar
 from lxml import etree
 from markdown_it.token import Token
 
-from ..limits import MAX_DEPTH
-from ..passes.inline_svg import svg_image
-from ..xhtml import EPUB_TYPE, append_text, xml_safe
-from .markdown_html import (
+from ...limits import MAX_DEPTH
+from ...passes.inline_svg import svg_image
+from ...xhtml import EPUB_TYPE, append_text, xml_safe
+from .leanpub import ASIDE_KINDS, parse_attr_line, width_class
+from .raw_html import (
     PHRASING,
     VOID,
     HtmlCleaner,
@@ -42,7 +43,6 @@ from .markdown_html import (
     unclosed_tags,
     unsafe_url,
 )
-from .markdown_leanpub import ASIDE_KINDS, parse_attr_line, width_class
 
 Warn = Callable[[str, str, int | None], None]
 
@@ -896,7 +896,7 @@ class Renderer:
     # ------------------------------------------------------------ checks
 
     def _check_depth(self, tokens: list[Token]) -> None:
-        from .markdown_parser import MAX_NESTING
+        from .parser import MAX_NESTING
 
         for token in tokens:
             if token.type == "paragraph_open" and (token.meta or {}).get("mb_flattened"):

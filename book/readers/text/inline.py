@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..xhtml import EPUB_TYPE, element
-from .text_blocks import Block
-from .text_structure import BRACKET_NOTE, STAR_NOTE
+from ...xhtml import EPUB_TYPE, element
+from .blocks import Block
+from .structure import BRACKET_NOTE, STAR_NOTE
 
 _EMPHASIS = re.compile(
     r"(?<![\w_*])_(?=[^\s_])(?P<em>[^_]+?)(?<=[^\s_])_(?![\w_])"

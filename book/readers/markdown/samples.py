@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from ..sandbox import Sandbox, is_data_uri, is_remote
+from ...sandbox import Sandbox, is_data_uri, is_remote
 
 #: ``![alt](path "title")`` and ``<img ... src="path">`` inside a sample.
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")

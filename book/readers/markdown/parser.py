@@ -4,7 +4,7 @@ CommonMark plus the extensions books use: GFM tables, strikethrough,
 autolinks and task lists; footnotes (also multi-paragraph and inline
 ``^[…]``); definition lists; ``^super^`` and ``~sub~`` script; GitHub alerts
 (``> [!TIP]``); emoji shortcodes; attributes after images and links
-(``![x](a.png){.wide}``); and Leanpub's dialect (``markdown_leanpub``).
+(``![x](a.png){.wide}``); and Leanpub's dialect (``leanpub.py``).
 
 Guards keep hostile input linear in practice as well as in theory:
 
@@ -38,9 +38,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
-from ..limits import MAX_DEPTH
-from .markdown_autolink import autolink_plugin
-from .markdown_leanpub import leanpub_plugin
+from ...limits import MAX_DEPTH
+from .autolink import autolink_plugin
+from .leanpub import leanpub_plugin
 
 #: markdown-it nesting limit (blocks and inlines); each level is one element.
 MAX_NESTING = min(64, MAX_DEPTH // 3)

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .text_blocks import Block
-from .text_boilerplate import AUTHOR_FIRST, split_names
-from .text_headings import HeadingMatch
+from .blocks import Block
+from .boilerplate import AUTHOR_FIRST, split_names
+from .headings import HeadingMatch
 
 _CREDIT = re.compile(
     r"^(?:(?:this\s+)?(?:e-?text|e-?book|html version)?\s*(?:was\s+)?(?:produced|prepared|"

@@ -3,7 +3,7 @@
 The steps, in order (each a small function over the block list):
 
 1. :func:`classify` gives every block a role: ``heading`` (a line that
-   :func:`~book.readers.text_headings.match_heading` reads as a division),
+   :func:`~book.readers.text.headings.match_heading` reads as a division),
    ``ornament`` (a scene break such as ``* * *``), ``illustration``
    (``[Illustration: …]``), ``note`` (a footnote body), ``contents-title``,
    or ``text``.
@@ -16,7 +16,7 @@ The steps, in order (each a small function over the block list):
    the book has no chapter words, sections otherwise; a prologue or epilogue
    followed by chapters numbered from one is a part (War and Peace's
    epilogues).
-4. ``text_frontmatter`` reads the title page before the first heading into
+4. ``frontmatter.py`` reads the title page before the first heading into
    metadata (a heading there with no sibling, in the author-first
    convention, is the subtitle) and finds a dedication or epigraph.
 5. :func:`merge_titles` joins a heading and the short title line after it
@@ -29,7 +29,7 @@ The steps, in order (each a small function over the block list):
 7. :func:`outline` groups the blocks into divisions (parts, chapters, front
    matter) for the reader to build.
 
-Diagnostics codes (see ``book/readers/text.py``): TXT010 contents list
+Diagnostics codes (see ``book/readers/text/__init__.py``): TXT010 contents list
 dropped, TXT011 title page read, TXT020 numeral lines that break the
 count were kept as text.
 """
@@ -40,9 +40,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text_blocks import DIALOGUE_START, INDENT, Block, Layout, indent_of
-from .text_frontmatter import read_front_matter, title_page_subtitles
-from .text_headings import HeadingMatch, is_contents_title, match_heading
+from .blocks import DIALOGUE_START, INDENT, Block, Layout, indent_of
+from .frontmatter import read_front_matter, title_page_subtitles
+from .headings import HeadingMatch, is_contents_title, match_heading
 
 #: Scene-break lines: asterisks, bullets, fleurons, tildes; or a rule of
 #: three or more dashes, underscores, equals signs or dots.

@@ -5,11 +5,11 @@ level-1 heading (``[content] split``: "auto" splits then, "h1" always splits
 at level-1 headings, "none" never does).  Content before the first heading
 still makes a chapter.  The pieces:
 
-* ``markdown_meta``: YAML front matter / Pandoc title block → metadata;
-* ``markdown_parser``: the markdown-it parser, its plugins and guards;
-* ``markdown_leanpub``: Leanpub/Markua directives, attributes and asides;
-* ``markdown_render``: tokens → lxml tree (``book/model.py`` conventions);
-* ``markdown_html``: raw HTML kept when safe, dropped with a warning if not.
+* ``metadata``: YAML front matter / Pandoc title block → metadata;
+* ``parser``: the markdown-it parser, its plugins and guards;
+* ``leanpub``: Leanpub/Markua directives, attributes and asides;
+* ``render``: tokens → lxml tree (``book/model.py`` conventions);
+* ``raw_html``: raw HTML kept when safe, dropped with a warning if not.
 
 Leanpub's ``{frontmatter}`` / ``{mainmatter}`` / ``{backmatter}`` set the
 matter of the chapters after them, in this file and in the files that follow
@@ -40,7 +40,7 @@ MD060     front matter that is not valid YAML (ignored)
 MD061     a front matter value of the wrong type
 MD062     a front matter language that is not a BCP 47 tag
 MD063     a front matter date that is not a date
-MD070     a code sample shows a book image that is missing (markdown_samples)
+MD070     a code sample shows a book image that is missing (samples.py)
 ========  ==============================================================
 """
 
@@ -52,16 +52,16 @@ from typing import Any
 
 from lxml import etree
 
-from ..context import BuildContext
-from ..errors import LimitError
-from ..model import Chapter, Matter, SourceRef
-from ..xhtml import EPUB_TYPE, HEADING_TAGS, remove_keep_tail, slugify, text_content
-from . import ReadResult, SourceFile
-from .common import DIVISION_ROLES, new_chapter, read_text
-from .markdown_meta import split_front_matter
-from .markdown_parser import markdown_parser
-from .markdown_render import Renderer
-from .markdown_samples import check_samples
+from ...context import BuildContext
+from ...errors import LimitError
+from ...model import Chapter, Matter, SourceRef
+from ...xhtml import EPUB_TYPE, HEADING_TAGS, remove_keep_tail, slugify, text_content
+from .. import ReadResult, SourceFile
+from ..common import DIVISION_ROLES, new_chapter, read_text
+from .metadata import split_front_matter
+from .parser import markdown_parser
+from .render import Renderer
+from .samples import check_samples
 
 #: Leanpub directive → matter of the chapters that follow it.
 MATTER_DIRECTIVES: dict[str, Matter] = {

@@ -18,11 +18,11 @@ from typing import Any
 
 from lxml import etree
 
-from ..context import BuildContext
-from ..errors import SandboxError
-from ..sandbox import is_data_uri, is_remote
-from ..xhtml import text_content
-from . import SourceFile
+from ...context import BuildContext
+from ...errors import SandboxError
+from ...sandbox import is_data_uri, is_remote
+from ...xhtml import text_content
+from .. import SourceFile
 
 STYLESHEET_DROPPED = "HTM010"
 SCRIPT_IN_HEAD = "HTM011"

@@ -2,7 +2,7 @@
 
 Each function takes the body (or any container) and rewrites it in place
 into the conventions of book/model.py; each is small and independent, and
-book/readers/html.py lists the order it runs them in.
+book/readers/html/__init__.py lists the order it runs them in.
 
 * :func:`anchors_to_ids` — ``<a name="x">`` (HTML 4, Word's web pages)
   becomes ``id="x"``: HTML5 has no ``name`` on links (HTML §16 obsolete).
@@ -25,8 +25,7 @@ import re
 
 from lxml import etree
 
-from ..xhtml import (add_class, classes, element, epub_types, has_class, remove_keep_tail,
-                     text_content)
+from ...xhtml import add_class, classes, element, epub_types, has_class, remove_keep_tail, text_content
 
 #: epub:type values and classes that mark a poem (EPUB SSV, Z39.98 structure).
 VERSE_TYPES = frozenset({"z3998:poem", "z3998:verse", "z3998:song", "z3998:hymn",

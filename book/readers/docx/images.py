@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
 
-from .. import limits
-from ..context import BuildContext
-from ..model import Asset
-from ..safexml import parse_xml
-from ..errors import MakeBookError
-from ..xhtml import slugify
-from .docx_prepare import DECORATIVE_ALT
+from ... import limits
+from ...context import BuildContext
+from ...errors import MakeBookError
+from ...model import Asset
+from ...safexml import parse_xml
+from ...xhtml import slugify
+from .prepare import DECORATIVE_ALT
 
 #: Media types EPUB reading systems must support (EPUB 3.3 §3.2).
 CORE_IMAGE_TYPES = {

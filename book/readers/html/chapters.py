@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..model import Chapter, Matter
-from ..xhtml import EPUB_TYPE, HEADING_TAGS, epub_types, heading_level, text_content
-from . import SourceFile
-from .common import DIVISION_ROLES, new_chapter
+from ...model import Chapter, Matter
+from ...xhtml import EPUB_TYPE, HEADING_TAGS, epub_types, heading_level, text_content
+from .. import SourceFile
+from ..common import DIVISION_ROLES, new_chapter
 
 _WRAPPERS = frozenset({"div", "main", "center", "span"})
 _SECTIONS = frozenset({"article", "section"})

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text_headings import match_heading
+from .headings import match_heading
 
 #: Columns a tab counts for when measuring indentation.
 TAB_WIDTH = 4

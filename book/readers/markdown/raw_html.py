@@ -10,7 +10,7 @@ their content, unknown elements are unwrapped, event handlers and
 warning at the Markdown line it came from; the sanitize pass later checks all
 chapters again whatever their reader.
 
-Warning codes (prefix ``MD05x``) are listed in ``book/readers/markdown.py``.
+Warning codes (prefix ``MD05x``) are listed in ``book/readers/markdown/__init__.py``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from html.parser import HTMLParser
 
 from lxml import etree
 
-from ..errors import SourceError
-from ..passes.inline_svg import svg_image
-from ..passes.sanitize import ELEMENT_ATTRIBUTES, GLOBAL_ATTRIBUTES
-from ..safexml import parse_html_fragment
-from ..xhtml import EPUB_TYPE, append_text, xml_safe
+from ...errors import SourceError
+from ...passes.inline_svg import svg_image
+from ...passes.sanitize import ELEMENT_ATTRIBUTES, GLOBAL_ATTRIBUTES
+from ...safexml import parse_html_fragment
+from ...xhtml import EPUB_TYPE, append_text, xml_safe
 
 Warn = Callable[[str, str, int | None], None]
 

@@ -9,12 +9,12 @@ The steps:
    DTD, no entities, libxml2's depth limit), so neither mammoth's own XML
    parser nor we ever meet a hostile construct;
 3. rewrite ``word/document.xml`` and the notes parts with
-   :mod:`.docx_prepare` (styles classified by :mod:`.docx_styles`: localized
+   :mod:`.prepare` (styles classified by :mod:`.styles`: localized
    heading names, outline levels, monospace fonts, Word's TOC removed, the
    Title paragraph taken as metadata...) and hand mammoth a rebuilt,
    normalized package in memory;
-4. convert with mammoth's style map :data:`.docx_prepare.STYLE_MAP`,
-   pictures going through :class:`.docx_images.ImageCollector`;
+4. convert with mammoth's style map :data:`.prepare.STYLE_MAP`,
+   pictures going through :class:`.images.ImageCollector`;
 5. tidy mammoth's HTML (notes to the model's form, bookmarks, tables,
    checkboxes), sanitize it, and cut it into chapters at Heading 1 (or the
    top heading level used) with the HTML reader's chapter builder.
@@ -45,16 +45,20 @@ from collections import defaultdict
 
 from lxml import etree
 
-from .. import limits
-from ..context import BuildContext
-from ..errors import LimitError, MakeBookError, SourceError
-from ..passes.sanitize import sanitize_tree
-from ..safexml import parse_html, parse_xml
-from ..xhtml import remove_keep_tail, replace_with_text, text_content, unwrap
-from ..zipguard import open_zip, read_entry
-from . import ReadResult, SourceFile
-from .docx_images import ImageCollector
-from .docx_prepare import (
+from ... import limits
+from ...context import BuildContext
+from ...errors import LimitError, MakeBookError, SourceError
+from ...passes.sanitize import sanitize_tree
+from ...safexml import parse_html, parse_xml
+from ...xhtml import remove_keep_tail, replace_with_text, text_content, unwrap
+from ...zipguard import open_zip, read_entry
+from .. import ReadResult, SourceFile
+from ..html.chapters import build_chapters
+from ..html.metadata import language_tag
+from ..html.notes import normalize_notes
+from ..html.semantics import mark_scene_breaks
+from .images import ImageCollector
+from .prepare import (
     NOTE_KINDS,
     STYLE_MAP,
     declare_synthetic_styles,
@@ -64,11 +68,7 @@ from .docx_prepare import (
     prepare_notes,
     relationship_ids,
 )
-from .docx_styles import W_NS, parse_styles
-from .html_chapters import build_chapters
-from .html_meta import language_tag
-from .html_notes import normalize_notes
-from .html_semantics import mark_scene_breaks
+from .styles import W_NS, parse_styles
 
 TOC_DROPPED = "DOCX001"
 HIDDEN_TEXT = "DOCX002"
@@ -197,7 +197,7 @@ def _notes_part(parts: dict[str, bytes], document_rels: etree._Element | None, k
 def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], main_name: str,
                    display: str, ctx: BuildContext) -> None:
     """Links, note calls and pictures pointing to nothing the package holds are
-    dropped with a warning (:func:`.docx_prepare.drop_dangling_references`)
+    dropped with a warning (:func:`.prepare.drop_dangling_references`)
     instead of making mammoth refuse the whole file.
 
     Edits the trees; serializes the parts it changed except the main
