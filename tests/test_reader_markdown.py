@@ -18,7 +18,7 @@ from book.model import Matter
 from book.readers import ReadResult, SourceFile, reader_for
 from book.readers.markdown.autolink import find_autolinks
 from book.readers.markdown.leanpub import parse_attr_line, width_class
-from book.readers.markdown.render import heading_slug
+from book.readers.markdown.tree import heading_slug
 from book.xhtml import EPUB_TYPE
 
 from .conftest import make_context, read_source

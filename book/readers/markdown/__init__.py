@@ -8,8 +8,12 @@ still makes a chapter.  The pieces:
 * ``metadata``: YAML front matter / Pandoc title block → metadata;
 * ``parser``: the markdown-it parser, its plugins and guards;
 * ``leanpub``: Leanpub/Markua directives, attributes and asides;
-* ``render``: tokens → lxml tree (``book/model.py`` conventions);
-* ``raw_html``: raw HTML kept when safe, dropped with a warning if not.
+* ``render``: block tokens → lxml tree (``book/model.py`` conventions), with
+  ``inline`` for the inline tokens and ``tree`` for the stack, ids and
+  attribute lines;
+* ``raw_html``: raw HTML kept when safe, dropped with a warning if not;
+* ``autolink``: bare URLs and e-mail addresses made links;
+* ``samples``: a code sample showing a book image that is missing, reported.
 
 Leanpub's ``{frontmatter}`` / ``{mainmatter}`` / ``{backmatter}`` set the
 matter of the chapters after them, in this file and in the files that follow

@@ -1,10 +1,10 @@
 """markdown-it tokens → the chapter tree conventions of ``book/model.py``.
 
-The token stream is flat (``*_open`` / ``*_close`` pairs), so the tree is
-built with an explicit stack and no recursion: a hostile document cannot
-exhaust Python's stack, and the work is linear in the number of tokens.
+:class:`Renderer` turns block tokens into elements (one handler per token
+type, :data:`Renderer.HANDLERS`); the inline tokens inside each block are
+:mod:`.inline`'s, and the stack, ids and attribute lines :mod:`.tree`'s.
 
-Choices made here, each for the passes or readers downstream:
+Choices made here and there, each for the passes or readers downstream:
 
 * every block that markdown-it knows the line of carries ``data-mb-line``;
   so does every ``img`` (the images pass names the line of a missing file);
@@ -23,28 +23,19 @@ Choices made here, each for the passes or readers downstream:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from lxml import etree
 from markdown_it.token import Token
 
 from ...limits import MAX_DEPTH
-from ...passes.inline_svg import svg_image
 from ...xhtml import EPUB_TYPE, append_text, xml_safe
-from .leanpub import ASIDE_KINDS, parse_attr_line, width_class
-from .raw_html import (
-    PHRASING,
-    VOID,
-    HtmlCleaner,
-    tag_events,
-    unclosed_tags,
-    unsafe_url,
-)
-
-Warn = Callable[[str, str, int | None], None]
+from .inline import InlineRenderer
+from .leanpub import ASIDE_KINDS
+from .parser import MAX_NESTING
+from .raw_html import PHRASING, tag_events, unclosed_tags
+from .tree import CLASS_OK, Frame, Rendered, heading_slug
 
 #: Attribute-line keys the renderer applies.
 APPLIED_KEYS = frozenset({"id", "class", "title", "caption", "lang", "format", "language",
@@ -64,82 +55,13 @@ CODE_MARKERS = {
     "leanpub-start-delete": ("del", "code-delete"),
     "leanpub-end-delete": None,
 }
-#: Labels of the task-list markers, by language (primary subtag).
-TASK_LABELS: dict[str, tuple[str, str]] = {
-    "en": ("done", "not done"),
-    "pl": ("zrobione", "do zrobienia"),
-    "de": ("erledigt", "offen"),
-    "fr": ("fait", "à faire"),
-    "es": ("hecho", "pendiente"),
-    "it": ("fatto", "da fare"),
-    "cs": ("hotovo", "nehotovo"),
-    "pt": ("feito", "por fazer"),
-    "nl": ("klaar", "open"),
-    "ru": ("сделано", "не сделано"),
-}
-CHECKED_MARK, UNCHECKED_MARK = "\u2611", "\u2610"
-
-_MISSING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
-_TRAILING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
-_ID_OK = re.compile(r"^[A-Za-z_][\w.\-]*$")
-_CLASS_OK = re.compile(r"^-?[A-Za-z_][\w\-]*$")
-_SLUG_DROP = re.compile(r"[^\w\- ]+")
-_SPACES = re.compile(r"\s+")
 _MATTER = {"frontmatter", "mainmatter", "backmatter"}
 #: Callout kind → (element, ARIA role), from the Leanpub aside table.
 _ASIDE_ELEMENTS = {kind: (tag, role) for kind, tag, role in ASIDE_KINDS.values()}
 
 
-def heading_slug(text: str, max_length: int = 80) -> str:
-    """GitHub/Pandoc-style id for a heading: ``Why Use Markdown?`` → ``why-use-markdown``.
-
-    Letters of any script are kept (ids are Unicode in XHTML); the id starts
-    with a letter so it is a valid XML name.
-    """
-    slug = _SPACES.sub("-", _SLUG_DROP.sub("", text.lower()).strip())
-    start = 0
-    while start < len(slug) and not slug[start].isalpha():
-        start += 1
-    slug = slug[start:start + max_length].strip("-")
-    return slug or "section"
-
-
-@dataclass
-class Frame:
-    """One open element on the block stack."""
-
-    element: etree._Element
-    opener: str            # token type that opened it ("html" for raw HTML)
-    tag: str = ""          # for HTML frames: the tag its end tag must name
-
-
-@dataclass
-class Rendered:
-    """The body of one Markdown file and its footnotes."""
-
-    body: etree._Element
-    notes: dict[str, etree._Element] = field(default_factory=dict)
-
-
-class Renderer:
+class Renderer(InlineRenderer):
     """Builds the tree of one document; create one per file."""
-
-    def __init__(self, *, file: str, key_prefix: str, warn: Warn, lang: str = "") -> None:
-        self.file = file
-        self.key_prefix = key_prefix
-        self.warn = warn
-        self.cleaner = HtmlCleaner(warn, file)
-        self.task_labels = TASK_LABELS.get(lang.split("-")[0].lower(), TASK_LABELS["en"])
-        self.ids: set[str] = set()       # every id taken or reserved in the file
-        self.assigned: set[str] = set()  # ids already set on an element
-        self.note_keys: dict[int, str] = {}
-        self.notes: dict[str, etree._Element] = {}
-        self.pending: dict[str, str] = {}
-        self.pending_line: int | None = None
-        self.pending_task: bool | None = None
-        self.stack: list[Frame] = []
-        self.depth_warned = False
-        self.unused_warned: set[str] = set()
 
     # ------------------------------------------------------------ entry
 
@@ -174,155 +96,6 @@ class Renderer:
                           "file", int(line) if line and line.isdigit() else None)
         self._check_depth(tokens)
         return Rendered(body, self.notes)
-
-    # ------------------------------------------------------------ stack
-
-    @property
-    def _top(self) -> etree._Element:
-        return self.stack[-1].element
-
-    def _room(self) -> bool:
-        """False when one more level would exceed the depth limit."""
-        if len(self.stack) < MAX_DEPTH // 2:
-            return True
-        if not self.depth_warned:
-            self.depth_warned = True
-            self.warn("MD031", f"content nested deeper than {MAX_DEPTH // 2} levels was flattened",
-                      None)
-        return False
-
-    def _push(self, element: etree._Element | None, opener: str, tag: str = "") -> None:
-        """Open ``element`` (None: a transparent frame that adds no element)."""
-        if element is None or not self._room():
-            self.stack.append(Frame(self._top, opener, tag))
-            return
-        self._top.append(element)
-        self.stack.append(Frame(element, opener, tag))
-
-    def _open(self, token: Token, tag: str) -> etree._Element:
-        el = etree.Element(tag)
-        self._set_line(el, token)
-        self._apply_block_attrs(el)
-        self._push(el, token.type)
-        return el
-
-    def _close(self, token: Token) -> None:
-        opener = token.type[:-len("_close")] + "_open" if token.type.endswith("_close") else ""
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].opener == opener:
-                del self.stack[depth:]
-                return
-
-    @staticmethod
-    def _set_line(el: etree._Element, token: Token | None, line: int | None = None) -> None:
-        if line is None and token is not None and token.map:
-            line = token.map[0] + 1
-        if line is not None:
-            el.set("data-mb-line", str(line))
-
-    # ------------------------------------------------------------ ids
-
-    def _reserve_explicit_ids(self, tokens: list[Token]) -> None:
-        for index, token in enumerate(tokens):
-            if token.type == "heading_open" and index + 1 < len(tokens):
-                inline = tokens[index + 1]
-                found = self._heading_attrs(inline, strip=False)
-                if found and found.get("id") and _ID_OK.match(found["id"]):
-                    self.ids.add(found["id"])
-            elif token.type == "mb_attrs":
-                for key, value in token.meta.get("attrs", ()):
-                    if key == "id" and _ID_OK.match(value):
-                        self.ids.add(value)
-
-    def _unique_id(self, base: str) -> str:
-        candidate, n = base, 1
-        while candidate in self.ids:
-            candidate = f"{base}-{n}"
-            n += 1
-        self.ids.add(candidate)
-        self.assigned.add(candidate)
-        return candidate
-
-    def _heading_attrs(self, inline: Token, *, strip: bool) -> dict[str, str] | None:
-        """``{#id .class}`` at the end of a heading's text (stripped if asked)."""
-        children = inline.children or []
-        if not children or children[-1].type != "text":
-            return None
-        last = children[-1]
-        match = _TRAILING_ATTRS.search(last.content)
-        if not match:
-            return None
-        parsed = parse_attr_line(match.group(1))
-        if parsed is None:
-            return None
-        found: dict[str, str] = {}
-        if parsed.word is not None:
-            if parsed.word != "-":
-                return None
-            found["class"] = "unnumbered"
-        for key, value in parsed.attrs:
-            if key == "id":
-                found["id"] = value
-            elif key == "class":
-                found["class"] = f"{found.get('class', '')} {value}".strip()
-            else:
-                return None
-        if strip:
-            last.content = last.content[:match.start()].rstrip()
-        return found
-
-    # ------------------------------------------------------------ attributes
-
-    def _take_pending(self) -> dict[str, str]:
-        pending, self.pending = self.pending, {}
-        return pending
-
-    def _apply_block_attrs(self, el: etree._Element, attrs: dict[str, str] | None = None) -> None:
-        """Apply (and consume) a preceding attribute line to a block element."""
-        attrs = self._take_pending() if attrs is None else attrs
-        for key, value in attrs.items():
-            if key == "id":
-                self._set_id(el, value)
-            elif key == "class":
-                self._add_classes(el, value)
-            elif key in ("width", "float", "align"):
-                self._layout_class(el, key, value)
-
-    def _set_id(self, el: etree._Element, value: str, line: int | None = None) -> None:
-        """An id written by the author; a second use in the file is renamed."""
-        line = line if line is not None else self.pending_line
-        if not _ID_OK.match(value):
-            self.warn("MD022", f"{value!r} is not a usable id (letters, digits, - and _)", line)
-            return
-        if value in self.assigned:
-            renamed = self._unique_id(value)
-            self.warn("MD022", f"id {value!r} is used twice in this file; the second is "
-                      f"{renamed!r}", line)
-            value = renamed
-        el.set("id", value)
-        self.ids.add(value)
-        self.assigned.add(value)
-
-    @staticmethod
-    def _add_classes(el: etree._Element, value: str) -> None:
-        names = [c for c in value.replace(",", " ").split() if _CLASS_OK.match(c)]
-        if names:
-            existing = (el.get("class") or "").split()
-            el.set("class", " ".join(dict.fromkeys(existing + names)))
-
-    def _layout_class(self, el: etree._Element, key: str, value: str) -> None:
-        value = value.strip().lower()
-        if key == "width":
-            name = width_class(value)
-            if name is None:
-                self.warn("MD022", f"width {value!r} is not a percentage such as 60%",
-                          self.pending_line)
-                return
-        elif value in ("left", "right", "center", "inside", "outside", "middle"):
-            name = f"{key}-{value}"
-        else:
-            return
-        self._add_classes(el, name)
 
     # ------------------------------------------------------------ blocks
 
@@ -519,7 +292,7 @@ class Renderer:
         pre = etree.Element("pre")
         self._set_line(pre, token)
         code = etree.SubElement(pre, "code")
-        if lang and _CLASS_OK.match(f"language-{lang}"):
+        if lang and CLASS_OK.match(f"language-{lang}"):
             code.set("class", f"language-{lang}")
         _fill_code(code, token.content)
         block_attrs = {k: v for k, v in attrs.items() if k in ("id", "class")}
@@ -667,237 +440,9 @@ class Renderer:
                 del self.stack[depth:]
                 return
 
-    # ------------------------------------------------------------ inline
-
-    def _render_inline(self, token: Token, target: etree._Element) -> None:
-        """Render an inline token's children into ``target``."""
-        line = token.map[0] + 1 if token.map else None
-        if (token.meta or {}).get("mb_brackets"):
-            self.warn("MD032", "a paragraph with thousands of [ brackets was read without "
-                      "link syntax", line)
-        if self.pending_task is not None:
-            checked, self.pending_task = self.pending_task, None
-            label = self.task_labels[0 if checked else 1]
-            etree.SubElement(target, "span", {"class": "task-marker", "role": "img",
-                                              "aria-label": label}).text = (
-                CHECKED_MARK if checked else UNCHECKED_MARK)
-            append_text(target, " ")
-        frames: list[tuple[etree._Element, str]] = [(target, "")]
-        base_depth = len(self.stack)
-        skipping: str | None = None
-        texts: list[str] = []  # text waiting for the current element (joined once)
-
-        def flush() -> None:
-            if texts:
-                append_text(frames[-1][0], "".join(texts))
-                texts.clear()
-
-        svg_markup: list[str] | None = None  # an inline <svg> being gathered
-
-        for child in token.children or []:
-            kind = child.type
-            if skipping is not None:
-                if svg_markup is not None:
-                    svg_markup.append(child.content if kind in ("html_inline", "text")
-                                      else "\n" if kind.endswith("break") else "")
-                if kind == "html_inline" and _end_tag_name(child.content) == skipping:
-                    skipping = None
-                    if svg_markup is not None:
-                        flush()
-                        self._inline_svg("".join(svg_markup), frames[-1][0], line)
-                        svg_markup = None
-                continue
-            if kind == "text":
-                texts.append(child.content)
-                if "[^" in child.content:
-                    self._warn_missing_notes(child.content, line)
-                continue
-            if kind == "softbreak":
-                texts.append("\n")
-                line = line + 1 if line is not None else None
-                continue
-            if kind == "mb_emoji":
-                texts.append(child.content)
-                continue
-            flush()
-            top = frames[-1][0]
-            if kind == "hardbreak":
-                etree.SubElement(top, "br")
-                texts.append("\n")
-                line = line + 1 if line is not None else None
-            elif kind == "code_inline":
-                code = etree.SubElement(top, "code")
-                code.text = xml_safe(child.content)
-                self._inline_attrs(code, child)
-            elif kind == "image":
-                self._image(child, top, line)
-            elif kind == "footnote_ref":
-                self._noteref(child, top, line)
-            elif kind == "html_inline":
-                skipping = self._html_inline(child, frames, line, base_depth)
-                if skipping == "svg":
-                    svg_markup = [child.content]
-            elif child.nesting == 1:
-                el = self._inline_open(child, line)
-                if el is not None and self._inline_room(base_depth + len(frames)):
-                    top.append(el)
-                    frames.append((el, kind))
-                else:
-                    frames.append((top, kind))
-            elif child.nesting == -1:
-                opener = kind[:-len("_close")] + "_open"
-                for depth in range(len(frames) - 1, 0, -1):
-                    if frames[depth][1] == opener:
-                        del frames[depth:]
-                        break
-            elif child.content:
-                texts.append(child.content)
-        flush()
-
-    _INLINE_TAGS: ClassVar[dict[str, str]] = {"em_open": "em", "strong_open": "strong", "s_open": "del",
-                    "sup_open": "sup", "sub_open": "sub"}
-
-    def _inline_open(self, token: Token, line: int | None) -> etree._Element | None:
-        tag = self._INLINE_TAGS.get(token.type)
-        if tag is not None:
-            return etree.Element(tag)
-        if token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
-            if unsafe_url(href):
-                self.warn("MD052", f"unsafe link {href[:40]!r} removed (its text is kept)", line)
-                return None
-            el = etree.Element("a", {"href": xml_safe(href)})
-            title = token.attrs.get("title")
-            if title:
-                el.set("title", xml_safe(str(title)))
-            self._inline_attrs(el, token)
-            return el
-        if token.tag and token.tag in PHRASING:
-            return etree.Element(token.tag)
-        return None
-
-    def _inline_attrs(self, el: etree._Element, token: Token) -> None:
-        """Attributes written after an inline element: ``{#id .class}``."""
-        for key in ("id", "class", "lang", "width"):
-            value = token.attrs.get(key)
-            if value is None:
-                continue
-            value = str(value)
-            if key == "id":
-                if _ID_OK.match(value):
-                    el.set("id", value)
-            elif key == "class":
-                self._add_classes(el, value)
-            elif key == "width":
-                name = width_class(value)
-                if name:
-                    self._add_classes(el, name)
-            else:
-                el.set("lang", xml_safe(value))
-
-    def _image(self, token: Token, parent: etree._Element, line: int | None) -> None:
-        src = str(token.attrs.get("src", ""))
-        block = (token.meta or {}).get("mb_block_attrs") or {}
-        alt = block.get("alt") or _plain_text(token.children or []) or str(token.content or "")
-        if unsafe_url(src, image=True):
-            self.warn("MD052", "unsafe image URL removed (its alt text is kept)", line)
-            append_text(parent, alt)
-            return
-        img = etree.SubElement(parent, "img", {"src": xml_safe(src)})
-        # ``![](x.png)`` is an image nobody described, not a decorative one:
-        # leave alt out so the accessibility pass reports it.  A decorative
-        # image says so with an explicit empty alt (``{alt: ""}`` before it).
-        if alt.strip() or "alt" in block:
-            img.set("alt", xml_safe(alt))
-        title = token.attrs.get("title")
-        if title:
-            img.set("title", xml_safe(str(title)))
-        if line is not None:
-            img.set("data-mb-line", str(line))
-        self._inline_attrs(img, token)
-        for key in ("width", "float", "align"):
-            if key in block:
-                self._layout_class(img, key, block[key])
-
-    def _noteref(self, token: Token, parent: etree._Element, line: int | None) -> None:
-        note_id = token.meta.get("id", -1)
-        key = self.note_keys.get(note_id)
-        if key is None:
-            append_text(parent, f"[^{token.meta.get('label', '')}]")
-            return
-        call = etree.SubElement(parent, "a", {"href": f"#{key}"})
-        call.set(EPUB_TYPE, "noteref")
-        call.text = str(note_id + 1)
-        if line is not None:
-            call.set("data-mb-line", str(line))
-
-    def _warn_missing_notes(self, text: str, line: int | None) -> None:
-        for match in _MISSING_NOTE.finditer(text):
-            label = match.group(1)
-            if label not in self.unused_warned:
-                self.unused_warned.add(label)
-                self.warn("MD012", f"footnote [^{label}] has no definition; left as text", line)
-
-    def _html_inline(self, token: Token, frames: list[tuple[etree._Element, str]],
-                     line: int | None, base_depth: int) -> str | None:
-        """One inline tag; returns a tag name when its content must be skipped."""
-        content = token.content
-        if content.startswith(("<!", "<?")):
-            return None  # comment, declaration, CDATA or processing instruction
-        end = _end_tag_name(content)
-        if end is not None:
-            for depth in range(len(frames) - 1, 0, -1):
-                if frames[depth][1] == f"html:{end}":
-                    del frames[depth:]
-                    break
-            return None
-        action, el = self.cleaner.open_tag(content, line, inline=True)
-        if action == "drop":
-            events = tag_events(content)
-            name = events[0][1] if events else ""
-            if not events or events[0][0] == "void" or name in VOID:
-                return None
-            return name
-        if action != "keep" or el is None:
-            return None
-        if el.tag not in ("br", "img", "wbr", "area", "source", "track", "col", "hr"):
-            if not self._inline_room(base_depth + len(frames)):
-                return None
-            frames[-1][0].append(el)
-            frames.append((el, f"html:{el.tag}"))
-            return None
-        frames[-1][0].append(el)
-        if el.tag == "img" and line is not None:
-            el.set("data-mb-line", str(line))
-        return None
-
-    def _inline_svg(self, markup: str, parent: etree._Element, line: int | None) -> None:
-        """An ``<svg>`` written inside a paragraph, as an SVG image (inline_svg.py)."""
-        svg = next((p for p in self.cleaner.parse(markup, line)
-                    if not isinstance(p, str) and p.tag == "svg"), None)
-        img = svg_image(svg, svg) if svg is not None else None
-        if img is None:
-            self.warn("MD054", "an inline SVG drawing could not be read (or is over 2 MiB) and "
-                      "was left out; use an image file", line)
-            return
-        if line is not None:
-            img.set("data-mb-line", str(line))
-        parent.append(img)
-
-    def _inline_room(self, depth: int) -> bool:
-        if depth < MAX_DEPTH // 2 + 8:
-            return True
-        if not self.depth_warned:
-            self.depth_warned = True
-            self.warn("MD031", f"inline markup nested deeper than {MAX_DEPTH // 2} levels "
-                      "was flattened", None)
-        return False
-
     # ------------------------------------------------------------ checks
 
     def _check_depth(self, tokens: list[Token]) -> None:
-        from .parser import MAX_NESTING
-
         for token in tokens:
             if token.type == "paragraph_open" and (token.meta or {}).get("mb_flattened"):
                 line = token.map[0] + 1 if token.map else None
@@ -935,19 +480,12 @@ Renderer.HANDLERS = {
 }
 
 
-def _end_tag_name(content: str) -> str | None:
-    """``</em >`` → ``em`` (CommonMark closing tags are ``</`` name spaces ``>``)."""
-    if not content.startswith("</") or not content.endswith(">"):
-        return None
-    return content[2:-1].strip().lower() or None
-
-
 def _code_language(info: str) -> str:
     """The language of a fence's info string (``python``, ``{.python}``, ``lang=py``)."""
     word = info.split(None, 1)[0] if info.split() else ""
     word = word.strip("{}").lstrip(".")
     word = word.removeprefix("language-")
-    return word if word and _CLASS_OK.match(f"x-{word}") else ""
+    return word if word and CLASS_OK.match(f"x-{word}") else ""
 
 
 def _fill_code(code: etree._Element, content: str) -> None:
@@ -983,18 +521,6 @@ def _fill_code(code: etree._Element, content: str) -> None:
         last.text = last.text[:-1]
     elif code.text and code.text.endswith("\n") and last is None:
         code.text = code.text[:-1]
-
-
-def _plain_text(children: list[Token]) -> str:
-    parts: list[str] = []
-    for child in children:
-        if child.type in ("text", "code_inline", "mb_emoji"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(_plain_text(child.children or []))
-    return " ".join("".join(parts).split())
 
 
 def _line_of(source: str, needle: str) -> int | None:
