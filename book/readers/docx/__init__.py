@@ -11,7 +11,8 @@ The steps:
 3. rewrite ``word/document.xml`` and the notes parts with
    :mod:`.prepare` (styles classified by :mod:`.styles`: localized
    heading names, outline levels, monospace fonts, Word's TOC removed, the
-   Title paragraph taken as metadata...) and hand mammoth a rebuilt,
+   Title paragraph taken as metadata...), drop references to what the
+   package does not hold (:mod:`.references`) and hand mammoth a rebuilt,
    normalized package in memory;
 4. convert with mammoth's style map :data:`.prepare.STYLE_MAP`,
    pictures going through :class:`.images.ImageCollector`;
@@ -58,17 +59,10 @@ from ..html.metadata import language_tag
 from ..html.notes import normalize_notes
 from ..html.semantics import mark_scene_breaks
 from .images import ImageCollector
-from .prepare import (
-    NOTE_KINDS,
-    STYLE_MAP,
-    declare_synthetic_styles,
-    drop_dangling_references,
-    note_ids,
-    prepare_document,
-    prepare_notes,
-    relationship_ids,
-)
-from .styles import W_NS, parse_styles
+from .prepare import STYLE_MAP, declare_synthetic_styles, prepare_document, prepare_notes
+from .references import NOTE_KINDS, drop_dangling_references, note_ids, relationship_ids
+from .styles import parse_styles
+from .wordml import W_NS
 
 TOC_DROPPED = "DOCX001"
 HIDDEN_TEXT = "DOCX002"
@@ -197,7 +191,7 @@ def _notes_part(parts: dict[str, bytes], document_rels: etree._Element | None, k
 def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], main_name: str,
                    display: str, ctx: BuildContext) -> None:
     """Links, note calls and pictures pointing to nothing the package holds are
-    dropped with a warning (:func:`.prepare.drop_dangling_references`)
+    dropped with a warning (:func:`.references.drop_dangling_references`)
     instead of making mammoth refuse the whole file.
 
     Edits the trees; serializes the parts it changed except the main

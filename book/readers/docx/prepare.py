@@ -21,11 +21,8 @@ moves.  This module settles all of that on the lxml tree of
   alt text, so it is hidden from assistive technology instead of reported;
 * a table whose style formats its first row and whose ``tblLook`` turns
   that on gets its first row marked as a header row (``w:tblHeader``);
-* references to what the package does not hold (:func:`drop_dangling_references`):
-  a hyperlink whose relationship id is undefined keeps its text, a note
-  call whose note is missing (or whose notes part is) is dropped, a picture
-  whose image relationship is undefined is dropped.  mammoth would stop
-  the whole conversion on any of them with a bare ``KeyError``.
+* references to what the package does not hold are dropped next, by
+  :mod:`.references`.
 
 References: ECMA-376 Part 1, §17.3 (paragraphs and runs), §17.4.63
 (``tblLook``), §17.16 (fields, ``TOC`` §17.16.5.68, ``REF`` §17.16.5.51),
@@ -40,7 +37,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .styles import StyleTable, W, is_monospace, run_font, run_hidden
+from .styles import StyleTable, is_monospace, run_font, run_hidden
+from .wordml import W, remove_element, unwrap_element
 
 #: Synthetic paragraph style ids → the HTML they become (see STYLE_MAP).
 PARAGRAPH_IDS: dict[tuple[str, int], str] = {
@@ -122,49 +120,23 @@ def _style_id(p: etree._Element) -> str | None:
     return el.get(_VAL) if el is not None else None
 
 
-def _set_paragraph_style(p: etree._Element, style_id: str) -> None:
-    ppr = p.find(W + "pPr")
-    if ppr is None:
-        ppr = etree.Element(W + "pPr")
-        p.insert(0, ppr)
-    pstyle = ppr.find(W + "pStyle")
-    if pstyle is None:
-        pstyle = etree.Element(W + "pStyle")
-        ppr.insert(0, pstyle)
-    pstyle.set(W + "val", style_id)
-
-
-def _set_run_style(r: etree._Element, style_id: str) -> None:
-    rpr = r.find(W + "rPr")
-    if rpr is None:
-        rpr = etree.Element(W + "rPr")
-        r.insert(0, rpr)
-    rstyle = rpr.find(W + "rStyle")
-    if rstyle is None:
-        rstyle = etree.Element(W + "rStyle")
-        rpr.insert(0, rstyle)
-    rstyle.set(W + "val", style_id)
+def _set_style(el: etree._Element, properties: str, reference: str, style_id: str) -> None:
+    """Give a paragraph (``pPr``/``pStyle``) or run (``rPr``/``rStyle``) a style,
+    adding the properties element and the reference when missing."""
+    props = el.find(W + properties)
+    if props is None:
+        props = etree.Element(W + properties)
+        el.insert(0, props)
+    ref = props.find(W + reference)
+    if ref is None:
+        ref = etree.Element(W + reference)
+        props.insert(0, ref)
+    ref.set(W + "val", style_id)
 
 
 def _run_style_id(r: etree._Element) -> str | None:
     el = r.find(_RSTYLE_PATH)
     return el.get(_VAL) if el is not None else None
-
-
-def _remove(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is not None:
-        parent.remove(el)
-
-
-def _unwrap(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    index = parent.index(el)
-    for offset, child in enumerate(list(el)):
-        parent.insert(index + offset, child)
-    parent.remove(el)
 
 
 class _Fonts:
@@ -188,13 +160,13 @@ def _remove_hidden_and_moved(root: etree._Element, styles: StyleTable, prepared:
     for r in list(root.iter(W + "r")):
         rpr = r.find(W + "rPr")
         if run_hidden(rpr) or styles.inherited(_run_style_id(r), "vanish"):
-            _remove(r)
+            remove_element(r)
             prepared.hidden_runs += 1
     for el in list(root.iter(W + "moveFrom", W + "del")):
-        _remove(el)
+        remove_element(el)
     for name in _CONTAINERS_TO_UNWRAP:
         for el in list(root.iter(W + name)):
-            _unwrap(el)
+            unwrap_element(el)
 
 
 def _fields(root: etree._Element):
@@ -245,7 +217,7 @@ def _remove_toc(root: etree._Element, styles: StyleTable, prepared: Prepared) ->
             if prev is not None and prev not in paragraphs:
                 removed_before.append(prev)
             prepared.toc_paragraphs += 1
-            _remove(p)
+            remove_element(p)
 
     for sdt in list(root.iter(W + "sdt")):
         gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
@@ -254,7 +226,7 @@ def _remove_toc(root: etree._Element, styles: StyleTable, prepared: Prepared) ->
             prepared.toc_paragraphs += sum(1 for _ in sdt.iter(W + "p"))
             if prev is not None:
                 removed_before.append(prev)
-            _remove(sdt)
+            remove_element(sdt)
 
     for text, begin, _instr, end in list(_fields(root)):
         if not _TOC_FIELD.match(text):
@@ -287,7 +259,7 @@ def _remove_toc(root: etree._Element, styles: StyleTable, prepared: Prepared) ->
         role = styles.paragraph_role(_style_id(prev))
         if text in CONTENTS_WORDS and (role is None or role[0] in ("heading", "title")):
             prepared.toc_paragraphs += 1
-            _remove(prev)
+            remove_element(prev)
 
 
 def _take_titles(body_paragraphs: list[etree._Element], styles: StyleTable,
@@ -312,23 +284,23 @@ def _take_titles(body_paragraphs: list[etree._Element], styles: StyleTable,
         if kind == "title":
             text = paragraph_text(p)
             if not text:
-                _remove(p)
+                remove_element(p)
             elif not prepared.title:
                 prepared.title = text
                 title_follower = p.getnext()
-                _remove(p)
+                remove_element(p)
             elif p is title_follower:
                 # A title set over two paragraphs ("Docx4j" / "Getting Started").
                 prepared.title = f"{prepared.title} {text}"
                 title_follower = p.getnext()
-                _remove(p)
+                remove_element(p)
             else:
                 overrides[p] = ("heading", 1)
         elif kind == "subtitle" and before_first_heading and not prepared.subtitle:
             text = paragraph_text(p)
             if text:
                 prepared.subtitle = text
-                _remove(p)
+                remove_element(p)
     return overrides
 
 
@@ -424,7 +396,7 @@ def _classify(paragraphs: list[etree._Element], styles: StyleTable, fonts: _Font
             prepared.headings += 1
         synthetic = PARAGRAPH_IDS.get(role) if role else None
         if synthetic:
-            _set_paragraph_style(p, synthetic)
+            _set_style(p, "pPr", "pStyle", synthetic)
         if role and role[0] in ("code", "heading"):
             # Runs in code blocks and headings take no run roles.
             for r in p.iter(W + "r"):
@@ -437,7 +409,7 @@ def _classify(paragraphs: list[etree._Element], styles: StyleTable, fonts: _Font
             if run_role is None and by_font and is_monospace(run_font(r.find(W + "rPr"))):
                 run_role = "code"
             if run_role in RUN_IDS:
-                _set_run_style(r, RUN_IDS[run_role])
+                _set_style(r, "rPr", "rStyle", RUN_IDS[run_role])
 
 
 def _bridge_code_gaps(paragraphs: list[etree._Element]) -> None:
@@ -449,7 +421,7 @@ def _bridge_code_gaps(paragraphs: list[etree._Element]) -> None:
         prev, nxt = p.getprevious(), p.getnext()
         if (prev is not None and nxt is not None and prev.tag == W + "p" and nxt.tag == W + "p"
                 and _style_id(prev) == code and _style_id(nxt) == code):
-            _set_paragraph_style(p, code)
+            _set_style(p, "pPr", "pStyle", code)
 
 
 def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
@@ -476,7 +448,7 @@ def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
 
 #: Word 365's "Mark as decorative" flag on a picture (an ``a:ext`` of its ``wp:docPr``).
 DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
-#: What a decorative picture's description becomes, for docx_images to recognise
+#: What a decorative picture's description becomes, for images.py to recognise
 #: (a private-use character: no real description starts with it).
 DECORATIVE_ALT = "\ue000decorative"
 
@@ -485,7 +457,7 @@ def mark_decorative_pictures(root: etree._Element) -> None:
     """Pictures marked decorative in Word get :data:`DECORATIVE_ALT` as description.
 
     mammoth passes only ``descr`` (else ``title``) on as alt text, so the
-    flag travels in it; docx_images turns it into ``alt=""``.
+    flag travels in it; images.py turns it into ``alt=""``.
     """
     for flag in list(root.iter(f"{{{DECORATIVE_NS}}}decorative")):
         if (flag.get("val") or "1").lower() not in ("1", "true", "on"):
@@ -521,141 +493,3 @@ def prepare_notes(root: etree._Element, styles: StyleTable, *, by_font: bool) ->
     _link_cross_references(root)
     paragraphs = list(root.iter(W + "p"))
     _classify(paragraphs, styles, _Fonts(styles), {}, by_font, prepared)
-
-
-# ---------------------------------------------------------------- dangling references
-
-#: The relationships namespace, transitional and strict (mammoth reads both).
-R_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                "http://purl.oclc.org/ooxml/officeDocument/relationships")
-#: WordprocessingML, transitional and strict.
-W_NAMESPACES = (W[1:-1], "http://purl.oclc.org/ooxml/wordprocessingml/main")
-_A_NAMESPACES = ("http://schemas.openxmlformats.org/drawingml/2006/main",
-                 "http://purl.oclc.org/ooxml/drawingml/main")
-_VML = "urn:schemas-microsoft-com:vml"
-#: The note kinds: (reference element, note element) local names.
-NOTE_KINDS = {"footnote": "footnoteReference", "endnote": "endnoteReference"}
-
-
-@dataclass
-class Dangling:
-    """References :func:`drop_dangling_references` removed, by kind."""
-
-    links: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    pictures: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.links or self.notes or self.pictures)
-
-
-def _r_attribute(el: etree._Element, local: str) -> tuple[str, str] | None:
-    """``(qualified name, value)`` of the ``r:local`` attribute, if any."""
-    for ns in R_NAMESPACES:
-        name = f"{{{ns}}}{local}"
-        value = el.get(name)
-        if value is not None:
-            return name, value
-    return None
-
-
-def _w_get(el: etree._Element, local: str) -> str | None:
-    for ns in W_NAMESPACES:
-        value = el.get(f"{{{ns}}}{local}")
-        if value is not None:
-            return value
-    return None
-
-
-def _tags(namespaces: tuple[str, ...], local: str) -> list[str]:
-    return [f"{{{ns}}}{local}" for ns in namespaces]
-
-
-def _enclosing(el: etree._Element, namespaces: tuple[str, ...], local: str) -> etree._Element:
-    """The nearest ancestor named ``local`` (or ``el`` itself when none)."""
-    wanted = set(_tags(namespaces, local))
-    node = el.getparent()
-    while node is not None:
-        if node.tag in wanted:
-            return node
-        node = node.getparent()
-    return el
-
-
-def note_ids(root: etree._Element | None, kind: str) -> set[str]:
-    """The ids of the notes a footnotes/endnotes part holds (as mammoth reads
-    them: separators are not notes), and removes notes without an id, on
-    which mammoth would fail."""
-    found: set[str] = set()
-    if root is None:
-        return found
-    for note in list(root.iter(*_tags(W_NAMESPACES, kind))):
-        if _w_get(note, "type") in ("separator", "continuationSeparator"):
-            continue
-        ident = _w_get(note, "id")
-        if ident is None:
-            _remove(note)
-        else:
-            found.add(ident)
-    return found
-
-
-def relationship_ids(rels: etree._Element | None) -> set[str]:
-    """The ids a ``.rels`` part defines; a Relationship lacking its Id, Type or
-    Target (mammoth fails on those) is removed from the tree."""
-    found: set[str] = set()
-    if rels is None:
-        return found
-    for rel in list(rels):
-        if not isinstance(rel.tag, str) or not rel.tag.endswith("}Relationship"):
-            continue
-        if rel.get("Id") is None or rel.get("Type") is None or rel.get("Target") is None:
-            rels.remove(rel)
-        else:
-            found.add(rel.get("Id"))
-    return found
-
-
-def drop_dangling_references(root: etree._Element, relationships: set[str],
-                             notes: dict[str, set[str]]) -> Dangling:
-    """Remove references to what the package does not hold (module docstring).
-
-    ``relationships`` are the ids the part's ``.rels`` defines; ``notes``
-    maps ``footnote``/``endnote`` to the ids of the notes that exist.  Each
-    element is looked at once: linear in the part.
-    """
-    dangling = Dangling()
-    for link in list(root.iter(*_tags(W_NAMESPACES, "hyperlink"))):
-        found = _r_attribute(link, "id")
-        if found is None or found[1] in relationships:
-            continue
-        dangling.links.append(found[1])
-        del link.attrib[found[0]]
-        if _w_get(link, "anchor") is None:
-            _unwrap(link)  # mammoth keeps the runs of a hyperlink without a target
-    for kind, reference in NOTE_KINDS.items():
-        known = notes.get(kind, set())
-        for call in list(root.iter(*_tags(W_NAMESPACES, reference))):
-            ident = _w_get(call, "id")
-            if ident is None or ident not in known:
-                dangling.notes.append(f"{kind} {ident}")
-                _remove(call)
-    for comment in list(root.iter(*_tags(W_NAMESPACES, "commentReference"))):
-        if _w_get(comment, "id") is None:
-            _remove(comment)
-    for click in list(root.iter(*_tags(_A_NAMESPACES, "hlinkClick"))):
-        found = _r_attribute(click, "id")
-        if found is not None and found[1] and found[1] not in relationships:
-            dangling.links.append(found[1])
-            _remove(click)
-    for blip in list(root.iter(*_tags(_A_NAMESPACES, "blip"))):
-        found = _r_attribute(blip, "embed") or _r_attribute(blip, "link")
-        if found is not None and found[1] not in relationships:
-            dangling.pictures.append(found[1])
-            _remove(_enclosing(blip, W_NAMESPACES, "drawing"))
-    for data in list(root.iter(f"{{{_VML}}}imagedata")):
-        found = _r_attribute(data, "id")
-        if found is not None and found[1] not in relationships:
-            dangling.pictures.append(found[1])
-            _remove(_enclosing(data, W_NAMESPACES, "pict"))
-    return dangling

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{W_NS}}}"
+from .wordml import W
 
 # ---------------------------------------------------------------- rule tables
 # Each rule: (role, regular expression over the lower-cased style name or id).
