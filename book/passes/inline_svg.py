@@ -3,7 +3,7 @@
 EPUB 3 allows SVG inside XHTML, but an inline drawing is also a place for
 scripts, event handlers, foreign objects and remote references, and every
 consumer (EPUB reading systems, WeasyPrint, Ace) treats it differently.
-An SVG *image* goes through one door: :func:`book.imaging.sanitize_svg`,
+An SVG *image* goes through one door: :func:`book.images.svg.sanitize_svg`,
 which the images pass applies to every SVG it registers.  So the sanitize
 pass hands each inline drawing over as an ``<img>`` with a ``data:`` URI;
 the images pass then decodes, cleans and stores it as a file of the book.

@@ -37,7 +37,7 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .errors import LimitError, SandboxError, SourceError
+from ..errors import LimitError, SandboxError, SourceError
 
 #: Schemes we fetch; anything else is refused, also as a redirect target.
 FETCH_SCHEMES = frozenset({"http", "https"})
