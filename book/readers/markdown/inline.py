@@ -7,9 +7,9 @@ their text or alt only; ``![](x.png)`` gets no ``alt`` at all, so the
 accessibility pass reports the missing description instead of taking the
 image for decoration.  Raw inline HTML goes through the cleaner of
 :mod:`.raw_html`; an ``<svg>`` written inside a paragraph becomes an SVG
-image (:func:`book.passes.inline_svg.svg_image`).  Task list items get a
-☐/☑ marker with an accessible label in the book's language instead of a
-form control.
+image (:func:`book.passes.sanitize.inline_svg.svg_image`).  Task list items
+get a ☐/☑ marker with an accessible label in the book's language instead
+of a form control.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ...limits import MAX_DEPTH
-from ...passes.inline_svg import svg_image
+from ...passes.sanitize.inline_svg import svg_image
 from ...xhtml import EPUB_TYPE, append_text, xml_safe
 from .leanpub import width_class
 from .raw_html import PHRASING, VOID, tag_events, unsafe_url

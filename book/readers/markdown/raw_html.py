@@ -22,8 +22,8 @@ from html.parser import HTMLParser
 from lxml import etree
 
 from ...errors import SourceError
-from ...passes.inline_svg import svg_image
-from ...passes.sanitize import ELEMENT_ATTRIBUTES, GLOBAL_ATTRIBUTES
+from ...passes.sanitize.inline_svg import svg_image
+from ...passes.sanitize.allowlists import ELEMENT_ATTRIBUTES, GLOBAL_ATTRIBUTES
 from ...safexml import parse_html_fragment
 from ...xhtml import EPUB_TYPE, append_text, xml_safe
 

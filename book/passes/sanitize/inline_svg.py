@@ -23,7 +23,7 @@ import copy
 
 from lxml import etree
 
-from ..xhtml import text_content
+from ...xhtml import text_content
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

@@ -1,10 +1,10 @@
 """HTML content models as data: which element may stand where.
 
-The repair step (:mod:`.sanitize_content`) reads these tables and nothing
+The repair step (:mod:`.repair`) reads these tables and nothing
 else knows them.  They follow the HTML Living Standard (§3.2.5 "Content
 models", the "Contexts in which this element can be used" and "Content
 model" entries of each element in §4) for the elements the sanitize pass
-keeps (:data:`book.passes.sanitize.ALLOWED_ELEMENTS`), narrowed where
+keeps (:data:`.allowlists.ALLOWED_ELEMENTS`), narrowed where
 EPUBCheck 5's schemas are stricter (``hgroup`` holds exactly one heading;
 ``rp`` only around an ``rt``) and MathML 3 presentation markup as EPUB 3.3
 allows it.
