@@ -1,4 +1,4 @@
-"""The shape of book/: no import cycle.
+"""The shape of book/: no import cycle, small modules, every package shipped.
 
 These read the source (no imports of the modules under test), so they run in
 well under a second.  The import graph counts every ``import`` a module
@@ -10,10 +10,13 @@ still ties the two modules together.
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BOOK = REPO / "book"
+#: The hard limit of the developers' brief ("~600 lines per module").
+MAX_LINES = 600
 
 
 def module_name(path: Path) -> str:
@@ -118,3 +121,20 @@ def test_readers_never_import_writers() -> None:
     bad = {name: sorted(t for t in targets if t.startswith("book.writers"))
            for name, targets in graph.items() if name.startswith("book.readers")}
     assert not {name: targets for name, targets in bad.items() if targets}
+
+
+def test_no_module_over_the_line_limit() -> None:
+    sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in modules().items()}
+    assert sizes["book.model"] > 50  # the files were read
+    over = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}
+    assert not over, f"modules over {MAX_LINES} lines: {over}"
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    """pyproject.toml lists packages by hand; a missing one is missing from ``pip install .``."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    packages = {module_name(init) for init in BOOK.rglob("__init__.py")}
+    assert packages - listed == set(), "add these to [tool.setuptools] packages"
+    assert listed - packages == {"book.styles"}, "listed packages that do not exist"
+    assert config["package-dir"] == {"book.styles": "styles"}
