@@ -1,4 +1,4 @@
-"""The shape of book/: no import cycle, small modules, every package shipped.
+"""The shape of book/: no import cycle, small modules, every package shipped, the README's tree.
 
 These read the source (no imports of the modules under test), so they run in
 well under a second.  The import graph counts every ``import`` a module
@@ -135,6 +135,31 @@ def test_every_package_is_listed_for_the_wheel() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     listed = set(config["packages"])
     packages = {module_name(init) for init in BOOK.rglob("__init__.py")}
-    assert packages - listed == set(), "add these to [tool.setuptools] packages"
+    assert sorted(packages - listed) == [], "add these to [tool.setuptools] packages"
     assert listed - packages == {"book.styles"}, "listed packages that do not exist"
     assert config["package-dir"] == {"book.styles": "styles"}
+
+
+def readme_tree() -> set[str]:
+    """The files the tree in the README's "How it works" lists (two spaces a level)."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## How it works", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    block = next(b for b in section.split("```")[1::2] if b.lstrip("\n").startswith("book/"))
+    files: set[str] = set()
+    folders: list[str] = []
+    for line in block.strip("\n").splitlines():
+        name = line.split()[0]
+        del folders[(len(line) - len(line.lstrip(" "))) // 2:]
+        if name.endswith("/"):
+            folders.append(name.rstrip("/"))
+        else:
+            files.add("/".join([*folders, name]))
+    return files
+
+
+def test_the_readme_tree_is_the_tree() -> None:
+    listed = readme_tree()
+    assert "book/readers/text/headings.py" in listed  # the tree was parsed
+    actual = {path.relative_to(REPO).as_posix() for path in BOOK.rglob("*.py")}
+    assert sorted(actual - listed) == [], "add these to the tree in README.md's How it works"
+    assert sorted(listed - actual) == [], "README.md's tree lists files that do not exist"
