@@ -49,7 +49,7 @@ _AUTO_ALT = re.compile(r"\s*description automatically generated(?: with (?:low|m
 _SVG_DANGEROUS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "handler",
                             "listener", "set", "animate"})
 
-#: Diagnostic codes (documented in book/readers/docx.py).
+#: Diagnostic codes (documented in book/readers/docx/__init__.py).
 DROPPED = "DOCX020"
 CONVERTED = "DOCX021"
 AUTO_ALT = "DOCX022"
