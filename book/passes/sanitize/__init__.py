@@ -80,7 +80,7 @@ from ...context import BuildContext
 from ...i18n import label as i18n_label
 from ...limits import MAX_DEPTH
 from ...model import Chapter
-from ...xhtml import nearest_lang, remove_keep_tail, unwrap
+from ...xhtml import nearest_lang, remove_keep_tail, source_line, unwrap
 from .allowlists import (
     ALLOWED_ELEMENTS,
     QUIET_UNWRAP,
@@ -91,7 +91,7 @@ from .allowlists import (
 )
 from .attributes import check_context, clean_attributes
 from .content_model import MATHML_NS
-from .findings import Findings, line_of, report_findings
+from .findings import Findings, report_findings
 from .inline_svg import inline_svg_to_images
 from .mathml import clean_mathml, clean_mathml_attributes, convert_plain_mathml
 from .repair import repair_content
@@ -130,7 +130,7 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
             continue
         if tag.startswith("{"):
             label = f"{el.prefix}:{_local(tag)}" if el.prefix else _local(tag)
-            found.add("SAN009", label, line_of(el))
+            found.add("SAN009", label, source_line(el))
             clean_attributes(el, "span", found)
             unwrap(el)
             continue
@@ -141,7 +141,7 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
             el.tag = tag = RENAMED_ELEMENTS[name]
         if tag not in ALLOWED_ELEMENTS:
             if tag not in QUIET_UNWRAP:
-                found.add("SAN009", tag, line_of(el))
+                found.add("SAN009", tag, source_line(el))
             clean_attributes(el, "span", found)
             unwrap(el)
             continue
@@ -155,10 +155,10 @@ def sanitize_tree(root: etree._Element, ctx: BuildContext, *, file: str) -> None
             if required is not None and required(el):
                 # Without it the element means nothing HTML allows: a plain span.
                 found.add("SAN013", f"<{tag}> without {REQUIRED_WHAT[tag]} made <span>",
-                          line_of(el))
+                          source_line(el))
                 el.tag = "span"
     renamed = repair_content(
-        root, lambda code, what, el: found.add(code, what, line_of(el)),
+        root, lambda code, what, el: found.add(code, what, source_line(el)),
         summary_label=lambda el: i18n_label("details", nearest_lang(el, ctx.language)))
     for el in renamed:
         if el is not root and el.getparent() is None:
@@ -215,7 +215,7 @@ def _remove_dangerous(root: etree._Element, depth: dict[etree._Element, int],
             continue
         rule = REMOVED_ELEMENTS.get(_local(el.tag))
         if rule is not None:
-            found.add(rule[0], _local(el.tag), line_of(el))
+            found.add(rule[0], _local(el.tag), source_line(el))
             doomed.append(el)
             doomed_depth = level
     for el in doomed:
@@ -247,7 +247,7 @@ def _flatten_deep(root: etree._Element, found: Findings) -> None:
     cut = [el for el, level in depth.items() if level == MAX_DEPTH and len(el)]
     for el in cut:
         text = _subtree_text(el, depth)
-        line = line_of(el)
+        line = source_line(el)
         for child in list(el):
             el.remove(child)
         el.text = text

@@ -21,7 +21,7 @@ import re
 
 from lxml import etree
 
-from ...xhtml import EPUB_TYPE, XML_LANG
+from ...xhtml import EPUB_TYPE, XML_LANG, source_line
 from .allowlists import (
     CITE_SCHEMES,
     DATA_IMAGE_TYPES,
@@ -48,7 +48,7 @@ from .attribute_values import (
     language_tag_ok,
     mime_type_ok,
 )
-from .findings import Findings, line_of
+from .findings import Findings
 
 _WHITESPACE_AND_CONTROLS = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -69,7 +69,7 @@ def clean_attributes(el: etree._Element, tag: str, found: Findings) -> bool:
             if "lang" not in attrib and value:
                 attrib["lang"] = value
                 if not language_tag_ok(value.replace("_", "-")):
-                    found.add("SAN020", f'lang="{value[:20]}"', line_of(el))
+                    found.add("SAN020", f'lang="{value[:20]}"', source_line(el))
                     del attrib["lang"]
                 elif "_" in value:
                     attrib["lang"] = value.replace("_", "-")
@@ -77,7 +77,7 @@ def clean_attributes(el: etree._Element, tag: str, found: Findings) -> bool:
         local = name.rsplit("}", 1)[-1] if name.startswith("{") else name
         lowered = local.lower()
         if lowered.startswith("on"):
-            found.add("SAN002", lowered, line_of(el))
+            found.add("SAN002", lowered, source_line(el))
             del attrib[name]
             continue
         if name == EPUB_TYPE or name == "data-mb-line":
@@ -101,7 +101,7 @@ def clean_attributes(el: etree._Element, tag: str, found: Findings) -> bool:
             verdict = _url_verdict(URL_ATTRIBUTES[name], value)
             if verdict is not None:
                 if name != "cite":
-                    found.add("SAN003", f"{verdict}: in {name}", line_of(el))
+                    found.add("SAN003", f"{verdict}: in {name}", source_line(el))
                 del attrib[name]
             continue
         if name == "style":
@@ -115,7 +115,7 @@ def clean_attributes(el: etree._Element, tag: str, found: Findings) -> bool:
         if name == "datetime":
             clean = clean_datetime(value, tag)
             if clean is None:
-                found.add("SAN019", f'"{value[:30]}" on <{tag}>', line_of(el))
+                found.add("SAN019", f'"{value[:30]}" on <{tag}>', source_line(el))
                 del attrib[name]
             elif clean != value:
                 attrib[name] = clean
@@ -125,7 +125,7 @@ def clean_attributes(el: etree._Element, tag: str, found: Findings) -> bool:
             attrib[name] = value
         if not _value_ok(tag, name, value):
             if name in ("lang", "hreflang", "type"):
-                found.add("SAN020", f'{name}="{value[:20]}"', line_of(el))
+                found.add("SAN020", f'{name}="{value[:20]}"', source_line(el))
             del attrib[name]
     if tag == "a" and "href" not in attrib:
         for name in LINK_ONLY_ATTRIBUTES & set(attrib):
@@ -195,7 +195,7 @@ def _clean_epub_type(el: etree._Element, found: Findings) -> None:
     if value is None:
         return
     if el.tag in EPUB_TYPE_FORBIDDEN:
-        found.add("SAN012", f"{value} (on <{el.tag}>, which takes none)", line_of(el))
+        found.add("SAN012", f"{value} (on <{el.tag}>, which takes none)", source_line(el))
         del el.attrib[EPUB_TYPE]
         return
     kept, dropped = [], []
@@ -206,7 +206,7 @@ def _clean_epub_type(el: etree._Element, found: Findings) -> None:
         else:
             dropped.append(token)
     if dropped:
-        found.add("SAN012", ", ".join(sorted(set(dropped))), line_of(el))
+        found.add("SAN012", ", ".join(sorted(set(dropped))), source_line(el))
     if kept:
         if " ".join(kept) != value:
             el.set(EPUB_TYPE, " ".join(kept))
@@ -223,7 +223,7 @@ def _label_page_break(el: etree._Element, found: Findings) -> None:
     if text:
         el.set("aria-label", text)
         return
-    found.add("SAN012", "pagebreak (a page break without a page number)", line_of(el))
+    found.add("SAN012", "pagebreak (a page break without a page number)", source_line(el))
     tokens = [t for t in el.get(EPUB_TYPE).split() if t != "pagebreak"]
     if tokens:
         el.set(EPUB_TYPE, " ".join(tokens))
@@ -245,7 +245,7 @@ def _clean_role(el: etree._Element, tag: str, found: Findings) -> str | None:
     role = allowed_role(tag, value, has_href=el.get("href") is not None)
     if role != value:
         dropped = [t for t in value.split() if t != role] or [repr(value)]
-        found.add("SAN016", f"{' '.join(dropped)} on <{tag}>", line_of(el))
+        found.add("SAN016", f"{' '.join(dropped)} on <{tag}>", source_line(el))
         if role is None:
             del el.attrib["role"]
         else:
@@ -258,7 +258,7 @@ def _clean_aria(el: etree._Element, tag: str, name: str, value: str, role: str |
     """Keep ``aria-*`` only when allowed on the element and of its value type."""
     clean = clean_aria_value(name, value) if aria_allowed(name, tag, role) else None
     if clean is None:
-        found.add("SAN017", f'{name}="{value[:20]}"', line_of(el))
+        found.add("SAN017", f'{name}="{value[:20]}"', source_line(el))
         del el.attrib[name]
     elif clean != value:
         el.set(name, clean)
@@ -267,12 +267,12 @@ def _clean_aria(el: etree._Element, tag: str, name: str, value: str, role: str |
 def _clean_style(el: etree._Element, value: str, found: Findings) -> None:
     threat = _style_threat(value)
     if threat is not None:
-        found.add("SAN007", threat, line_of(el))
+        found.add("SAN007", threat, source_line(el))
         del el.attrib["style"]
         return
     clean, dropped = clean_style(value)
     if dropped or clean is None:
-        found.add("SAN018", f'"{value[:30]}"', line_of(el))
+        found.add("SAN018", f'"{value[:30]}"', source_line(el))
     if clean is None:
         del el.attrib["style"]
     elif clean != value:
@@ -305,7 +305,7 @@ def check_context(root: etree._Element, found: Findings) -> None:
             value = el.get(name)
             tokens = [t for t in value.split() if t in ids]
             if not tokens or (name in ("aria-details", "aria-errormessage") and len(tokens) != 1):
-                found.add("SAN017", f'{name}="{value[:20]}" names nothing here', line_of(el))
+                found.add("SAN017", f'{name}="{value[:20]}" names nothing here', source_line(el))
                 del el.attrib[name]
             elif tokens != value.split():
                 el.set(name, " ".join(tokens))
@@ -314,7 +314,7 @@ def check_context(root: etree._Element, found: Findings) -> None:
             table = _table_of(el)
             tokens = [t for t in value.split() if t in header_tables and header_tables[t] is table]
             if len(tokens) != len(value.split()):
-                found.add("SAN020", f'headers="{value[:20]}"', line_of(el))
+                found.add("SAN020", f'headers="{value[:20]}"', source_line(el))
             if tokens:
                 el.set("headers", " ".join(dict.fromkeys(tokens)))
             else:

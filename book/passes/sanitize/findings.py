@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from ...context import BuildContext
 
 
@@ -60,16 +58,6 @@ _MESSAGES = {
     "SAN019": "removed {n} datetime value{s} (not an HTML date or time): {what}",
     "SAN020": "removed {n} invalid attribute value{s}: {what}",
 }
-
-
-def line_of(el: etree._Element) -> int | None:
-    node: etree._Element | None = el
-    while node is not None:
-        value = node.get("data-mb-line") if isinstance(node.tag, str) else None
-        if value and value.isdigit():
-            return int(value)
-        node = node.getparent()
-    return None
 
 
 def report_findings(found: Findings, ctx: BuildContext, file: str) -> None:

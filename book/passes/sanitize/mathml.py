@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...xhtml import remove_keep_tail, unwrap
+from ...xhtml import remove_keep_tail, source_line, unwrap
 from .allowlists import MATHML_ELEMENTS
 from .attribute_values import mathml_attribute_ok
 from .content_model import (
@@ -30,7 +30,7 @@ from .content_model import (
     local_name,
 )
 from .edits import CHANGED, DROPPED, RESTRUCTURED, RepairState, append_items, blank, has_content, take
-from .findings import Findings, line_of
+from .findings import Findings
 
 _M = f"{{{MATHML_NS}}}"
 
@@ -49,7 +49,7 @@ def clean_mathml(el: etree._Element, found: Findings) -> bool:
         if local in ("annotation-xml", "maction", "mglyph"):
             return False
         unwrap(el)
-        found.add("SAN009", f"m:{local}", line_of(el))
+        found.add("SAN009", f"m:{local}", source_line(el))
         return True
     clean_mathml_attributes(el, local)
     return True
