@@ -4,7 +4,8 @@ gives a valid EPUB).
 Each repair rule of book/passes/sanitize/ (repair.py, tables.py, groups.py,
 mathml.py) has a named case with its exact result and diagnostic; each
 attribute check of book/passes/sanitize/attribute_values.py its kept and
-refused values.  Every case is also run twice: the second run must change nothing and say nothing.
+refused values.  Every case is also run twice: the second run must change
+nothing and say nothing.
 Hypothesis then writes random tag soup from ~60 elements with random
 attributes: it must keep its text, come out stable, stay linear, and a
 small fixed sample of whole books must pass EPUBCheck.
