@@ -209,7 +209,8 @@ def check_command(target: Path, as_json: bool, debug: bool) -> None:
     """Check an EPUB (or build and check a book folder): EPUBCheck, Ace and our own checks."""
 
     def action() -> None:
-        from book.check import format_findings, run_checks
+        from book.check import run_checks
+        from book.check.report import format_findings
 
         report = run_checks(target)
         click.echo(format_findings(report, as_json=as_json))

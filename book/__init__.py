@@ -9,11 +9,10 @@ Pipeline: readers (book.readers) → the Book model (book.model) → passes
 (book.passes.PASSES, in order) → writers (book.writers).
 """
 
-__version__ = "0.1.0"
-
-from .build import BuildResult, Overrides, build, load_book  # noqa: E402
-from .context import BuildOptions  # noqa: E402
-from .errors import MakeBookError  # noqa: E402
+from .build import BuildResult, Overrides, build, load_book
+from .context import BuildOptions
+from .errors import MakeBookError
+from .version import __version__
 
 __all__ = ["BuildOptions", "BuildResult", "MakeBookError", "Overrides", "build", "load_book",
            "__version__"]

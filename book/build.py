@@ -24,7 +24,7 @@ from .language_tags import check_registered, is_well_formed, suggest_for_malform
 from .model import Book, Contributor
 from .passes import run_passes
 from .pipeline import read_book
-from .printshops import TARGETS, apply_target
+from .printshops import TARGETS
 from .project import open_project
 from .stylesheets import load_user_styles
 
@@ -119,7 +119,7 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> list[Diagnostic]:
     if o.target:
         if o.target not in TARGETS:
             raise UsageError(f"--target must be one of {', '.join(TARGETS)}")
-        apply_target(config.pdf, o.target)  # the options below win over the service's defaults
+        config.pdf.apply_target(o.target)  # the options below win over the service's defaults
     if o.bleed_edges:
         if o.bleed_edges not in BLEED_EDGES:
             raise UsageError(f"--bleed-edges must be one of {', '.join(BLEED_EDGES)}")

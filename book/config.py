@@ -19,7 +19,7 @@ from .errors import ConfigError
 from .geometry import DEFAULT_TRIM, Margins, Trim, default_margins, parse_length, parse_trim
 from .language_tags import check_registered, is_well_formed, suggest_for_malformed
 from .model import MARC_ROLES, Contributor, Epigraph, Matter, Metadata, Series
-from .printshops import TARGETS, apply_target
+from .printshops import SERVICES, TARGETS, PrintService
 
 CONFIG_NAME = "book.toml"
 
@@ -88,6 +88,23 @@ class PdfConfig:
     @property
     def page_margins(self) -> Margins:
         return self.margins or default_margins(self.trim)
+
+    def apply_target(self, name: str) -> PrintService:
+        """Set these settings to what print service ``name`` asks (:mod:`book.printshops`).
+
+        Crop marks off (every service rejects them), fonts embedded whole (KDP
+        recommends it; nobody refuses it), the service's bleed edges, bookmark
+        rule and PDF/X variant.  Settings given explicitly afterwards win.
+        """
+        service = SERVICES[name]
+        self.target = name
+        self.marks = False
+        self.full_fonts = True
+        self.bleed_edges = service.bleed_edges
+        self.bookmarks = service.bookmarks
+        if service.variant:
+            self.variant = service.variant
+        return service
 
 
 @dataclass
@@ -427,7 +444,7 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     pdf = PdfConfig()
     target = r.choice(table, "pdf", "target", "", ("",) + TARGETS)
     if target:
-        apply_target(pdf, target)  # the keys given below win over the service's defaults
+        pdf.apply_target(target)  # the keys given below win over the service's defaults
     try:
         if "trim" in table:
             pdf.trim = parse_trim(r.string(table, "pdf", "trim"))

@@ -158,7 +158,7 @@ def _settle_title(book: Book, ctx: BuildContext, project: Project) -> None:
 def _is_division_label(heading: str) -> bool:
     """"CHAPTER I", "Rozdział 1: Burza", "Introduction", "Prologue": the name of a
     division of the book, not the book's title."""
-    from .readers.text_headings import match_heading
+    from .readers.text.headings import match_heading
 
     return match_heading(heading) is not None
 

@@ -1,9 +1,9 @@
 """What the print-on-demand services ask of an interior PDF.
 
-``[pdf] target`` (``--target``) names a service; :func:`apply_target` turns
-its file requirements into PDF settings (bleed edges, marks, bookmarks,
-font embedding, PDF/X variant) and :mod:`book.writers.pdf.preflight`
-checks the laid-out book against its geometry rules (page count, gutter by
+``[pdf] target`` (``--target``) names a service;
+:meth:`book.config.PdfConfig.apply_target` turns its file requirements into
+PDF settings (bleed edges, marks, bookmarks, font embedding, PDF/X variant)
+and :mod:`book.writers.pdf.preflight` checks the laid-out book against its geometry rules (page count, gutter by
 page count, safe margins, bleed size, image resolution).
 
 The numbers are the services' published interior specifications, as of
@@ -17,12 +17,8 @@ edit here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .geometry import POINTS_PER_UNIT
-
-if TYPE_CHECKING:
-    from .config import PdfConfig
 
 #: Bleed every service asks for when the art runs off the page (1/8 in).
 STANDARD_BLEED_PT = 0.125 * POINTS_PER_UNIT["in"]
@@ -75,24 +71,6 @@ SERVICES: dict[str, PrintService] = {
 }
 
 TARGETS: tuple[str, ...] = tuple(SERVICES)
-
-
-def apply_target(pdf: PdfConfig, name: str) -> PrintService:
-    """Set a :class:`~book.config.PdfConfig` to what service ``name`` asks.
-
-    Crop marks off (every service rejects them), fonts embedded whole (KDP
-    recommends it; nobody refuses it), the service's bleed edges, bookmark
-    rule and PDF/X variant.  Settings given explicitly afterwards win.
-    """
-    service = SERVICES[name]
-    pdf.target = name
-    pdf.marks = False
-    pdf.full_fonts = True
-    pdf.bleed_edges = service.bleed_edges
-    pdf.bookmarks = service.bookmarks
-    if service.variant:
-        pdf.variant = service.variant
-    return service
 
 
 def min_gutter(service: PrintService, pages: int) -> float:

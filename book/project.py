@@ -22,22 +22,11 @@ from pathlib import Path
 from . import limits
 from .config import CONFIG_NAME, ContentEntry, ProjectConfig, load_config
 from .errors import ConfigError, SandboxError, SourceError
-from .model import Matter
-from .readers import SUPPORTED_EXTENSIONS
+from .readers import SUPPORTED_EXTENSIONS, SourceFile
 from .sandbox import Sandbox
 
 LEANPUB_MANIFEST = "Book.txt"
 _SKIP_NAMES = re.compile(r"^(readme|license|licence|changelog|contributing|copying)(\.|$)", re.I)
-
-
-@dataclass
-class SourceFile:
-    """A manuscript file to read, with its role when the project set one."""
-
-    path: Path
-    display: str
-    matter: Matter | None = None
-    kind: str | None = None
 
 
 @dataclass

@@ -12,8 +12,7 @@ from book.config import ProjectConfig
 from book.context import BuildContext, BuildOptions
 from book.diagnostics import Diagnostics
 from book.model import Chapter
-from book.project import SourceFile
-from book.readers import ReadResult, reader_for
+from book.readers import ReadResult, SourceFile, reader_for
 from book.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parents[1]

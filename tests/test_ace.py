@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from book.build import Overrides, build
-from book.check import Finding
 from book.check.ace import find_ace, run_ace
+from book.check.report import Finding
 from book.context import BuildOptions
 
 

@@ -13,10 +13,11 @@ import pytest
 from lxml import etree
 
 from book.build import Overrides, build
-from book.check import Report, format_findings, run_checks
+from book.check import run_checks
 from book.check.ace import run_ace
 from book.check.epubcheck_tool import run_epubcheck
 from book.check.lints import iter_codes, run_lints
+from book.check.report import Report, format_findings
 from book.context import BuildOptions
 from book.errors import SourceError
 

@@ -140,6 +140,10 @@ def test_wheel_ships_the_stylesheets(tmp_path: Path) -> None:
     for sheet in ("base.css", "epub.css", "print.css", "screen.css", "themes/classic.css"):
         assert f"book/styles/{sheet}" in names
     assert "make_book.py" in names
+    # Every package of book/ (pyproject.toml lists them by hand) and its modules.
+    modules = {path.relative_to(REPO).as_posix() for path in (REPO / "book").rglob("*.py")}
+    assert "book/readers/text/__init__.py" in modules
+    assert modules - names == set()
     unpacked = tmp_path / "site"
     with zipfile.ZipFile(wheel) as z:
         z.extractall(unpacked)

@@ -1,10 +1,11 @@
 """Content-model repair and attribute values (issue 7: every HTML-ish input
 gives a valid EPUB).
 
-Each repair rule of book/passes/sanitize_content.py has a named case with
-its exact result and diagnostic; each attribute check of
-book/passes/attribute_values.py its kept and refused values.  Every case
-is also run twice: the second run must change nothing and say nothing.
+Each repair rule of book/passes/sanitize/ (repair.py, tables.py, groups.py,
+mathml.py) has a named case with its exact result and diagnostic; each
+attribute check of book/passes/sanitize/attribute_values.py its kept and
+refused values.  Every case is also run twice: the second run must change
+nothing and say nothing.
 Hypothesis then writes random tag soup from ~60 elements with random
 attributes: it must keep its text, come out stable, stay linear, and a
 small fixed sample of whole books must pass EPUBCheck.
@@ -29,7 +30,7 @@ from book.diagnostics import Diagnostics
 from book.errors import MakeBookError
 from book.model import Chapter, SourceRef
 from book.passes import sanitize
-from book.passes.attribute_values import (
+from book.passes.sanitize.attribute_values import (
     allowed_role,
     clean_aria_value,
     clean_datetime,

@@ -1,4 +1,4 @@
-"""The images pass, book/imaging.py and book/remote.py: named cases, exact outcomes."""
+"""The images pass and book/images/ (convert, decode, svg, remote...): named cases, exact outcomes."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image
 
-from book import imaging, remote
 from book.context import BuildContext
 from book.errors import LimitError, SandboxError, SourceError, StrictError
+from book.images import convert, decode, remote, resolution, svg
 from book.model import Asset, Book, Chapter, SourceRef
 from book.passes import images
 
@@ -296,7 +296,7 @@ def test_square_image_capped_at_four_megapixels(folder: Path) -> None:
     book, _ = run_pass(folder, '<p><img src="images/square.png" alt="Square"/></p>')
     asset = book.assets["images/square.png"]
     assert (asset.width, asset.height) == (2000, 2000)
-    assert asset.width * asset.height <= imaging.EPUB_MAX_PIXELS
+    assert asset.width * asset.height <= convert.EPUB_MAX_PIXELS
     assert decoded(asset.print_data).size == (3000, 3000)
 
 
@@ -539,16 +539,16 @@ def test_decompression_bomb_refused_cleanly(folder: Path) -> None:
     assert "120-megapixel limit" in warning.message
     assert book.assets == {}
     with pytest.raises(LimitError):
-        imaging.prepare_image(bomb_png(), imaging.content_policy(2048))
+        convert.prepare_image(bomb_png(), convert.content_policy(2048))
 
 
 def test_bomb_just_over_our_pixel_limit_refused(folder: Path) -> None:
     with pytest.raises(LimitError, match="megapixel limit"):
-        imaging.prepare_image(bomb_png(12_000, 10_001), imaging.content_policy(2048))
+        convert.prepare_image(bomb_png(12_000, 10_001), convert.content_policy(2048))
 
 
 def test_jpeg_scan_bomb_refused_before_decoding(folder: Path) -> None:
-    parts = list(imaging._jpeg_parts(encode(photo(64, 64), "JPEG", progressive=True)))
+    parts = list(decode.jpeg_parts(encode(photo(64, 64), "JPEG", progressive=True)))
     last = max(i for i, (marker, _) in enumerate(parts) if marker == 0xDA)
     repeated = (parts[last][1] + parts[last + 1][1]) * 1000
     (folder / "images" / "scans.jpg").write_bytes(
@@ -624,7 +624,7 @@ def test_svg_scripts_and_external_references_removed(folder: Path) -> None:
                  "foreignObject", "metadata", "inkscape", "@import", "<set"):
         assert gone not in text, gone
     root = etree.fromstring(asset.data)
-    ns = {"s": imaging.SVG_NS}
+    ns = {"s": svg.SVG_NS}
     assert root.find("s:rect", ns).get("fill") == "url(#g)"  # internal reference kept
     assert len(root.findall("s:use", ns)) == 1
     assert [i.get("href") for i in root.findall("s:image", ns)] == ["data:image/png;base64,iVBORw0KGgo="]
@@ -808,11 +808,11 @@ def test_print_resolution_warning_and_note(folder: Path) -> None:
 
 
 def test_print_ppi_formula() -> None:
-    assert imaging.print_ppi(125, 302.4) == pytest.approx(96.0)
-    assert imaging.print_ppi(1260, 302.4) == pytest.approx(300.0)
-    assert imaging.print_ppi(4000, 302.4) == pytest.approx(4000 / 4.2)
-    assert imaging.print_ppi(390, 302.4, percent=40) == pytest.approx(390 / 1.68)
-    assert imaging.print_ppi(1000, 302.4, css_width_px=96) == pytest.approx(1000.0)
+    assert resolution.print_ppi(125, 302.4) == pytest.approx(96.0)
+    assert resolution.print_ppi(1260, 302.4) == pytest.approx(300.0)
+    assert resolution.print_ppi(4000, 302.4) == pytest.approx(4000 / 4.2)
+    assert resolution.print_ppi(390, 302.4, percent=40) == pytest.approx(390 / 1.68)
+    assert resolution.print_ppi(1000, 302.4, css_width_px=96) == pytest.approx(1000.0)
 
 
 def test_print_check_follows_width_hints(folder: Path) -> None:
@@ -961,10 +961,10 @@ def test_mutated_images_never_crash(seed: bytes, edits: list[tuple[int, int]], c
         data[position % len(data)] = value
     data = bytes(data[: max(1, cut % (len(data) + 1))])
     try:
-        result = imaging.prepare_image(data, imaging.content_policy(64))
+        result = convert.prepare_image(data, convert.content_policy(64))
     except (LimitError, SourceError):
         return
-    assert result.media_type in imaging.EXTENSIONS
+    assert result.media_type in convert.EXTENSIONS
     if result.media_type != "image/svg+xml":
         assert decoded(result.data).size == (result.width, result.height)
     else:
@@ -975,7 +975,7 @@ def test_mutated_images_never_crash(seed: bytes, edits: list[tuple[int, int]], c
 @given(st.text(max_size=200))
 def test_arbitrary_data_uris_never_crash(text: str) -> None:
     try:
-        data, media_type = imaging.decode_data_uri("data:" + text)
+        data, media_type = decode.decode_data_uri("data:" + text)
     except (LimitError, SourceError):
         return
     assert media_type.startswith("image/") and data

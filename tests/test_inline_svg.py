@@ -10,7 +10,7 @@ from lxml import etree
 
 from book.build import BuildOptions, build
 from book.diagnostics import Diagnostics
-from book.passes.inline_svg import svg_image
+from book.passes.sanitize.inline_svg import svg_image
 from book.safexml import parse_html_fragment
 
 from .conftest import epubcheck_messages

@@ -10,7 +10,7 @@ import pytest
 from book.detect.language import detect_passages, function_word_share
 from book.model import Chapter
 from book.passes import language
-from book.project import SourceFile
+from book.readers import SourceFile
 from book.readers.common import new_chapter
 from book.xhtml import XML_LANG, element, sub, text_content
 from tests.conftest import make_context, read_source

@@ -9,7 +9,7 @@ from lxml import etree
 from book.model import Book, Chapter, Metadata
 from book.passes import contents, links, notes, structure
 from book.pipeline import _assign_chapter_ids, _assign_depths
-from book.project import SourceFile
+from book.readers import SourceFile
 from book.readers.common import new_chapter
 from book.xhtml import EPUB_TYPE
 

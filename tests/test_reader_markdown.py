@@ -15,11 +15,10 @@ from book.context import BuildContext
 from book.errors import MakeBookError
 from book.limits import MAX_DEPTH
 from book.model import Matter
-from book.project import SourceFile
-from book.readers import ReadResult, reader_for
-from book.readers.markdown_autolink import find_autolinks
-from book.readers.markdown_leanpub import parse_attr_line, width_class
-from book.readers.markdown_render import heading_slug
+from book.readers import ReadResult, SourceFile, reader_for
+from book.readers.markdown.autolink import find_autolinks
+from book.readers.markdown.leanpub import parse_attr_line, width_class
+from book.readers.markdown.tree import heading_slug
 from book.xhtml import EPUB_TYPE
 
 from .conftest import make_context, read_source

@@ -198,7 +198,7 @@ def test_inline_svg_leaves_the_text_as_an_svg_image(tmp_path):
 
 
 def test_an_inline_svg_too_large_to_carry_is_removed(tmp_path):
-    from book.passes import inline_svg
+    from book.passes.sanitize import inline_svg
 
     big = "<path d='M0 0'/>" * (inline_svg.MAX_INLINE_SVG_BYTES // 15)
     chapter, ctx = clean(f"<p>x</p><svg>{big}</svg>", tmp_path)

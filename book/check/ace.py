@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import Finding, ToolRun
+from .report import Finding, ToolRun
 
 TOOL = "ace"
 RUNNER = Path(__file__).with_name("ace_runner.js")

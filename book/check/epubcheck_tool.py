@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import Finding, ToolRun
+from .report import Finding, ToolRun
 
 TOOL = "epubcheck"
 #: A huge book takes EPUBCheck a minute; anything past this is stuck.

@@ -41,7 +41,8 @@ from lxml import etree
 
 from ..errors import MakeBookError
 from ..passes.accessibility import ROLE_OF_TYPE, is_language_tag, is_vague_link_text
-from . import Finding, ToolRun
+from ..version import __version__
+from .report import Finding, ToolRun
 
 TOOL = "make-book"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -441,8 +442,6 @@ RULES: tuple[Callable[[Epub], None], ...] = (
 
 def run_lints(path: Path) -> tuple[ToolRun, list[Finding]]:
     """Our own checks on ``path``."""
-    from .. import __version__
-
     epub = load_epub(Path(path))
     if epub.package_path:
         for rule in RULES:

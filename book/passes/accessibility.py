@@ -52,7 +52,7 @@ from ..context import BuildContext
 from ..model import Book, Chapter
 from ..xhtml import (EPUB_TYPE, HEADING_TAGS, XML_LANG, epub_types, iter_elements,
                      source_line, text_content)
-from .attribute_values import allowed_role, aria_allowed
+from .sanitize.attribute_values import allowed_role, aria_allowed
 
 #: The conformance statement EPUB Accessibility 1.1 §4.1 defines for us.
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"

@@ -8,13 +8,13 @@ For each ``<img>`` of each chapter, in document order:
   removed, width and height set), renamed only if its format changes;
 * ``data:`` URIs are decoded (size-limited) and become assets;
 * remote URLs (http, https, ``//host``) are dropped with a warning unless
-  the user passed ``--allow-remote``; then :mod:`book.remote` fetches them
+  the user passed ``--allow-remote``; then :mod:`book.images.remote` fetches them
   (nothing else in make_book touches the network);
 * anything else is a path relative to the chapter's source file, resolved
   only through ``ctx.sandbox.resolve`` (absolute paths, ``..`` escapes and
   symlinks leading out are refused).
 
-The bytes go through :func:`book.imaging.prepare_image` (safe decoding,
+The bytes go through :func:`book.images.convert.prepare_image` (safe decoding,
 conversion to an EPUB core media type, downscaling, metadata removal; its
 docstring states the limits and why).  Identical images share one asset,
 named ``images/<ascii-slug>.<ext>``.  A dropped image leaves its alt text in
@@ -39,7 +39,7 @@ The cover (``[metadata] cover`` or ``--cover``) is resolved in the sandbox
 too; problems with it are errors naming book.toml, since a book without its
 intended cover must not ship silently.  It becomes ``images/cover.jpg``
 (PNG when transparent) with the ``cover-image`` property, at most
-1600×2560 px (see :data:`book.imaging.COVER_MAX_SIZE`).
+1600×2560 px (see :mod:`book.images.cover`).
 
 Facts recorded on ``book.facts`` for the accessibility metadata: ``images``
 (content images in the book), ``images_with_alt`` (non-empty alt),
@@ -77,21 +77,14 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .. import remote
-from ..config import CONFIG_NAME
 from ..context import BuildContext
 from ..errors import LimitError, SandboxError, SourceError
-from ..imaging import (
-    COVER_MIN_SIZE,
-    COVER_POLICY,
-    MEDIA_TYPES,
-    PreparedImage,
-    content_policy,
-    decode_data_uri,
-    prepare_image,
-    print_ppi,
-)
-from ..limits import MAX_CONFIG_BYTES, MAX_IMAGE_BYTES
+from ..images import remote
+from ..images.convert import MEDIA_TYPES, PreparedImage, content_policy, prepare_image
+from ..images.cover import prepare_cover
+from ..images.decode import decode_data_uri
+from ..images.resolution import print_ppi
+from ..limits import MAX_IMAGE_BYTES
 from ..model import Asset, Book, Chapter
 from ..sandbox import is_data_uri, is_remote
 from ..xhtml import element, remove_keep_tail, slugify, source_line, unwrap
@@ -411,70 +404,19 @@ class _ImagesRun:
     # ------------------------------------------------------------ cover
 
     def register_cover(self) -> None:
-        """Resolve, convert and register the cover; problems are errors."""
-        meta = self.ctx.config.metadata
-        cover = meta.cover
-        if cover is None or not str(cover).strip():
+        """The cover as the ``cover-image`` asset (:mod:`book.images.cover`)."""
+        cover = prepare_cover(self.ctx)
+        if cover is None:
             return
-        from_config = meta.origins.get("cover", CONFIG_NAME) == CONFIG_NAME
-        root = self.ctx.config.root or self.ctx.sandbox.root
-        if from_config and self.ctx.config.file is not None:
-            file: str | None = self.ctx.sandbox.display(self.ctx.config.file)
-            line = self._config_line("cover")
-        else:
-            file, line = (CONFIG_NAME if from_config else "--cover"), None
-        reference = str(cover)
-        if not from_config and Path(reference).is_absolute() and self.ctx.sandbox.contains(Path(reference)):
-            reference = Path(reference).resolve().relative_to(self.ctx.sandbox.root).as_posix()
-        path = self.ctx.sandbox.resolve(reference, base=Path(root), file=file, line=line)
-        if not path.is_file():
-            raise SourceError(f"cover image not found: {reference}", file=file, line=line,
-                              hint="the path is relative to the book folder")
-        data = self.ctx.sandbox.read_bytes(path, limit=MAX_IMAGE_BYTES, file=file, line=line)
-        try:
-            prepared = prepare_image(data, COVER_POLICY)
-        except LimitError as exc:
-            raise LimitError(f"cover image {reference}: {exc.message}", file=file, line=line,
-                             hint=exc.hint) from None
-        except SourceError as exc:
-            raise SourceError(f"cover image {reference}: {exc.message}", file=file, line=line,
-                              hint=exc.hint) from None
+        prepared = cover.image
         href = self.unique_href("cover", prepared.extension)
         asset = Asset(href, prepared.media_type, prepared.data, prepared.print_data,
-                      properties={"cover-image"}, source=reference,
+                      properties={"cover-image"}, source=cover.reference,
                       width=prepared.width, height=prepared.height)
         self.book.add_asset(asset)
-        self.by_digest[hashlib.sha256(data).hexdigest()] = asset
+        self.by_digest[cover.digest] = asset
         self.prepared_here.add(href)
         self.remember_width(href, prepared)
-        width, height = prepared.print_width or 0, prepared.print_height or 0
-        if width < COVER_MIN_SIZE[0] or height < COVER_MIN_SIZE[1]:
-            self.ctx.diag.warn(
-                "IMG012", f"cover image {reference} is {width}×{height} px; stores want at least "
-                f"{COVER_MIN_SIZE[0]}×{COVER_MIN_SIZE[1]}", file=file, line=line,
-                hint="1600×2560 px is the size KDP recommends")
-        if prepared.downscaled:
-            self.ctx.diag.note("IMG013", f"cover image {reference} reduced from {width}×{height} "
-                               f"to {prepared.width}×{prepared.height} px for the EPUB", file=file)
-
-    def _config_line(self, key: str) -> int | None:
-        """The line of ``key`` in book.toml's [metadata] table, for messages."""
-        config_file = self.ctx.config.file
-        if config_file is None:
-            return None
-        try:
-            text = self.ctx.sandbox.read_bytes(config_file, limit=MAX_CONFIG_BYTES).decode(
-                "utf-8", "replace")
-        except (SandboxError, SourceError, LimitError):
-            return None
-        section = ""
-        for number, line in enumerate(text.splitlines(), 1):
-            header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
-            if header:
-                section = header.group(1)
-            elif section == "metadata" and re.match(rf"^\s*{re.escape(key)}\s*=", line):
-                return number
-        return None
 
 
 # ---------------------------------------------------------------- tree helpers

@@ -1,11 +1,14 @@
-"""Readers: one module per input format, each producing chapters.
+"""Readers: one package per input format, each producing chapters.
 
-A reader is a function ``read(source, ctx) -> ReadResult``.  It parses one
+A reader is a function ``read(source, ctx) -> ReadResult``, exposed by its
+package (``text``, ``markdown``, ``html``, ``docx``).  It parses one
 manuscript file into :class:`~book.model.Chapter` trees that follow the
 conventions in ``book/model.py``, plus whatever metadata the file itself
-states (a title page, front matter, a Project Gutenberg header).  Readers
-never import writers; adding a format means adding a module here and a line
-to :data:`READERS`.
+states (a title page, front matter, a Project Gutenberg header).  What
+every reader shares is in ``common.py``; the DOCX reader converts to HTML
+with mammoth and then uses the HTML reader's steps.  Readers never import
+writers; adding a format means adding a package here and a line to
+:data:`READERS`.
 """
 
 from __future__ import annotations
@@ -13,12 +16,27 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..model import Asset, Chapter, Matter
 
 if TYPE_CHECKING:
     from ..context import BuildContext
-    from ..model import Asset, Chapter
-    from ..project import SourceFile
+
+
+@dataclass
+class SourceFile:
+    """A manuscript file to read, with its role when the project set one.
+
+    :mod:`book.project` finds these (book.toml's ``[content]``, a Leanpub
+    ``Book.txt``, the folder's files); a reader gets one at a time.
+    """
+
+    path: Path
+    display: str
+    matter: Matter | None = None
+    kind: str | None = None
 
 
 @dataclass
@@ -33,9 +51,9 @@ class ReadResult:
     assets: list[Asset] = field(default_factory=list)
 
 
-Reader = Callable[["SourceFile", "BuildContext"], ReadResult]
+Reader = Callable[[SourceFile, "BuildContext"], ReadResult]
 
-#: File extension → module in this package with a ``read`` function.
+#: File extension → package of this one whose ``read`` reads it.
 READERS: dict[str, str] = {
     ".txt": "text",
     ".text": "text",

@@ -16,8 +16,8 @@ from ..detect.encoding import Decoded, decode_bytes
 from ..errors import SourceError
 from ..limits import MAX_TEXT_BYTES
 from ..model import Chapter, Matter, SourceRef
-from ..project import SourceFile
 from ..xhtml import EPUB_TYPE, HEADING_TAGS, element, text_content, xml_safe
+from . import SourceFile
 
 #: epub:type → ARIA role for the divisions a book can have (DPUB-ARIA 1.1).
 DIVISION_ROLES: dict[str, str] = {

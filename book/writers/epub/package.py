@@ -19,8 +19,8 @@ from datetime import datetime
 
 from ebooklib import epub
 
-from ... import __version__
 from ...model import Book, Contributor, Metadata
+from ...version import __version__
 
 #: The DCMI namespace used by ebooklib for Dublin Core elements.
 DC = "DC"

@@ -1,0 +1,270 @@
+"""Metadata blocks at the top of a Markdown file.
+
+Two forms are read: YAML front matter between ``---`` lines (Jekyll, Hugo,
+Pandoc, R Markdown, Obsidian…) and Pandoc's title block (``% Title`` /
+``% Author; Author`` / ``% Date``).  The block is cut out of the text but its
+lines are kept blank, so every later line number still matches the file.
+
+Values are checked rather than trusted: a date must be ISO (``YYYY``,
+``YYYY-MM``, ``YYYY-MM-DD``), a language a BCP 47 tag (kept with a LANG003
+warning when the IANA registry does not know a subtag: book/language_tags.py),
+and only names, strings and lists of strings are taken from the YAML;
+anything else is a warning naming the key and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ...language_tags import check_registered, is_well_formed, suggest_for_malformed
+from ...xhtml import xml_safe
+
+Warn = Callable[[str, str, int | None], None]
+
+#: Largest front matter we parse (a real one is a few hundred bytes).
+MAX_FRONT_MATTER = 64 * 1024
+#: Most list items taken from one key (authors, subjects…).
+MAX_ITEMS = 100
+
+_OPEN = "---"
+_CLOSE = ("---", "...")
+_KEY_LINE = re.compile(r"^[A-Za-z_][\w .-]*:(\s|$)")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
+
+
+@dataclass
+class FrontMatter:
+    """What a metadata block said, and the text with the block blanked."""
+
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def split_front_matter(text: str, warn: Warn) -> FrontMatter:
+    """Find and read a metadata block at the very top of ``text``."""
+    first_line, _, _ = text[:256].partition("\n")
+    if first_line.rstrip() == _OPEN:
+        return _yaml_block(text, warn)
+    if text.startswith("% "):
+        return _pandoc_title_block(text)
+    return FrontMatter(text)
+
+
+def _yaml_block(text: str, warn: Warn) -> FrontMatter:
+    head = text[:MAX_FRONT_MATTER + 8]
+    lines = head.split("\n")
+    end = None
+    for index in range(1, len(lines) - 1 if len(head) < len(text) else len(lines)):
+        if lines[index].rstrip() in _CLOSE:
+            end = index
+            break
+    if end is None:
+        return FrontMatter(text)
+    body = "\n".join(lines[1:end])
+    first_content = next((ln for ln in lines[1:end] if ln.strip() and not ln.lstrip().startswith("#")), "")
+    try:
+        data = yaml.safe_load(body) if body.strip() else {}
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        if not _KEY_LINE.match(first_content):
+            return FrontMatter(text)  # a thematic break, not front matter
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        warn("MD060", "the front matter is not valid YAML and was ignored", line)
+        return FrontMatter(_blank_lines(text, end + 1))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return FrontMatter(text)  # "---\nText\n---" is Markdown (a break and a heading)
+    return FrontMatter(_blank_lines(text, end + 1), metadata_from_mapping(data, warn, lines[:end]))
+
+
+def _blank_lines(text: str, count: int) -> str:
+    """Replace the first ``count`` lines by empty lines (line numbers stay)."""
+    pos = 0
+    for _ in range(count):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return "\n" * (count - 1)
+        pos = nl + 1
+    return "\n" * count + text[pos:]
+
+
+def _pandoc_title_block(text: str) -> FrontMatter:
+    """Pandoc's ``% title`` / ``% authors`` / ``% date`` (continuations indented)."""
+    fields: list[str] = []
+    lines = text.split("\n", 64)
+    used = 0
+    for line in lines[:-1] if len(lines) > 64 else lines:
+        if line.startswith("%") and len(fields) < 3:
+            fields.append(line[1:].strip())
+        elif line[:1] in (" ", "\t") and fields and line.strip():
+            fields[-1] = f"{fields[-1]} {line.strip()}".strip()
+        else:
+            break
+        used += 1
+    meta: dict[str, Any] = {}
+    if fields and fields[0]:
+        meta["title"] = fields[0]
+    if len(fields) > 1 and fields[1]:
+        meta["authors"] = [a.strip() for a in fields[1].split(";") if a.strip()]
+    if len(fields) > 2 and fields[2]:
+        date = normalize_date(fields[2])
+        if date:
+            meta["date"] = date
+    return FrontMatter(_blank_lines(text, used), meta)
+
+
+# ---------------------------------------------------------------- fields
+
+
+def _line_of(lines: list[str], key: str) -> int | None:
+    for number, line in enumerate(lines, 1):
+        if line.startswith((f"{key}:", f"{key} :")):
+            return number
+    return None
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, (str, int, float)):
+        return " ".join(xml_safe(str(value)).split())
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    """A name, a list of names, or a list of ``{name: …}`` tables."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items[:MAX_ITEMS]:
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("literal")
+        text = _scalar(item)
+        if text:
+            names.append(text)
+    return names
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of strings, or one string of comma-separated items."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()][:MAX_ITEMS]
+    if isinstance(value, list):
+        return [s for s in (_scalar(v) for v in value[:MAX_ITEMS]) if s]
+    text = _scalar(value)
+    return [text] if text else []
+
+
+def normalize_date(value: str) -> str | None:
+    """An ISO date prefix (``2020``, ``2020-05``, ``2020-05-17``), else None."""
+    match = _ISO_DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12:
+        return year
+    if day and not 1 <= int(day) <= 31:
+        return f"{year}-{month}"
+    return "-".join(p for p in (year, month, day) if p)
+
+
+#: Front-matter key → Metadata field, for plain text fields.
+TEXT_FIELDS: dict[str, str] = {
+    "title": "title",
+    "subtitle": "subtitle",
+    "description": "description",
+    "abstract": "description",
+    "summary": "description",
+    "publisher": "publisher",
+    "rights": "rights",
+    "copyright": "rights",
+    "license": "rights",
+    "identifier": "identifier",
+    "isbn": "isbn",
+    "dedication": "dedication",
+}
+AUTHOR_KEYS = ("author", "authors", "creator")
+LANGUAGE_KEYS = ("lang", "language")
+LIST_FIELDS: dict[str, str] = {"subjects": "subjects", "subject": "subjects",
+                               "keywords": "keywords", "tags": "keywords"}
+
+
+#: Fields Pandoc reads as Markdown (``title: "On *Printing*"``): the book's
+#: metadata keeps their text, without the markup characters.
+_INLINE_MARKDOWN = frozenset({"title", "subtitle", "description", "abstract", "summary",
+                              "dedication"})
+
+
+def plain_inline(text: str) -> str:
+    """The text of inline Markdown: ``On *Printing* `now` `` → ``On Printing now``."""
+    if not any(mark in text for mark in "*_`[<\\"):
+        return text
+    from markdown_it import MarkdownIt
+
+    pieces: list[str] = []
+    for token in MarkdownIt("commonmark").parseInline(text)[0].children or []:
+        if token.type in ("text", "code_inline"):
+            pieces.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            pieces.append(" ")
+    return " ".join("".join(pieces).split()) or text
+
+
+def metadata_from_mapping(data: dict[Any, Any], warn: Warn, lines: list[str]) -> dict[str, Any]:
+    """Map front-matter keys to :class:`~book.model.Metadata` field names."""
+    meta: dict[str, Any] = {}
+    lowered = {str(k).strip().lower(): (str(k), v) for k, v in list(data.items())[:200]}
+    for key, (original, value) in lowered.items():
+        line = _line_of(lines, original)
+        if key in TEXT_FIELDS:
+            text = _scalar(value)
+            if key == "title" and isinstance(value, dict):  # Pandoc allows {main, sub}
+                text = _scalar(value.get("main") or value.get("text"))
+            if text is None:
+                warn("MD061", f"front matter {original!r} should be text", line)
+            elif text and TEXT_FIELDS[key] not in meta:
+                meta[TEXT_FIELDS[key]] = plain_inline(text) if key in _INLINE_MARKDOWN else text
+        elif key in AUTHOR_KEYS:
+            names = _names(value)
+            if names:
+                meta.setdefault("authors", []).extend(n for n in names if n not in meta.get("authors", []))
+            else:
+                warn("MD061", f"front matter {original!r} should be a name or a list of names", line)
+        elif key in LANGUAGE_KEYS:
+            text = _scalar(value) or ""
+            tag = text.replace("_", "-")
+            if is_well_formed(tag):
+                meta["language"] = tag
+                problem = check_registered(tag)
+                if problem is not None:
+                    warn(problem.code, f"front matter language {text!r}: {problem.reason} "
+                         f"({problem.hint()})", line)
+            else:
+                suggestion = suggest_for_malformed(text)
+                advice = f" (did you mean {suggestion}?)" if suggestion else ""
+                warn("MD062", f"front matter language {text!r} is not a BCP 47 tag such as en or pl"
+                     f"{advice}", line)
+        elif key == "date":
+            text = _scalar(value) or ""
+            date = normalize_date(text)
+            if date is None:
+                year = _YEAR.search(text)
+                date = year.group(1) if year else None
+            if date:
+                meta["date"] = date
+            else:
+                warn("MD063", f"front matter date {text!r} is not a date such as 2024-05-17", line)
+        elif key in LIST_FIELDS:
+            items = _strings(value)
+            if items:
+                meta.setdefault(LIST_FIELDS[key], []).extend(items)
+    return meta

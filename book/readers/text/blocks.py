@@ -1,0 +1,341 @@
+"""From lines to blocks: how a plain-text manuscript lays out its paragraphs.
+
+Plain text marks paragraphs in one of a few ways, and a file rarely says
+which.  :func:`analyze_layout` measures the file once:
+
+* **hard wrapping** (Project Gutenberg's ~70 columns): most lines end near
+  one width, and a line ends only where the next word would not have fitted;
+  the wrap width is the 90th percentile of line lengths;
+* **first-line indents**: a line indented further than the line after it
+  starts a paragraph;
+* **one paragraph per line**: long unwrapped lines with no blank lines
+  between them.
+
+:func:`split_blocks` then cuts the text into :class:`Block` s, the units
+the structure reader classifies (heading, paragraph, verse, note...): runs of
+lines between blank lines, split further at first-line indents, where
+indentation starts or stops, at heading lines and, in unwrapped text, at
+every line.  :func:`is_verse_block` tells a stanza (lines kept as lines)
+from a paragraph of wrapped prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .headings import match_heading
+
+#: Columns a tab counts for when measuring indentation.
+TAB_WIDTH = 4
+#: Leading columns from which a line counts as indented (one space is noise:
+#: Project Gutenberg puts one before "said he" after a quotation).
+INDENT = 2
+#: Lines longer than this are not hard-wrapped text.
+MAX_WRAP = 100
+#: Lines shorter than this (the median of a run) are verse, not paragraphs.
+SHORT_LINE = 50
+#: A line at least this long may be a line of wrapped prose.
+PROSE_LINE = 55
+#: A line of wrapped prose plus the next word overflows this share of the width.
+FIT = 0.85
+#: Fewest line breaks on which to judge whether a file is hard-wrapped.
+_MIN_BREAKS = 20
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
+#: Lines of speech: a dash or an opening quotation mark first.
+DIALOGUE_START = re.compile(r"(?:[-–—]\s|[-–—]{2}|[\"“„«»‘‚'])")
+
+
+def indent_of(line: str) -> int:
+    """Leading columns of ``line`` (tabs count :data:`TAB_WIDTH`)."""
+    if not line or line[0] not in " \t\u00a0\u3000":
+        return 0
+    expanded = line.expandtabs(TAB_WIDTH) if "\t" in line else line
+    return len(expanded) - len(expanded.lstrip())
+
+
+def width_of(line: str) -> int:
+    return len(line.expandtabs(TAB_WIDTH)) if "\t" in line else len(line)
+
+
+def first_word(line: str) -> str:
+    parts = line.split(None, 1)
+    return parts[0] if parts else ""
+
+
+@dataclass
+class Block:
+    """Lines that belong together: a paragraph, a heading, a stanza..."""
+
+    lines: list[str]
+    #: 0-based index of the first line in the decoded text.
+    first: int
+    gap_before: int = 1
+    gap_after: int = 1
+    #: Cut out of a larger run of lines (no blank line of its own).
+    own_line: bool = False
+    #: Filled by the structure reader: "heading", "prose", "verse"...
+    role: str = ""
+    data: dict = field(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        """1-based source line of the block's first line."""
+        return self.first + 1
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.strip() for line in self.lines)
+
+    @property
+    def single(self) -> bool:
+        return len(self.lines) == 1
+
+    def __post_init__(self) -> None:
+        #: Leading columns of each line (lines only ever change inside).
+        self.indents = [indent_of(line) for line in self.lines]
+        #: Every line is indented.
+        self.indented = all(i >= INDENT for i in self.indents)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the file marks paragraphs (see the module docstring)."""
+
+    #: Column at which the file is hard-wrapped, or None.
+    wrap: int | None
+    #: A line indented more than the next starts a paragraph.
+    indent_paragraphs: bool
+    #: Share of non-blank lines that are indented.
+    indented_share: float
+    #: The file has no blank lines at all between its lines.
+    blankless: bool
+
+
+def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
+    """Measure wrapping, indentation and blank lines of ``lines[start:end]``."""
+    widths: list[int] = []
+    indents: list[int] = []
+    blank = trailing = 0  # blank lines between text lines, and after the last
+    for line in lines[start:end]:
+        if line.strip():
+            if widths:
+                blank += trailing
+            widths.append(width_of(line))
+            indents.append(indent_of(line))
+            trailing = 0
+        else:
+            trailing += 1
+    if not widths:
+        return Layout(None, False, 0.0, False)
+    ordered = sorted(widths)
+    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+    wrap = p90 if 30 <= p90 <= MAX_WRAP else None
+    if wrap is not None and not _looks_wrapped(lines, start, end, wrap):
+        wrap = None  # short lines that do not fill the width: verse, lists
+    indented = sum(1 for i in indents if i >= INDENT)
+    share = indented / len(indents)
+    first_line = 0
+    for index, (a, b) in enumerate(zip(indents, indents[1:])):
+        if a >= INDENT and b < INDENT and widths[index + 1] > 0:
+            first_line += 1
+    indent_paragraphs = (wrap is not None and 0.03 <= share <= 0.6
+                         and first_line >= 0.6 * indented)
+    return Layout(wrap, indent_paragraphs, share, blank == 0)
+
+
+def _looks_wrapped(lines: list[str], start: int, end: int, wrap: int) -> bool:
+    """Is the text hard-wrapped at ``wrap`` columns?
+
+    Wrapped prose breaks a line only where the next word would not have
+    fitted, and mostly in mid-sentence, so many lines open with a small
+    letter; verse fills no width and opens its lines with capitals.  Too few
+    line breaks to judge (under :data:`_MIN_BREAKS`) means no.
+    """
+    fitted = total = small = 0
+    previous = ""
+    for line in lines[start:end]:
+        if line.strip() and previous.strip():
+            total += 1
+            word = first_word(line)
+            if width_of(previous.rstrip()) + 1 + len(word) > FIT * wrap:
+                fitted += 1
+            if word[:1].islower():
+                small += 1
+        previous = line
+    return total >= _MIN_BREAKS and fitted >= 0.6 * total and small >= 0.25 * total
+
+
+def wrapped_share(block_lines: list[str], wrap: int) -> float:
+    """Share of the block's line breaks explained by hard wrapping at ``wrap``."""
+    if len(block_lines) < 2:
+        return 1.0
+    fitted = sum(1 for a, b in zip(block_lines, block_lines[1:])
+                 if width_of(a.rstrip()) + 1 + len(first_word(b)) > FIT * wrap)
+    return fitted / (len(block_lines) - 1)
+
+
+def split_blocks(lines: list[str], start: int, end: int, layout: Layout) -> list[Block]:
+    """Cut ``lines[start:end]`` into blocks (see the module docstring)."""
+    blocks: list[Block] = []
+    run: list[str] = []
+    run_start = start
+    gap = 1
+    for index in range(start, end + 1):
+        line = lines[index] if index < end else ""
+        if line.strip():
+            if not run:
+                run_start = index
+            run.append(line.rstrip())
+            continue
+        if run:
+            pieces = _split_run(run, run_start, layout)
+            pieces[0].gap_before = gap
+            blocks.extend(pieces)
+            run = []
+            gap = 0
+        gap += 1
+    for before, after in zip(blocks, blocks[1:]):
+        before.gap_after = after.gap_before
+    if blocks:
+        blocks[-1].gap_after = max(1, gap - 1)
+    return blocks
+
+
+def _split_run(run: list[str], first: int, layout: Layout) -> list[Block]:
+    """Split a run of non-blank lines into paragraph blocks."""
+    if len(run) == 1:
+        return [Block(run, first)]
+    cuts = _cuts(run, layout)
+    if not cuts:
+        return [Block(run, first)]
+    pieces = []
+    bounds = [0, *sorted(cuts), len(run)]
+    for a, b in zip(bounds, bounds[1:]):
+        if a < b:
+            pieces.append(Block(run[a:b], first + a, gap_before=0, gap_after=0, own_line=True))
+    return pieces
+
+
+def _cuts(run: list[str], layout: Layout) -> set[int]:
+    """Indexes in ``run`` before which a new block starts."""
+    cuts: set[int] = set()
+    # Heading lines stand alone whatever the layout ("CHAPTER I" then text).
+    if layout.blankless and len(run) > 3:
+        for i, line in enumerate(run):
+            if len(line) > 120:
+                continue
+            found = match_heading(line)
+            if found is not None:
+                cuts.update({i, i + 1})
+    indents = [indent_of(line) for line in run]
+    if not layout.indent_paragraphs and layout.indented_share < 0.5:
+        # Where indentation starts or stops inside a run, a quotation or a
+        # stanza starts or stops ("She sang:" then indented lines).
+        for i in range(1, len(run)):
+            if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT):
+                cuts.add(i)
+    if layout.wrap is None:
+        if _paragraph_lines(run, layout.blankless):
+            cuts.update(range(1, len(run)))
+    elif layout.indent_paragraphs:
+        for i in range(1, len(run)):
+            nxt = indents[i + 1] if i + 1 < len(run) else 0
+            if indents[i] >= INDENT and indents[i] > nxt and indents[i - 1] <= indents[i]:
+                cuts.add(i)
+    elif layout.blankless:
+        # Wrapped text without blank lines or indents: a sentence ending well
+        # short of the wrap width ends a paragraph.
+        for i in range(len(run) - 1):
+            line = run[i].rstrip()
+            if _SENTENCE_END.search(line) and width_of(line) < 0.8 * layout.wrap:
+                cuts.add(i + 1)
+    return {c for c in cuts if 0 < c < len(run)}
+
+
+def _paragraph_lines(run: list[str], blankless: bool) -> bool:
+    """In unwrapped text: are these lines paragraphs (not lines of verse)?
+
+    Yes when most open with a dialogue dash or quotation mark (one speech per
+    line), or are longer than any wrapped line; in a file with no blank
+    lines at all, when they are not mostly short (a poem).
+    """
+    speech = sum(1 for line in run if DIALOGUE_START.match(line.strip()))
+    if speech >= len(run) / 2:
+        return True
+    if blankless:
+        widths = sorted(width_of(line) for line in run)
+        return widths[len(widths) // 2] >= SHORT_LINE
+    long = sum(1 for line in run if width_of(line) > MAX_WRAP)
+    return long >= len(run) / 2
+
+
+def join_lines(lines: list[str]) -> str:
+    """Re-join hard-wrapped lines into one paragraph's text.
+
+    A line ending in a word-hyphen joins the next without a space
+    ("twenty-\\none" → "twenty-one"), as does a line ending in an unspaced
+    dash ("Antichrist—\\nI"); otherwise lines join with one space.
+    """
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif (out.endswith(("—", "–")) and not out.endswith((" —", " –"))) or (
+                out.endswith("-") and not out.endswith(("--", " -")) and line[:1].isalpha()
+                and line[:1].islower()):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+# ------------------------------------------------------------------ verse or prose
+
+
+def is_verse_block(block: Block, layout: Layout) -> bool:
+    """Lines to keep as lines: a stanza, not a paragraph of prose.
+
+    Prose wraps: each line ends only because the next word would not fit
+    (measured against the file's wrap width, or, in a file too small or too
+    mixed to have one, against the block's own longest line when that is
+    prose-long).  Short lines that do not fill the width, or indented lines
+    in a file whose paragraphs are not indented, are verse.
+    """
+    widths = [width_of(line) for line in block.lines]
+    indented = block.indented and not layout.indent_paragraphs and layout.indented_share < 0.5
+    if block.single:
+        limit = 0.75 * layout.wrap if layout.wrap else MAX_WRAP
+        return indented and widths[0] < limit
+    longest = max(widths)
+    if layout.wrap is None and longest > MAX_WRAP:
+        return False
+    wrap = layout.wrap or (longest if longest >= PROSE_LINE else None)
+    if wrap is None:
+        return True  # several short lines, none of prose length
+    share = wrapped_share(block.lines, wrap)
+    if indented:
+        return share < 0.75 or longest < 0.6 * wrap
+    if share < 0.5 and longest <= wrap:
+        return True
+    # In a file with no wrap width of its own, judge the block by its lines.
+    return layout.wrap is None and len(block.lines) >= 3 and _verse_lines(block.lines)
+
+
+def _verse_lines(lines: list[str]) -> bool:
+    """Lines that open with a capital and close with punctuation, as verse
+    lines traditionally do; wrapped prose mostly breaks mid-sentence, so its
+    lines end in a word and the next opens in small letters."""
+    opens = [line.strip().lstrip("\"'“„«»‘‚([—–-… ") for line in lines[1:]]
+    capital = sum(1 for text in opens if text[:1].isupper()) / len(opens)
+    closed = sum(1 for line in lines if line.rstrip()[-1:] in ",;:.!?…—–-\"'”’»)") / len(lines)
+    return capital >= 0.75 and closed >= 0.6
+
+
+def is_quotation_block(block: Block, layout: Layout) -> bool:
+    """An indented paragraph of prose (a letter, a quotation)."""
+    return (block.indented and not layout.indent_paragraphs and layout.indented_share < 0.5
+            and not is_verse_block(block, layout))
