@@ -124,6 +124,7 @@ def _build(job: BookJob, diagnostics: Diagnostics, outcome: BookOutcome) -> None
             if fmt == "pdf" or (fmt == "pdf-screen" and outcome.pages is None):
                 outcome.pages = _pages(data)
         if job.check and "epub" in result.outputs:
+            _lift_memory_limit()  # the book is built; the checkers have limits of their own
             outcome.check = _check(result.outputs["epub"])
 
 
@@ -158,11 +159,25 @@ def _watch_parent(parent: int) -> None:
 
 
 def _limit_memory(limit: int | None) -> None:
+    """Limit the address space by the soft limit only, so that it can be
+    lifted again for the checkers (Java and Chromium reserve far more
+    address space than they use)."""
     if not limit:
         return
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _lift_memory_limit() -> None:
+    try:
+        import resource
+    except ImportError:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def prepare_process(job: BookJob, stderr_path: str | None) -> None:
