@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from book import BuildOptions, Overrides, build
+from book import BuildOptions, build
 from book.catalog import CatalogOptions, load_catalog, run_catalog
 from book.errors import ConfigError
 
@@ -302,3 +302,24 @@ def test_inputs_of_a_book_and_their_hash_cache(tmp_path) -> None:
     changed = dict(InputScanner([], cache).fingerprint(inputs))
     assert changed["images/x.png"] not in ("planted", first["images/x.png"])
     assert PARAGRAPH  # the made-up text is ours
+
+
+def test_readme_catalog_examples_are_read_as_documented(tmp_path) -> None:
+    import re
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Whole catalogs"):text.index("## book.toml reference")]
+    toml_block = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    csv_block = re.search(r"```csv\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "catalog.toml").write_text(toml_block, encoding="utf-8")
+    (tmp_path / "backlist.csv").write_text(csv_block, encoding="utf-8")
+    books = {e.id: e for e in load_catalog(tmp_path / "catalog.toml").entries}
+    assert list(books) == ["effi-briest", "the-quiet-craft", "chlopi", "duet", "guide"]
+    assert books["effi-briest"].settings["lang"] == "de"
+    assert books["effi-briest"].settings["cover"] == tmp_path / "covers" / "effi-briest.jpg"
+    assert books["the-quiet-craft"].formats == ("epub",)
+    assert books["chlopi"].formats == ("epub", "pdf") and books["chlopi"].settings["trim"] == "5x8"
+    assert books["duet"].settings["authors"] == ["Ann Author", "Bob Writer"]
+    assert books["duet"].settings["title"] == "Duet, a Novel"
+    assert books["guide"].settings["publisher"] == "Example Press"
+    assert books["guide"].sources == [tmp_path / "projects" / "markdown-guide"]

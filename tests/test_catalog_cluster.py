@@ -177,3 +177,19 @@ def test_a_lost_worker_is_replaced_and_the_book_built_once(cluster, tmp_path) ->
     assert sorted(p.name for p in (outdir / "long").iterdir()) == ["long.epub", "long.pdf"]
     assert_complete(outdir)
     wait_for(lambda: len(_worker_addresses(cluster)) == 2, 120, "the worker to come back")
+
+
+def test_workers_write_into_a_shared_output_folder(cluster, tmp_path) -> None:
+    catalog = tmp_path / "shelf"
+    for name in ("one", "two"):
+        write_markdown_book(catalog / name, name.title())
+    options = CatalogOptions(outdir=tmp_path / "out", scheduler=cluster.address, formats=("epub",),
+                             shared_outdir=True)
+    result = run_catalog(catalog, options)
+    assert [b.status for b in result.books] == ["built", "built"]
+    local = run_catalog(catalog, CatalogOptions(outdir=tmp_path / "local", jobs=1,
+                                                formats=("epub",)))
+    for book in local.books:
+        assert ((tmp_path / "out" / book.id / f"{book.id}.epub").read_bytes()
+                == (tmp_path / "local" / book.id / f"{book.id}.epub").read_bytes())
+    assert [b.status for b in run_catalog(catalog, options).books] == ["skipped", "skipped"]

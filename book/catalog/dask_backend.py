@@ -33,6 +33,7 @@ import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ConfigError, UsageError
@@ -69,9 +70,26 @@ def run_book_task(job: BookJob) -> BookOutcome:
         if job.bundle is not None:
             root, extras = unpack(job.bundle, Path(temp))
             job = job.relocated(root, extras, Path(temp) / "book")
-        outcome = run_isolated(job)
+        outcome = run_isolated(job, should_stop=_stop_check(job.stop_event))
     outcome.worker = worker.address if worker is not None else socket.gethostname()
     return outcome
+
+
+def _stop_check(name: str | None) -> Callable[[], bool] | None:
+    """Whether the client has stopped the run (a Dask Event), asked cheaply."""
+    if not name:
+        return None
+    from distributed import Event
+
+    event = Event(name)
+
+    def stopped() -> bool:
+        try:
+            return bool(event.is_set())
+        except Exception:  # the scheduler is busy or gone: keep building
+            return False
+
+    return stopped
 
 
 def _worker_share(worker) -> int | None:
@@ -162,6 +180,7 @@ class DaskBackend:
             return
         self._wait_for_workers(progress)
         token = uuid.uuid4().hex[:8]
+        stop = distributed.Event(f"make-book-stop-{token}", client=self.client)
         queue: Iterator[tuple[int, BookJob]] = enumerate(jobs)
         in_flight: dict[str, tuple[BookJob, object]] = {}
         futures = distributed.as_completed()
@@ -175,7 +194,8 @@ class DaskBackend:
             with warnings.catch_warnings():
                 # A book travels whole (its images too): large tasks are the design.
                 warnings.filterwarnings("ignore", message=".*large graph.*")
-                future = self.client.submit(run_book_task, self._pack(job),
+                packed = replace(self._pack(job), stop_event=stop.name)
+                future = self.client.submit(run_book_task, packed,
                                             key=f"make-book-{token}-{number}-{safe}",
                                             pure=False, retries=1)
             in_flight[future.key] = (job, future)
@@ -193,8 +213,11 @@ class DaskBackend:
                 submit_next()
                 progress.tick()
         finally:
-            if in_flight:
-                self.client.cancel([future for _, future in in_flight.values()], force=True)
+            if in_flight:  # stopped: running builds end now, queued books never start
+                try:
+                    stop.set()
+                finally:
+                    self.client.cancel([future for _, future in in_flight.values()], force=True)
 
     def _outcome(self, future, job: BookJob) -> BookOutcome:
         from distributed.scheduler import KilledWorker

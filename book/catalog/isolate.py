@@ -29,12 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from multiprocessing.connection import wait
 
-from .job import KIND_LOST, KIND_TIMEOUT, BookJob, BookOutcome, failed
+from .job import KIND_LOST, KIND_STOPPED, KIND_TIMEOUT, BookJob, BookOutcome, failed
 
 _PRELOAD = ["book.catalog.warm"]
 _STDERR_TAIL = 400
+#: How often a waiting task asks whether the run was stopped (seconds).
+_STOP_POLL = 1.0
 _context = None
 
 
@@ -191,16 +194,16 @@ class ChildRun:
             self.handle.close()
 
 
-def run_isolated(job: BookJob, *, tries: int = 2) -> BookOutcome:
+def run_isolated(job: BookJob, *, tries: int = 2,
+                 should_stop: Callable[[], bool] | None = None) -> BookOutcome:
     """Build ``job`` in a child process, waiting for it; a lost process is
-    tried again, up to ``tries`` times in all."""
+    tried again, up to ``tries`` times in all.  ``should_stop`` is asked
+    every second: True kills the build (the run was stopped)."""
     outcome: BookOutcome | None = None
     for attempt in range(job.attempt, job.attempt + tries):
         run = ChildRun(_with_attempt(job, attempt))
         try:
-            deadline = run.deadline()
-            ready = wait([run.handle], None if deadline is None else max(0.0, deadline - time.monotonic()))
-            outcome = run.collect() if ready else run.expire()
+            outcome = _await(run, should_stop)
         except BaseException:
             run.kill()
             raise
@@ -208,6 +211,20 @@ def run_isolated(job: BookJob, *, tries: int = 2) -> BookOutcome:
             return outcome
     assert outcome is not None
     return outcome
+
+
+def _await(run: ChildRun, should_stop: Callable[[], bool] | None) -> BookOutcome:
+    deadline = run.deadline()
+    while True:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        step = left if should_stop is None else min(_STOP_POLL, left if left is not None else _STOP_POLL)
+        if wait([run.handle], step):
+            return run.collect()
+        if deadline is not None and time.monotonic() >= deadline:
+            return run.expire()
+        if should_stop is not None and should_stop():
+            run.kill()
+            return failed(run.job.id, "stopped: the run was interrupted", KIND_STOPPED)
 
 
 def _with_attempt(job: BookJob, attempt: int) -> BookJob:

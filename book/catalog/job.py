@@ -17,8 +17,8 @@ from .inputs import Bundle
 #: Outcome statuses a worker reports (the run adds "skipped" and "not built").
 BUILT, FAILED = "built", "failed"
 #: Why a book failed: its input, its limits, a lost worker, or a bug.
-KIND_BOOK, KIND_TIMEOUT, KIND_MEMORY, KIND_LOST, KIND_INTERNAL = (
-    "book", "timeout", "memory", "lost", "internal")
+KIND_BOOK, KIND_TIMEOUT, KIND_MEMORY, KIND_LOST, KIND_INTERNAL, KIND_STOPPED = (
+    "book", "timeout", "memory", "lost", "internal", "stopped")
 
 
 @dataclass
@@ -44,6 +44,9 @@ class BookJob:
     #: book's folder on the client (the paths above are below it).
     bundle: Bundle | None = None
     root: str = ""
+    #: A Dask Event the client sets when the run is stopped (Ctrl-C): the
+    #: task then kills its build instead of finishing a book nobody collects.
+    stop_event: str | None = None
     attempt: int = 1
 
     def relocated(self, root: Path, extras: dict[str, Path], cwd: Path) -> BookJob:

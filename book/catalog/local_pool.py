@@ -58,6 +58,9 @@ class LocalPool:
         self.slots = max(1, slots)
         self.description = f"local pool of {self.slots} worker process{'es' if self.slots > 1 else ''}"
 
+    def notes(self) -> list[str]:
+        return []
+
     def warm(self) -> None:
         """Start the warm fork server while the catalog is being read."""
         start_server()

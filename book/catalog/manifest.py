@@ -20,13 +20,12 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..atomic import commit
-from ..errors import ConfigError, OutputError
+from ..errors import ConfigError
 from .job import OutputFile
 
 MANIFEST_NAME = "catalog-manifest.json"
@@ -137,13 +136,6 @@ class Manifest:
         data = {"format": _FORMAT, "tool": f"make-book {__version__}",
                 "books": dict(sorted(self.books.items())), "file_hashes": self.file_hashes}
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
-        try:
-            commit({self.path: text.encode("utf-8")})
-        except OutputError:
-            raise
+        commit({self.path: text.encode("utf-8")})
         self._dirty = False
         self._saved_at = time.monotonic()
-
-
-def outputs_as_rows(outputs: list[OutputFile]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in asdict(o).items() if k != "data"} for o in outputs]

@@ -145,6 +145,7 @@ class _Run:
         self.results: dict[str, BookResult] = {}
         self.keys: dict[str, str] = {}
         self.inputs: dict[str, BookInputs] = {}
+        self.early_failures: list[str] = []
 
     # ------------------------------------------------------------ planning
 
@@ -278,10 +279,10 @@ class _Run:
             summary = f"built {result.id} in {result.seconds:.1f} s{tries}: {sizes}{warned}{checked}"
         else:
             summary = f"FAILED {result.id}: {result.error}"
-        if result.status in (BUILT, FAILED) and result.id in self.keys:
+        if result.id in self.keys:
             self.progress.finished(result.id, result.status == BUILT, summary)
-        elif result.status == FAILED:
-            self.progress.note(summary)
+        else:  # failed before any build: told once the run's first line is out
+            self.early_failures.append(summary)
 
 
 def run_catalog(catalog_path: Path, options: CatalogOptions,
@@ -305,8 +306,8 @@ def run_catalog(catalog_path: Path, options: CatalogOptions,
             backend.warm()
         skipped = sum(r.status == SKIPPED for r in run.results.values())
         progress.begin(len(run.catalog.entries), len(jobs), skipped, backend.description)
-        notes = list(run.catalog.skipped) + (backend.notes() if hasattr(backend, "notes") else [])
-        for note in notes:
+        notes = list(run.catalog.skipped) + backend.notes()
+        for note in notes + run.early_failures:
             progress.note(note)
         try:
             backend.run(jobs, run.done, progress)
