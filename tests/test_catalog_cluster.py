@@ -193,3 +193,23 @@ def test_workers_write_into_a_shared_output_folder(cluster, tmp_path) -> None:
         assert ((tmp_path / "out" / book.id / f"{book.id}.epub").read_bytes()
                 == (tmp_path / "local" / book.id / f"{book.id}.epub").read_bytes())
     assert [b.status for b in run_catalog(catalog, options).books] == ["skipped", "skipped"]
+
+
+def test_ctrl_c_stops_the_builds_on_the_workers(cluster, tmp_path) -> None:
+    catalog = tmp_path / "shelf"
+    for name in ("a", "b", "c"):  # each takes far longer to build than the 5 s allowed below
+        write_markdown_book(catalog / name, name.upper(), chapters=30, paragraphs=30)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "make_book", "catalog", str(catalog), "-o", str(tmp_path / "out"),
+         "--scheduler", cluster.address], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+
+    def building() -> list:
+        return [p for nanny in cluster.nannies for p in book_processes(nanny)]
+
+    wait_for(building, 120, "books building on the workers")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    wait_for(lambda: not building(), 5, "the workers to stop building")
+    assert_complete(tmp_path / "out")
