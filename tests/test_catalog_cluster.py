@@ -213,3 +213,22 @@ def test_ctrl_c_stops_the_builds_on_the_workers(cluster, tmp_path) -> None:
     assert process.returncode == 130, stderr
     wait_for(lambda: not building(), 5, "the workers to stop building")
     assert_complete(tmp_path / "out")
+
+
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+def test_scheduler_local_starts_and_stops_a_local_cluster(tmp_path) -> None:
+    catalog = tmp_path / "shelf"
+    for name in ("one", "two"):
+        write_markdown_book(catalog / name, name.title())
+    def ours() -> set[int]:  # multiprocessing's helpers live as long as this process
+        return {c.pid for c in psutil.Process().children(recursive=True)
+                if c.status() != psutil.STATUS_ZOMBIE
+                and not any(h in " ".join(c.cmdline()) for h in ("resource_tracker", "forkserver"))}
+
+    before = ours()
+    result = run_catalog(catalog, CatalogOptions(outdir=tmp_path / "out", scheduler="local",
+                                                 jobs=1, formats=("epub",)))
+    assert [b.status for b in result.books] == ["built", "built"]
+    assert result.backend.startswith("Dask LocalCluster of 1 worker")
+    assert {b.worker for b in result.books} != {""}
+    wait_for(lambda: ours() <= before, 30, "the LocalCluster's processes to end")

@@ -27,6 +27,7 @@ Dask is optional: ``pip install 'make-book[cluster]'``.
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import tempfile
 import threading
@@ -125,11 +126,14 @@ class DaskBackend:
             with dask.config.set({"distributed.scheduler.allowed-failures": 1,
                                   "distributed.worker.daemon": False}):
                 self._cluster = distributed.LocalCluster(
-                    n_workers=count, threads_per_worker=1, processes=True,
-                    dashboard_address=":8787", silence_logs=50)
+                    n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address="127.0.0.1:8787", silence_logs=50)
             self.client = distributed.Client(self._cluster)
+            dashboard = (f"dashboard: {self.client.dashboard_link}"
+                         if importlib.util.find_spec("bokeh") else
+                         f"no dashboard without bokeh: {INSTALL_HINT}")
             self.description = (f"Dask LocalCluster of {count} worker{'s' if count > 1 else ''} "
-                                f"(dashboard: {self.client.dashboard_link})")
+                                f"({dashboard})")
         else:
             try:
                 self.client = distributed.Client(scheduler, timeout="20s")
@@ -140,7 +144,12 @@ class DaskBackend:
         self.client.subscribe_topic(_EVENTS_TOPIC, self._on_event)
 
     def warm(self) -> None:
-        """Nothing to warm here: the workers warm themselves."""
+        """Have each worker start its warm fork server now, while the client
+        packs the first books, rather than on its first book."""
+        try:
+            self.client.run(_start_fork_server)
+        except Exception:  # a worker that cannot is warmed by its first book
+            pass
 
     def notes(self) -> list[str]:
         """Remarks on the cluster's setup worth a line before the run."""
@@ -254,6 +263,14 @@ class DaskBackend:
         finally:
             if self._cluster is not None:
                 self._cluster.close()
+
+
+def _start_fork_server() -> None:
+    """On a worker: start the fork server (it warms up in its own process)."""
+    from .isolate import may_fork_children, start_server
+
+    if may_fork_children():
+        start_server()
 
 
 def _allowed_failures(dask_scheduler) -> int:

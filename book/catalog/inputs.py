@@ -155,6 +155,10 @@ class InputScanner:
         rows += [[f"extra:{p.name}", self.file_hash(p)] for p in inputs.extras]
         return rows
 
+    def size(self, inputs: BookInputs) -> int:
+        """Bytes of input (known from hashing): a rough measure of the work."""
+        return sum(self.hash_cache.get(str(p), [0])[0] for p in inputs.all_files())
+
 
 def bundle(inputs: BookInputs, cwd: Path) -> Bundle:
     """Pack ``inputs`` for a worker that does not share this file system."""

@@ -70,7 +70,7 @@ def _check(book: BookResult):
     return cell
 
 
-def _row(book: BookResult):
+def _row(book: BookResult, checked: bool):
     status = E.TD(book.status, E.CLASS(f"status-{book.status.replace(' ', '-')}"))
     if book.attempts > 1:
         status.append(E.BR())
@@ -86,7 +86,7 @@ def _row(book: BookResult):
         _outputs(book),
         E.TD(str(len(book.warnings)), E.CLASS("num")),
         detail,
-        _check(book),
+        *([_check(book)] if checked else []),
     )
 
 
@@ -95,6 +95,9 @@ def html_bytes(result: CatalogResult) -> bytes:
     counts = result.counts()
     summary = E.UL(*[E.LI(f"{n} {status}") for status, n in counts.items() if n])
     failed = [b for b in result.books if b.status == FAILED or b.check_failed]
+    checked = result.checked or any(b.check for b in result.books)
+    columns = ["Book", "Status", "Title", "Time", "Pages", "Outputs", "Warnings",
+               "Warnings by code / error"] + (["Checks"] if checked else [])
     body = E.BODY(
         E.H1("Catalog report"),
         E.P(f"{result.catalog} → {result.outdir}; {result.backend}; started {result.started}; "
@@ -111,10 +114,8 @@ def html_bytes(result: CatalogResult) -> bytes:
     body.append(E.H2("Books"))
     body.append(E.TABLE(
         E.CAPTION(f"{len(result.books)} books, in the catalog's order"),
-        E.THEAD(E.TR(*[E.TH(label, scope="col") for label in (
-            "Book", "Status", "Title", "Time", "Pages", "Outputs", "Warnings",
-            "Warnings by code / error", "Checks")])),
-        E.TBODY(*[_row(book) for book in result.books]),
+        E.THEAD(E.TR(*[E.TH(label, scope="col") for label in columns])),
+        E.TBODY(*[_row(book, checked) for book in result.books]),
     ))
     page = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE(f"Catalog report: {result.catalog}"),
                          E.META(name="viewport", content="width=device-width"),

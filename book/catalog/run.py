@@ -178,6 +178,9 @@ class _Run:
             jobs.append(self._job(entry, inputs))
         self.manifest.file_hashes = {path: self.scanner.hash_cache[path]
                                      for path in self.scanner.hashed}
+        # The biggest books first: a long book started last would keep one
+        # worker busy while the others have nothing left to do.
+        jobs.sort(key=lambda job: -self.scanner.size(self.inputs[job.id]))
         return jobs
 
     def _check_apart(self, entry: BookEntry, inputs: BookInputs) -> None:
