@@ -34,7 +34,7 @@ CORPUS = Path(os.environ.get("MAKE_BOOK_CORPUS", REPO.parent / "shared" / "corpu
 CORPUS_BOOKS = ("seed-pl-article.txt", "html-en-doyle-a-scandal-in-bohemia.xhtml",
                 "md-en-krewinkel-winkler-formatting-open-science.md", "md-en-markdown-guide",
                 "docx-en-docx4j-getting-started.docx")
-GENERATED = 15
+GENERATED = int(os.environ.get("BENCH_GENERATED", "15"))
 
 
 def _catalog(root: Path) -> Path:

@@ -149,8 +149,10 @@ class _Run:
 
     # ------------------------------------------------------------ planning
 
-    def plan(self) -> list[BookJob]:
-        """Hash every book; the jobs of those that must be built."""
+    def plan(self, first_job=None) -> list[BookJob]:
+        """Hash every book; the jobs of those that must be built.
+        ``first_job()`` is called as soon as one book needs building (the
+        workers then warm up while the rest of the catalog is hashed)."""
         jobs = []
         for entry in self.catalog.entries:
             source = str(entry.where)
@@ -176,6 +178,8 @@ class _Run:
             self.keys[entry.id] = key
             self.inputs[entry.id] = inputs
             jobs.append(self._job(entry, inputs))
+            if first_job is not None and len(jobs) == 1:
+                first_job()
         self.manifest.file_hashes = {path: self.scanner.hash_cache[path]
                                      for path in self.scanner.hashed}
         # The biggest books first: a long book started last would keep one
@@ -304,9 +308,7 @@ def run_catalog(catalog_path: Path, options: CatalogOptions,
     backend = _backend(options, run.pack)
     interrupted = False
     try:
-        jobs = run.plan()
-        if jobs:
-            backend.warm()
+        jobs = run.plan(first_job=backend.warm)
         skipped = sum(r.status == SKIPPED for r in run.results.values())
         progress.begin(len(run.catalog.entries), len(jobs), skipped, backend.description)
         notes = list(run.catalog.skipped) + backend.notes()
