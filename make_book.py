@@ -245,6 +245,57 @@ def new_command(folder: Path, title: str, authors: tuple[str, ...], lang: str, d
     _run(action, debug)
 
 
+@cli.command("catalog")
+@click.argument("catalog", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Output folder: one subfolder per book, the reports and the manifest.")
+@click.option("-j", "--jobs", type=int, help="Books built at once on this machine (default: the number of "
+              "cores); with --scheduler local, the number of Dask workers.")
+@click.option("--scheduler", metavar="ADDRESS", help="Build on a Dask cluster: a scheduler's address "
+              "(tcp://host:8786), or 'local' to start a Dask LocalCluster here.")
+@click.option("-f", "--format", "formats", help="Formats for every book, over the catalog's "
+              "(epub, pdf, pdf-screen, cover, all; default: the catalog's, else epub,pdf).")
+@click.option("--check", is_flag=True, help="Run EPUBCheck, Ace and our lints on every EPUB built.")
+@click.option("--force", is_flag=True, help="Build every book, even those unchanged since the last run.")
+@click.option("--timeout", type=float, default=3600, show_default=True,
+              help="Seconds a book may take before it is stopped (0: no limit).")
+@click.option("--memory-limit", default="auto", show_default=True,
+              help="Memory a book may use, e.g. 4GiB (auto: the machine's memory shared among the "
+              "books built at once, at least 2 GiB; 0: no limit).")
+@click.option("--shared-outdir", is_flag=True, help="With --scheduler: the workers see OUTDIR at the same "
+              "path and write the outputs there themselves instead of sending them back.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def catalog_command(catalog: Path, outdir: Path, jobs: int | None, scheduler: str | None,
+                    formats: str | None, check: bool, force: bool, timeout: float,
+                    memory_limit: str, shared_outdir: bool, quiet: bool, debug: bool) -> None:
+    """Build every book of CATALOG into OUTDIR/<book>/.
+
+    CATALOG is a folder whose subfolders are book projects, or a
+    catalog.toml or CSV listing the books with their settings.  Unchanged
+    books are skipped; a failing book never stops the others.  Exit status
+    1 when a book failed (or, with --check, failed its checks).
+    """
+
+    def action() -> None:
+        from book.catalog import CatalogOptions, parse_memory_limit, progress_for, run_catalog
+
+        if jobs is not None and scheduler and scheduler != "local":
+            raise UsageError("--jobs sets the local pool (or --scheduler local); a cluster has "
+                             "the workers it has")
+        options = CatalogOptions(outdir=outdir, jobs=jobs, scheduler=scheduler,
+                                 formats=parse_formats(formats) if formats else None, check=check,
+                                 force=force, timeout=timeout or None,
+                                 memory_limit=parse_memory_limit(memory_limit),
+                                 shared_outdir=shared_outdir)
+        result = run_catalog(catalog, options, progress_for(sys.stderr, quiet=quiet))
+        _say(f"{PROG}: report: {Path(result.outdir) / 'catalog-report.html'}")
+        if result.failed:
+            sys.exit(1)
+
+    _run(action, debug)
+
+
 def main() -> None:
     """Console entry point (``make-book``)."""
     cli.main(prog_name=PROG)

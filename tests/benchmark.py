@@ -1,5 +1,8 @@
 """Benchmark (not a test): ``python tests/benchmark.py [pp] [wp] [--only pdf|epub|text]``.
 
+``python tests/benchmark.py catalog`` prints the figures of ``make-book
+catalog`` instead (tests/benchmark_catalog.py).
+
 For Pride and Prejudice (pp) and War and Peace (wp) it prints:
 
 * **text**: reading the manuscript and running every pass, and the
@@ -163,7 +166,11 @@ def main(keys: list[str], whats: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--one":
+    if sys.argv[1:2] == ["catalog"]:
+        from benchmark_catalog import main as catalog_main
+
+        catalog_main()
+    elif len(sys.argv) == 5 and sys.argv[1] == "--one":
         print(json.dumps(_measure(sys.argv[2], sys.argv[3], sys.argv[4])))
     else:
         args = sys.argv[1:]
