@@ -12,8 +12,9 @@ is there) and checks the result; the build's warnings are findings too.
 Every finding has a stable code, a severity, the file and place, a message
 and, where we know one, a fix hint — like Standard Ebooks' ``se lint``.
 Codes: EPUBCheck's own message ids (``RSC-005``...), Ace's rule ids
-(``color-contrast``...), ``CHK0xx`` for our lints and ``CHK9xx`` for tools
-that are missing or failed.  A missing tool is an error finding, never a
+(``color-contrast``...), ``CHK0xx`` for our lints, ``STO0xx`` for the
+store profiles asked for with ``--store`` (:mod:`book.stores`) and
+``CHK9xx`` for tools that are missing or failed.  A missing tool is an error finding, never a
 silent skip: a check that did not run has not passed.  The report fails
 (``make-book check`` exits 1) when any finding is an error.
 """
@@ -35,7 +36,7 @@ class Finding:
     code: str
     severity: str  # "error", "warning" or "info"
     message: str
-    tool: str  # "epubcheck", "ace", "make-book" (our lints) or "build"
+    tool: str  # "epubcheck", "ace", "make-book" (our lints), "stores" or "build"
     file: str | None = None
     location: str | None = None  # line[:column], or a CSS selector for Ace
     hint: str | None = None
@@ -100,8 +101,8 @@ class Report:
         }
 
 
-def check_epub(path: Path) -> Report:
-    """Run every checker on one EPUB file."""
+def check_epub(path: Path, stores: tuple[str, ...] = ()) -> Report:
+    """Run every checker on one EPUB file (and the named stores' limits)."""
     from .ace import run_ace
     from .epubcheck_tool import run_epubcheck
     from .lints import run_lints
@@ -111,10 +112,16 @@ def check_epub(path: Path) -> Report:
         tool, findings = runner(path)
         report.tools.append(tool)
         report.findings.extend(findings)
+    if stores:
+        from ..stores import check_stores
+
+        tool, findings = check_stores(path, stores)
+        report.tools.append(tool)
+        report.findings.extend(findings)
     return report
 
 
-def _build_then_check(target: Path) -> Report:
+def _build_then_check(target: Path, stores: tuple[str, ...] = ()) -> Report:
     """Build a book folder or manuscript into a temporary folder and check its EPUB."""
     from ..build import build
     from ..context import BuildOptions
@@ -124,7 +131,7 @@ def _build_then_check(target: Path) -> Report:
         diagnostics = Diagnostics()
         options = BuildOptions(formats=("epub", "pdf"), outdir=Path(folder))
         result = build([target], options, diagnostics=diagnostics)
-        report = check_epub(result.outputs["epub"])
+        report = check_epub(result.outputs["epub"], stores)
         report.target = str(target)
         report.epub = result.outputs["epub"].name
         build_findings = [
@@ -136,10 +143,11 @@ def _build_then_check(target: Path) -> Report:
         return report
 
 
-def run_checks(target: Path, *, json: bool = False) -> Report:
+def run_checks(target: Path, *, json: bool = False, stores: tuple[str, ...] = ()) -> Report:
     """Check ``target``: an EPUB, or a book folder / manuscript built first.
 
     ``json`` only says the caller will print JSON; the checks are the same.
+    ``stores`` names store profiles (:mod:`book.stores`) to check as well.
     Raises :class:`~book.errors.MakeBookError` subclasses for a target that
     does not exist or cannot be built.
     """
@@ -149,8 +157,8 @@ def run_checks(target: Path, *, json: bool = False) -> Report:
     if not target.exists():
         raise SourceError("no such file or folder", file=str(target))
     if target.is_file() and target.suffix.lower() == ".epub":
-        return check_epub(target)
-    return _build_then_check(target)
+        return check_epub(target, stores)
+    return _build_then_check(target, stores)
 
 
 def format_findings(report: Report, as_json: bool) -> str:
@@ -165,7 +173,8 @@ def format_findings(report: Report, as_json: bool) -> str:
             parts.append(f"{tool.name}: {tool.status}")
             continue
         errors, warnings = report.count(tool.name)
-        version = f" {tool.version}" if tool.version else ""
+        version = f" ({tool.version})" if tool.name == "stores" else (
+            f" {tool.version}" if tool.version else "")
         parts.append(f"{tool.name}{version}: {errors} error{'s' * (errors != 1)}, "
                      f"{warnings} warning{'s' * (warnings != 1)}")
     built = report.count("build")
