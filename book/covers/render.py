@@ -114,8 +114,8 @@ def role_css(design: Design, spec: CoverSpec, unit_size: str | None = None) -> s
             f"font-style: {'italic' if style.italic else 'normal'}; "
             f"font-variant: {'small-caps' if style.small_caps else 'normal'}; "
             f"text-transform: {'uppercase' if style.uppercase else 'none'}; "
-            f"letter-spacing: {style.tracking}em; font-kerning: normal; "
-            f"font-synthesis: none;{' font-size: ' + unit_size + ';' if unit_size else ''} }}")
+            f"letter-spacing: {style.tracking}em; font-kerning: normal;"
+            f"{' font-size: ' + unit_size + ';' if unit_size else ''} }}")
     return "\n".join(rules)
 
 

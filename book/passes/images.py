@@ -39,7 +39,9 @@ The cover (``[metadata] cover`` or ``--cover``) is resolved in the sandbox
 too; problems with it are errors naming book.toml, since a book without its
 intended cover must not ship silently.  It becomes ``images/cover.jpg``
 (PNG when transparent) with the ``cover-image`` property, at most
-1600×2560 px (see :data:`book.imaging.COVER_MAX_SIZE`).
+1600×2560 px (see :data:`book.imaging.COVER_MAX_SIZE`) and 4 million pixels;
+its shape and colour space are checked by :mod:`book.covers.supplied`.
+Without a cover, the EPUB writer generates one (:mod:`book.covers`).
 
 Facts recorded on ``book.facts`` for the accessibility metadata: ``images``
 (content images in the book), ``images_with_alt`` (non-empty alt),
@@ -81,9 +83,10 @@ from .. import remote
 from ..config import CONFIG_NAME
 from ..context import BuildContext
 from ..errors import LimitError, SandboxError, SourceError
+from ..covers.supplied import EPUB_COVER_POLICY, check_supplied
+from ..covers.supplied import inspect as inspect_cover
 from ..imaging import (
     COVER_MIN_SIZE,
-    COVER_POLICY,
     MEDIA_TYPES,
     PreparedImage,
     content_policy,
@@ -431,8 +434,9 @@ class _ImagesRun:
             raise SourceError(f"cover image not found: {reference}", file=file, line=line,
                               hint="the path is relative to the book folder")
         data = self.ctx.sandbox.read_bytes(path, limit=MAX_IMAGE_BYTES, file=file, line=line)
+        check_supplied(inspect_cover(data), self.ctx, reference, file, line)
         try:
-            prepared = prepare_image(data, COVER_POLICY)
+            prepared = prepare_image(data, EPUB_COVER_POLICY)
         except LimitError as exc:
             raise LimitError(f"cover image {reference}: {exc.message}", file=file, line=line,
                              hint=exc.hint) from None
