@@ -223,3 +223,15 @@ def test_a_large_square_cover_is_reported_and_reduced_to_four_megapixels(tmp_pat
     epub = Image.open(io.BytesIO(cover.data))
     assert epub.width * epub.height <= 4_000_000
     assert Image.open(io.BytesIO(cover.print_data)).size == (2400, 2400)
+
+
+def test_a_character_no_font_has_is_reported_once(tmp_path):
+    """A private-use character (no installed font has U+F0000) is a warning,
+    given once although the EPUB and the kepub share the cover."""
+    source = tmp_path / "tale.md"
+    source.write_text("# One\n\nText.\n", encoding="utf-8")
+    result = build([source], BuildOptions(formats=("epub", "kepub"), outdir=tmp_path / "out"),
+                   Overrides(title="Tale \U000F0000", authors=["Ann Author"], lang="en"))
+    missing = [d for d in result.diagnostics.items if d.code == "COV005"]
+    assert len(missing) == 1 and "U+F0000" in missing[0].message
+    assert [d.code for d in result.diagnostics.items].count("COV004") == 1

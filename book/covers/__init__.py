@@ -89,7 +89,7 @@ def _spec(book: Book, ctx: BuildContext, **geometry) -> CoverSpec:
     meta = book.metadata
     cover = ctx.config.cover
     return CoverSpec(texts=tuple(cover_texts(meta).items()), lang=meta.language or "und",
-                     design=getattr(cover, "design", DEFAULT_DESIGN) or DEFAULT_DESIGN,
+                     design=cover.design if cover.design in DESIGNS else DEFAULT_DESIGN,
                      theme=ctx.config.style.theme, **geometry)
 
 
@@ -102,19 +102,25 @@ def epub_cover_spec(book: Book, ctx: BuildContext) -> CoverSpec:
 
 
 def _report(rendered: Rendered, ctx: BuildContext, where: str) -> None:
+    """The cover's warnings, each once per build (the EPUB and the kepub share a cover)."""
+
+    def warn(code: str, message: str, hint: str) -> None:
+        if not any(item.code == code and item.message == message for item in ctx.diag.items):
+            ctx.diag.warn(code, message, hint=hint)
+
     if rendered.missing:
         shown = " ".join(f"{char} (U+{ord(char):04X})" for char in rendered.missing[:12])
-        ctx.diag.warn("COV005", f"the {where} cannot show {shown}: no installed font has "
-                      f"{'it' if len(rendered.missing) == 1 else 'them'}",
-                      hint="install a font for the script (e.g. fonts-noto-core, "
-                      "fonts-noto-cjk) or supply a cover image")
+        warn("COV005", f"the {where} cannot show {shown}: no installed font has "
+             f"{'it' if len(rendered.missing) == 1 else 'them'}",
+             "install a font for the script (e.g. fonts-noto-core, fonts-noto-cjk) or supply "
+             "a cover image")
     for role, size in rendered.layout.shrunk.items():
-        ctx.diag.warn("COV006", f"the {role} is set at {size:.0f} units on the {where}, below "
-                      "the design's smallest size: it may be hard to read in store listings",
-                      hint="shorten it, or try another [cover] design")
+        warn("COV006", f"the {role} is set at {size:.0f} units on the {where}, below the "
+             "design's smallest size: it may be hard to read in store listings",
+             "shorten it, or try another [cover] design")
     for role in rendered.layout.dropped:
-        ctx.diag.warn("COV007", f"the {role} is too long to set on the {where} and was left off",
-                      hint="shorten it, or supply a cover image")
+        warn("COV007", f"the {role} is too long to set on the {where} and was left off",
+             "shorten it, or supply a cover image")
 
 
 def generate_epub_cover(book: Book, ctx: BuildContext) -> tuple[bytes, Rendered]:
@@ -150,9 +156,10 @@ def with_cover(book: Book, ctx: BuildContext) -> Book:
     width, height = EPUB_COVER_SIZE
     asset = Asset(href, "image/jpeg", data, properties={"cover-image", GENERATED},
                   source="generated", width=width, height=height)
-    design = getattr(ctx.config.cover, "design", DEFAULT_DESIGN) or DEFAULT_DESIGN
-    ctx.diag.note("COV004", f"no cover image given: generated a {width}×{height} px cover "
-                  f"({design} design) from the title and author")
+    design = ctx.config.cover.design
+    if not any(item.code == "COV004" for item in ctx.diag.items):  # once for EPUB and kepub
+        ctx.diag.note("COV004", f"no cover image given: generated a {width}×{height} px cover "
+                      f"({design} design) from the title and author")
     return dataclasses.replace(book, assets={**book.assets, href: asset})
 
 

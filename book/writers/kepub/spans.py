@@ -105,8 +105,7 @@ def _walk(el: etree._Element, lang: str, block: object, counter: _Counter) -> et
         parent = el.getparent()
         if parent is None or _local(parent) == "picture":
             return el
-        counter.next_id(object())  # an image is a block of its own
-        span = _span(f"kobo.{counter.paragraph}.{counter.segment}")
+        span = _span(counter.next_id(object()))  # an image is a block of its own
         span.tail, el.tail = el.tail, None
         parent.replace(el, span)
         span.append(el)
