@@ -100,6 +100,22 @@ def line_text(line: list[Unit]) -> str:
                    for n, unit in enumerate(line))
 
 
+def greedy_count(widths: list[float], spaces: list[float], measure: float) -> int | None:
+    """The fewest lines the units need (None when one unit is wider than the measure)."""
+    if not widths:
+        return 0
+    if max(widths) > measure:
+        return None
+    lines, width = 1, widths[0]
+    for index in range(1, len(widths)):
+        extended = width + spaces[index - 1] + widths[index]
+        if extended > measure:
+            lines, width = lines + 1, widths[index]
+        else:
+            width = extended
+    return lines
+
+
 def balanced_lines(widths: list[float], spaces: list[float], measure: float,
                    max_lines: int) -> list[int] | None:
     """Where lines start (unit indexes) for the fewest, most even lines.
@@ -109,20 +125,20 @@ def balanced_lines(widths: list[float], spaces: list[float], measure: float,
     measure or more than ``max_lines`` lines would be needed.
     """
     count = len(widths)
+    lines = greedy_count(widths, spaces, measure)
+    if lines is None or lines > max_lines:
+        return None
     if count == 0:
         return []
-    if max(widths) > measure:
-        return None
+    # prefix[i]: units 0..i-1 with the spaces after each; a line i..end-1
+    # is prefix[end] - prefix[i] minus the space after its last unit.
+    prefix = [0.0]
+    for width, space in zip(widths, spaces):
+        prefix.append(prefix[-1] + width + space)
 
-    def span(start: int, end: int) -> float:  # units start..end-1 on one line
-        return sum(widths[start:end]) + sum(spaces[start:end - 1])
+    def span(start: int, end: int) -> float:
+        return prefix[end] - prefix[start] - spaces[end - 1]
 
-    lines, start = 1, 0  # greedy count: the fewest lines possible
-    for index in range(1, count):
-        if span(start, index + 1) > measure:
-            lines, start = lines + 1, index
-    if lines > max_lines:
-        return None
     # best[k][i]: (longest line, sum of squared slack) setting units i.. in k lines.
     inf = (float("inf"), float("inf"))
     best: list[list[tuple[float, float]]] = [[inf] * (count + 1) for _ in range(lines + 1)]
@@ -189,6 +205,10 @@ def try_size(pieces: list[Unit], width_at: Callable[[str], float], space_at: flo
     scale = size / reference
     widths = [width_at(unit.text) * scale for unit in pieces]
     spaces = [space_at * scale if unit.space_after else 0.0 for unit in pieces]
+    needed = greedy_count(widths, spaces, measure)  # cheap: most sizes fail here
+    if needed is None or needed > max_lines or \
+            (needed + 2 * VERTICAL_PAD / line_height) * size * line_height > max_height:
+        return None
     starts = balanced_lines(widths, spaces, measure, max_lines)
     if starts is None:
         return None

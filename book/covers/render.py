@@ -161,8 +161,10 @@ def _boxes(box):
 # ------------------------------------------------------------------ measuring
 
 
-def measure(design: Design, spec: CoverSpec) -> tuple[_Widths, list[str]]:
-    """Every unit of every text at the reference size, in one render."""
+def measure(design: Design, spec: CoverSpec, *, glyphs: bool = False
+            ) -> tuple[_Widths, list[str]]:
+    """Every unit of every text at the reference size, in one render; with
+    ``glyphs``, also the characters no font has (drawing the page finds them)."""
     reference = _Widths.reference
     root = _html_root(spec)
     body = etree.SubElement(root, "body")
@@ -197,7 +199,7 @@ def measure(design: Design, spec: CoverSpec) -> tuple[_Widths, list[str]]:
             spaces[key[:-len("-space")]] = box.width
         elif key in keys:
             widths[keys[key]] = box.width
-    _, missing = _write_pdf(document)
+    missing = _write_pdf(document)[1] if glyphs else []
     return _Widths(widths, spaces), missing
 
 
@@ -287,7 +289,7 @@ def _overflow(document, layout: CoverLayout, unit_scale: float) -> dict[str, flo
 def render_cover(spec: CoverSpec, *, standalone: bool = True) -> Rendered:
     """Lay out ``spec`` and check the result; the page's PDF when ``standalone``."""
     design = DESIGNS[spec.design]
-    measurer, missing = measure(design, spec)
+    measurer, missing = measure(design, spec, glyphs=not standalone)
     factors: dict[str, float] = {}
     unit_scale = 0.75 if spec.unit == "pt" else 1.0  # WeasyPrint lays out in CSS px
     for _ in range(4):
@@ -301,7 +303,9 @@ def render_cover(spec: CoverSpec, *, standalone: bool = True) -> Rendered:
             break
         for role, factor in shrink.items():
             factors[role] = factors.get(role, 1.0) * factor
-    pdf = _write_pdf(document)[0] if standalone else b""
+    pdf = b""
+    if standalone:
+        pdf, missing = _write_pdf(document)
     return Rendered(layout, missing, pdf)
 
 
