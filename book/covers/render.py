@@ -78,7 +78,8 @@ class _Widths(Measurer):
         self._widths, self._spaces = widths, spaces
 
     def width(self, role: str, text: str) -> float:
-        return self._widths[(role, text)]
+        # A unit the measuring page did not show (nothing but marks): half an em a character.
+        return self._widths.get((role, text), 0.5 * self.reference * len(text))
 
     def space(self, role: str) -> float:
         return self._spaces.get(role, 0.25 * self.reference)

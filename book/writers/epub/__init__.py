@@ -37,7 +37,7 @@ from .documents import (
 )
 from .nav import NAV_HREF, Landmark, PageTarget, nav_document, ncx_document
 from .package import Item, book_identifier, package
-from .serialize import document, document_tree, serialize
+from .serialize import document_tree, serialize
 
 __all__ = ["Edition", "write_epub"]
 
@@ -113,13 +113,11 @@ def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) ->
     front_count = len(front)
     sheets = [f"../{STYLESHEET_HREF}", *(f"../{href}" for href, _ in edition.stylesheets)]
     for index, doc in enumerate(docs):
-        if edition.transform is None:
-            data = document(render(doc), title=doc.title, lang=doc.lang, stylesheets=sheets,
-                            body_type=doc.body_type, body_class=doc.body_class)
-        else:
-            tree = document_tree(render(doc), title=doc.title, lang=doc.lang, stylesheets=sheets,
-                                 body_type=doc.body_type, body_class=doc.body_class)
-            data = serialize(edition.transform(tree, doc.href))
+        tree = document_tree(render(doc), title=doc.title, lang=doc.lang, stylesheets=sheets,
+                             body_type=doc.body_type, body_class=doc.body_class)
+        if edition.transform is not None:
+            tree = edition.transform(tree, doc.href)
+        data = serialize(tree)
         # EPUB 3.3 §5.6.2.2: documents holding MathML carry the "mathml" property.
         mathml = ("mathml",) if b"http://www.w3.org/1998/Math/MathML" in data else ()
         items.append(Item(doc.href, "application/xhtml+xml", data, f"doc-{index + 1:04d}",
