@@ -127,7 +127,8 @@ def cli() -> None:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
               help="Folder for the outputs.")
 @click.option("-f", "--format", "formats", default="epub,pdf", show_default=True,
-              help="Comma-separated: epub, pdf (print), pdf-screen, cover (paperback wrap), or all (epub, pdf, pdf-screen).")
+              help="Comma-separated: epub, pdf (print), pdf-screen, kepub (Kobo), cover (paperback "
+              "wrap), or all (epub, pdf, pdf-screen, kepub).")
 @click.option("--name", help="File name for the outputs (default: from the title).")
 @click.option("--title", help="Book title.")
 @click.option("--subtitle", help="Book subtitle.")
@@ -136,6 +137,8 @@ def cli() -> None:
 @click.option("--publisher", help="Publisher name.")
 @click.option("--isbn", help="ISBN of this edition.")
 @click.option("--cover", help="Cover image (JPEG or PNG) inside the book folder.")
+@click.option("--cover-design", help="Design of the cover generated when there is no image: "
+              "classic, modern or band.")
 @click.option("--css", "css", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Extra stylesheet (repeatable), applied after the theme.")
 @click.option("--theme", help="Theme: classic or modern.")
@@ -158,7 +161,8 @@ def cli() -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: str | None,
                   title: str | None, subtitle: str | None, authors: tuple[str, ...], lang: str | None,
-                  publisher: str | None, isbn: str | None, cover: str | None, css: tuple[Path, ...],
+                  publisher: str | None, isbn: str | None, cover: str | None,
+                  cover_design: str | None, css: tuple[Path, ...],
                   theme: str | None, encoding: str | None, trim: str | None, target: str | None,
                   bleed: str | None, bleed_edges: str | None, marks: bool | None, pdf_variant: str | None, full_fonts: bool | None,
                   notes: str | None, typography: bool | None, soft_hyphens: bool | None,
@@ -184,7 +188,8 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
         # take it relative to the working directory when it exists there.
         cover_ref = str(Path(cover).resolve()) if cover and Path(cover).is_file() else cover
         overrides = Overrides(title=title, subtitle=subtitle, authors=list(authors), lang=lang,
-                              publisher=publisher, isbn=isbn, cover=cover_ref, css=list(css), theme=theme,
+                              publisher=publisher, isbn=isbn, cover=cover_ref,
+                              cover_design=cover_design, css=list(css), theme=theme,
                               encoding=encoding, trim=trim, target=target, bleed=bleed,
                               bleed_edges=bleed_edges, marks=marks,
                               pdf_variant=pdf_variant, full_fonts=full_fonts, notes=notes,
@@ -203,16 +208,20 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
 
 @cli.command("check")
 @click.argument("target", type=click.Path(path_type=Path))
+@click.option("--store", "stores", multiple=True,
+              help="Also check a store's published limits: apple, kobo, google, kdp, bn, or all "
+              "(repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (for CI).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def check_command(target: Path, as_json: bool, debug: bool) -> None:
+def check_command(target: Path, stores: tuple[str, ...], as_json: bool, debug: bool) -> None:
     """Check an EPUB (or build and check a book folder): EPUBCheck, Ace and our own checks."""
 
     def action() -> None:
         from book.check import run_checks
         from book.check.report import format_findings
+        from book.stores import parse_stores
 
-        report = run_checks(target)
+        report = run_checks(target, stores=parse_stores(stores))
         click.echo(format_findings(report, as_json=as_json))
         if report.failed:
             sys.exit(1)

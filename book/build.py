@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import BLEED_EDGES, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
+from .config import BLEED_EDGES, COVER_DESIGNS, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
 from .context import FORMATS, BuildContext, BuildOptions
 from .diagnostics import Diagnostic, Diagnostics
 from .errors import ConfigError, UsageError
@@ -40,6 +40,7 @@ class Overrides:
     publisher: str | None = None
     isbn: str | None = None
     cover: str | None = None
+    cover_design: str | None = None
     css: list[Path] = field(default_factory=list)
     theme: str | None = None
     encoding: str | None = None
@@ -104,6 +105,10 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> list[Diagnostic]:
     if o.cover:
         meta.cover = Path(o.cover)
         meta.origins["cover"] = "command line"
+    if o.cover_design:
+        if o.cover_design not in COVER_DESIGNS:
+            raise UsageError(f"--cover-design must be one of {', '.join(COVER_DESIGNS)}")
+        config.cover.design = o.cover_design
     if o.theme:
         if o.theme not in THEMES:
             raise UsageError(f"--theme must be one of {', '.join(THEMES)}")
@@ -206,7 +211,7 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
 
             pages = len(result.layout.page_labels) if result.layout else 0
             rendered["cover"] = write_cover_pdf(book, ctx, pages)
-        if "epub" in formats and "pdf" in formats and result.layout is not None:
+        if {"epub", "kepub"} & set(formats) and "pdf" in formats and result.layout is not None:
             from .pagelist import insert_page_breaks
 
             insert_page_breaks(book, result.layout, ctx)
@@ -214,7 +219,12 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
         from .writers.epub import write_epub
 
         rendered["epub"] = write_epub(book, ctx)
-    return {fmt: rendered[fmt] for fmt in ("pdf", "pdf-screen", "cover", "epub") if fmt in rendered}
+    if "kepub" in formats:
+        from .writers.kepub import write_kepub
+
+        rendered["kepub"] = write_kepub(book, ctx)
+    return {fmt: rendered[fmt] for fmt in ("pdf", "pdf-screen", "cover", "epub", "kepub")
+            if fmt in rendered}
 
 
 def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,

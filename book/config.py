@@ -28,6 +28,8 @@ BLEED_EDGES = ("all", "outer")
 SCREEN_VARIANTS = ("pdf/ua-1", "none")
 NOTE_PLACEMENTS = ("footnotes", "chapter-end", "book-end")
 THEMES = ("classic", "modern")
+#: Designs of the generated cover (book/covers/designs.py; kept in step by a test).
+COVER_DESIGNS = ("classic", "modern", "band")
 
 
 @dataclass
@@ -109,7 +111,7 @@ class PdfConfig:
 
 @dataclass
 class CoverConfig:
-    """The paperback cover wrap (``--format cover``)."""
+    """The paperback cover wrap (``--format cover``) and the generated cover."""
 
     #: Paper of the interior, for the spine width: "white" or "cream".
     paper: str = "white"
@@ -118,6 +120,9 @@ class CoverConfig:
     foreground: str = "#ffffff"
     #: Text of the back panel (default: the metadata description).
     back_text: str = ""
+    #: Design of the cover generated when no image is given: "classic",
+    #: "modern" or "band" (book/covers/designs.py).
+    design: str = "classic"
 
 
 #: A colour the cover accepts: hex RGB or CMYK ink values.
@@ -485,9 +490,10 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
 
 
 def _cover(r: _Reader, table: dict[str, Any]) -> CoverConfig:
-    r.check_keys(table, "cover", {"paper", "background", "foreground", "back_text"})
+    r.check_keys(table, "cover", {"paper", "background", "foreground", "back_text", "design"})
     cover = CoverConfig(paper=r.choice(table, "cover", "paper", "white", ("white", "cream")),
-                        back_text=r.string(table, "cover", "back_text"))
+                        back_text=r.string(table, "cover", "back_text"),
+                        design=r.choice(table, "cover", "design", "classic", COVER_DESIGNS))
     for key in ("background", "foreground"):
         value = r.string(table, "cover", key, getattr(cover, key)).strip()
         if not _COVER_COLOUR.match(value):

@@ -18,9 +18,10 @@ FORMATS: dict[str, str] = {
     "pdf": "{name}.pdf",
     "pdf-screen": "{name}-screen.pdf",
     "cover": "{name}-cover.pdf",
+    "kepub": "{name}.kepub.epub",
 }
 #: What ``--format all`` builds: the book itself (the cover wrap is asked for by name).
-ALL_FORMATS = ("epub", "pdf", "pdf-screen")
+ALL_FORMATS = ("epub", "pdf", "pdf-screen", "kepub")
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

@@ -117,7 +117,7 @@ def test_a_target_supplies_the_spine_formula(tmp_path):
 
 
 def test_format_all_leaves_the_cover_out():
-    assert parse_formats("all") == ("epub", "pdf", "pdf-screen")
+    assert parse_formats("all") == ("epub", "pdf", "pdf-screen", "kepub")
     assert parse_formats("cover") == ("cover",)
 
 

@@ -21,7 +21,7 @@ class Finding:
     code: str
     severity: str  # "error", "warning" or "info"
     message: str
-    tool: str  # "epubcheck", "ace", "make-book" (our lints) or "build"
+    tool: str  # "epubcheck", "ace", "make-book" (our lints), "stores" or "build"
     file: str | None = None
     location: str | None = None  # line[:column], or a CSS selector for Ace
     hint: str | None = None
@@ -98,7 +98,8 @@ def format_findings(report: Report, as_json: bool) -> str:
             parts.append(f"{tool.name}: {tool.status}")
             continue
         errors, warnings = report.count(tool.name)
-        version = f" {tool.version}" if tool.version else ""
+        version = f" ({tool.version})" if tool.name == "stores" else (
+            f" {tool.version}" if tool.version else "")
         parts.append(f"{tool.name}{version}: {errors} error{'s' * (errors != 1)}, "
                      f"{warnings} warning{'s' * (warnings != 1)}")
     built = report.count("build")

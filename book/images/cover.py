@@ -10,14 +10,27 @@ and Aldiko is documented to crash on covers over 1600 px (asciidoctor-epub3
 documentation, "Quirks"), so the width, the side that matters on a
 portrait cover, stays at 1600.  Covers below 625×1000 (the minimum Project
 Gutenberg's ebookmaker accepts, and KDP's minimum) get a warning (IMG012);
-a reduced cover a note (IMG013).  The images pass registers the result as
-the ``cover-image`` asset.
+a reduced cover a note (IMG013).  The EPUB copy also stays within 4 million
+pixels (Apple's limit for images in a book); the print cover keeps the
+original.  Before decoding, the file's header is looked at:
+
+* **shape**: height ÷ width outside 1.4–1.7 (stores show covers around
+  1.5–1.6; KDP's ideal is 1.6, Kobo's 1.33): ``COV008``, a warning, since
+  store listings and e-reader libraries crop or letterbox it;
+* **colour**: a CMYK image (print artwork) is converted to sRGB for the
+  EPUB, through its ICC profile when it has one, and kept as it is for the
+  print cover: ``COV009``, a note.
+
+The images pass registers the result as the ``cover-image`` asset; a book
+without a cover gets a generated one from the EPUB writer (:mod:`book.covers`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +38,7 @@ from ..config import CONFIG_NAME
 from ..context import BuildContext
 from ..errors import LimitError, SandboxError, SourceError
 from ..limits import MAX_CONFIG_BYTES, MAX_IMAGE_BYTES
-from .convert import ImagePolicy, PreparedImage, prepare_image
+from .convert import EPUB_MAX_PIXELS, ImagePolicy, PreparedImage, prepare_image
 
 #: Largest EPUB cover: KDP's recommended size; Aldiko crashes on covers over 1600 px.
 COVER_MAX_SIZE = (1600, 2560)
@@ -34,9 +47,12 @@ COVER_MIN_SIZE = (625, 1000)
 
 #: The cover is looked at full-screen and in store listings: a little more.
 COVER_JPEG_QUALITY = 90
-#: How the cover is converted: always JPEG (PNG when transparent), one frame.
+#: Height ÷ width stores display without cropping much.
+ASPECT_RANGE = (1.4, 1.7)
+#: How the cover is converted: always JPEG (PNG when transparent), one frame,
+#: at most 1600 × 2560 and 4 million pixels.
 COVER_POLICY = ImagePolicy(
-    COVER_MAX_SIZE[0], COVER_MAX_SIZE[1], COVER_MAX_SIZE[0] * COVER_MAX_SIZE[1],
+    COVER_MAX_SIZE[0], COVER_MAX_SIZE[1], EPUB_MAX_PIXELS,
     keep_format=False, allow_svg=False, keep_animation=False, jpeg_quality=COVER_JPEG_QUALITY,
 )
 
@@ -77,6 +93,7 @@ def prepare_cover(ctx: BuildContext) -> Cover | None:
         raise SourceError(f"cover image not found: {reference}", file=file, line=line,
                           hint="the path is relative to the book folder")
     data = ctx.sandbox.read_bytes(path, limit=MAX_IMAGE_BYTES, file=file, line=line)
+    _check_header(data, ctx, reference, file, line)
     try:
         prepared = prepare_image(data, COVER_POLICY)
     except LimitError as exc:
@@ -95,6 +112,33 @@ def prepare_cover(ctx: BuildContext) -> Cover | None:
         ctx.diag.note("IMG013", f"cover image {reference} reduced from {width}×{height} "
                       f"to {prepared.width}×{prepared.height} px for the EPUB", file=file)
     return Cover(prepared, reference, hashlib.sha256(data).hexdigest())
+
+
+def _check_header(data: bytes, ctx: BuildContext, reference: str, file: str | None,
+                  line: int | None) -> None:
+    """COV008 for a shape stores crop, COV009 for a CMYK cover (module docstring)."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                width, height, mode = image.width, image.height, image.mode
+    except Exception:  # noqa: BLE001 - prepare_image reports the real problem
+        return
+    if not width:
+        return
+    ratio = height / width
+    low, high = ASPECT_RANGE
+    if not low <= ratio <= high:
+        ctx.diag.warn("COV008", f"cover image {reference} is {width}×{height} px, "
+                      f"{ratio:.2f} times as high as wide; stores show covers between {low} and "
+                      f"{high}, and crop or letterbox others", file=file, line=line,
+                      hint="1600×2560 px (1.6) suits every store")
+    if mode == "CMYK":
+        ctx.diag.note("COV009", f"cover image {reference} is CMYK: converted to sRGB for the "
+                      "EPUB (screens and stores want RGB); the print cover keeps it as it is",
+                      file=file)
 
 
 def _config_line(ctx: BuildContext, key: str) -> int | None:

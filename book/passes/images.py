@@ -39,7 +39,8 @@ The cover (``[metadata] cover`` or ``--cover``) is resolved in the sandbox
 too; problems with it are errors naming book.toml, since a book without its
 intended cover must not ship silently.  It becomes ``images/cover.jpg``
 (PNG when transparent) with the ``cover-image`` property, at most
-1600×2560 px (see :mod:`book.images.cover`).
+1600×2560 px and 4 million pixels (see :mod:`book.images.cover`); without a
+cover, the EPUB writer generates one (:mod:`book.covers`).
 
 Facts recorded on ``book.facts`` for the accessibility metadata: ``images``
 (content images in the book), ``images_with_alt`` (non-empty alt),

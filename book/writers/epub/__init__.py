@@ -2,12 +2,24 @@
 
 Content documents come from :mod:`.documents`, navigation from :mod:`.nav`,
 packaging from :mod:`.package`.  The writer never modifies the model: it
-works on copies, so the PDF writers can run before or after it.
+works on copies, so the PDF writers can run before or after it.  A book
+without a cover image gets a generated one (:func:`book.covers.with_cover`).
+
+An :class:`Edition` describes how another EPUB edition differs from the
+standard one (the Kobo kepub, :mod:`book.writers.kepub`): a transform of
+each content document's tree and stylesheets of its own, packaged by the
+same code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
 from ...context import BuildContext
+from ...covers import with_cover
 from ...model import Book, Matter
 from ...stylesheets import shipped_css
 from ...xhtml import EPUB_TYPE
@@ -25,9 +37,19 @@ from .documents import (
 )
 from .nav import NAV_HREF, Landmark, PageTarget, nav_document, ncx_document
 from .package import Item, book_identifier, package
-from .serialize import document
+from .serialize import document_tree, serialize
 
-__all__ = ["write_epub"]
+__all__ = ["Edition", "write_epub"]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What sets an EPUB edition apart from the standard one."""
+
+    #: (content document tree, its href) → tree, applied before serialization.
+    transform: Callable[[etree._Element, str], etree._Element] | None = None
+    #: (href, CSS) of stylesheets linked from every content document after the book's.
+    stylesheets: tuple[tuple[str, str], ...] = ()
 
 
 def _post_process(docs: list[Document], ctx: BuildContext, default_lang: str) -> None:
@@ -55,8 +77,10 @@ def _page_targets(docs: list[Document]) -> list[PageTarget]:
     return pages
 
 
-def write_epub(book: Book, ctx: BuildContext) -> bytes:
-    """The EPUB's bytes."""
+def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) -> bytes:
+    """The EPUB's bytes (of ``edition`` when given)."""
+    book = with_cover(book, ctx)
+    edition = edition or Edition()
     meta = book.metadata
     lang = meta.language
     front = front_documents(book, ctx)
@@ -87,9 +111,13 @@ def write_epub(book: Book, ctx: BuildContext) -> bytes:
     items: list[Item] = []
     identifier = book_identifier(meta)
     front_count = len(front)
+    sheets = [f"../{STYLESHEET_HREF}", *(f"../{href}" for href, _ in edition.stylesheets)]
     for index, doc in enumerate(docs):
-        data = document(render(doc), title=doc.title, lang=doc.lang, stylesheets=[f"../{STYLESHEET_HREF}"],
-                        body_type=doc.body_type, body_class=doc.body_class)
+        tree = document_tree(render(doc), title=doc.title, lang=doc.lang, stylesheets=sheets,
+                             body_type=doc.body_type, body_class=doc.body_class)
+        if edition.transform is not None:
+            tree = edition.transform(tree, doc.href)
+        data = serialize(tree)
         # EPUB 3.3 §5.6.2.2: documents holding MathML carry the "mathml" property.
         mathml = ("mathml",) if b"http://www.w3.org/1998/Math/MathML" in data else ()
         items.append(Item(doc.href, "application/xhtml+xml", data, f"doc-{index + 1:04d}",
@@ -101,6 +129,8 @@ def write_epub(book: Book, ctx: BuildContext) -> bytes:
     items.append(Item("toc.ncx", "application/x-dtbncx+xml", ncx_document(book, identifier, hrefs, pages),
                       "ncx"))
     items.append(Item(STYLESHEET_HREF, "text/css", css.encode("utf-8"), "css"))
+    for number, (href, text) in enumerate(edition.stylesheets, 1):
+        items.append(Item(href, "text/css", text.encode("utf-8"), f"css-{number}"))
     for number, asset in enumerate(sorted([*book.assets.values(), *css_assets], key=lambda a: a.href), 1):
         uid = "cover-image" if "cover-image" in asset.properties else f"asset-{number:04d}"
         items.append(Item(asset.href, asset.media_type, asset.data, uid,

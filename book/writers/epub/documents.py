@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ...context import BuildContext
+from ...covers import GENERATED, cover_alt_text
 from ...i18n import label
 from ...model import Book, Chapter, Matter
 from ...xhtml import EPUB_TYPE, element, sub
@@ -57,7 +58,7 @@ def front_documents(book: Book, ctx: BuildContext) -> list[Document]:
     cover = next((a for a in book.assets.values() if "cover-image" in a.properties), None)
     if cover is not None:
         img = element("img", attrib={"src": f"../{cover.href}", "role": "doc-cover",
-                                     "alt": f"{label('cover_alt', lang)} {meta.title}".strip()})
+                                     "alt": cover_alt_text(meta, GENERATED in cover.properties)})
         wrapper = element("section", attrib={"id": "cover", "class": "cover"})
         wrapper.set(EPUB_TYPE, "cover")
         wrapper.append(img)

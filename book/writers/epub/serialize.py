@@ -37,6 +37,14 @@ def document(body_content: Iterable[etree._Element], *, title: str, lang: str,
              stylesheets: Iterable[str] = (), body_type: str | None = None,
              body_class: str | None = None) -> bytes:
     """A complete XHTML document around already-namespaced body content."""
+    return serialize(document_tree(body_content, title=title, lang=lang, stylesheets=stylesheets,
+                                   body_type=body_type, body_class=body_class))
+
+
+def document_tree(body_content: Iterable[etree._Element], *, title: str, lang: str,
+                  stylesheets: Iterable[str] = (), body_type: str | None = None,
+                  body_class: str | None = None) -> etree._Element:
+    """:func:`document` as a tree, for editions that transform it (the kepub)."""
     html = etree.Element(f"{{{XHTML_NS}}}html", nsmap=NSMAP)
     html.set("lang", lang)
     html.set(XML_LANG, lang)
@@ -57,7 +65,7 @@ def document(body_content: Iterable[etree._Element], *, title: str, lang: str,
     if any("z3998:" in (node.get(f"{{{EPUB_NS}}}type") or "") for node in body.iter()
            if isinstance(node.tag, str)):
         html.set(f"{{{EPUB_NS}}}prefix", "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#")
-    return serialize(html)
+    return html
 
 
 def serialize(root: etree._Element) -> bytes:

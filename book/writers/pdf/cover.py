@@ -19,8 +19,8 @@ Geometry (the services' cover specifications; see :mod:`book.printshops`):
   panel, 0.25 in from the edges, where the service prints the barcode.
 
 The front panel is the book's cover image scaled to fill the panel and its
-bleed, or, without one, the title, subtitle and author set on the cover
-colour.  The back carries the description (``[cover] back_text``, else the
+bleed, or, without one, the design of the cover make_book generates for
+the EPUB (``[cover] design``, :mod:`book.covers`), set as vector text.  The back carries the description (``[cover] back_text``, else the
 metadata description).  The PDF standard is the interior's (PDF/X-4 by
 default), and the TrimBox is the wrap without its bleed.
 
@@ -115,12 +115,12 @@ def cover_html(book: Book, ctx: BuildContext, pages: int, *, cmyk: bool = False)
     image = next((a for a in book.assets.values() if "cover-image" in a.properties), None)
     if image is not None:
         sub(front, "img", class_="art", src=asset_url(ctx.sandbox.root, image.href), alt="")
-    else:
-        lettering = sub(front, "div", class_="type")
-        sub(lettering, "p", meta.title, class_="title")
-        if meta.subtitle:
-            sub(lettering, "p", meta.subtitle, class_="subtitle")
-        sub(lettering, "p", meta.author_line or "", class_="author")
+    else:  # the generated cover's design, as vector text (book/covers)
+        from ...covers import front_panel
+
+        panel, panel_css = front_panel(book, ctx, width, height, bleed,
+                                       _colour(cover.background, cmyk), _colour(cover.foreground, cmyk))
+        front.append(panel)
     doc = "<!DOCTYPE html>\n" + etree.tostring(root, method="html", encoding="unicode")
     L = format_length  # noqa: N806 - short for the many lengths below
     rotation = -90 if lang in _BOTTOM_TO_TOP else 90
@@ -137,12 +137,6 @@ body {{ margin: 0; }}
 .front {{ left: {L(width + spine)}; width: {L(width)}; }}
 .art {{ position: absolute; top: -{L(bleed)}; left: 0; width: {L(width + bleed)};
         height: {L(height + 2 * bleed)}; object-fit: cover; }}
-.type {{ position: absolute; top: {L(height * 0.2)}; left: {L(width * 0.1)};
-         width: {L(width * 0.8)}; text-align: center; }}
-.title {{ font-size: {L(min(width / 10, 36))}; line-height: 1.15; margin: 0 0 0.4em; }}
-.subtitle {{ font-size: {L(min(width / 22, 16))}; font-style: italic; margin: 0 0 2em; }}
-.author {{ font-size: {L(min(width / 18, 18))}; font-variant: small-caps; letter-spacing: 0.05em;
-           margin-top: {L(height * 0.35)}; }}
 .blurb {{ position: absolute; top: {L(height * 0.12)}; left: {L(width * 0.13)};
           width: {L(width * 0.74)}; font-size: 10.5pt; line-height: 1.4; hyphens: auto; }}
 .blurb p {{ margin: 0 0 0.7em; text-align: justify; }}
@@ -157,6 +151,8 @@ body {{ margin: 0; }}
                font-size: {L(font or 6)}; }}
 .sa {{ font-variant: small-caps; letter-spacing: 0.05em; }}
 """
+    if image is None:
+        css += panel_css
     return doc, css
 
 

@@ -1,0 +1,177 @@
+"""Covers: a typographic cover for every book that has none, and checks of
+the cover a user supplies.
+
+A book without a cover is refused or shown as a grey rectangle by the
+stores, so when ``[metadata] cover`` (``--cover``) is not given the EPUB
+writer asks :func:`with_cover` for one: the title, subtitle, author(s) and
+series set in the book's theme faces and ``[cover]`` colours after one of
+the designs in :mod:`.designs` (``[cover] design``), rendered by
+:mod:`.render` to a 1600 × 2400 px RGB JPEG (3.84 megapixels: under the 4
+million pixels Apple Books allows an image in a book; the 2:3 shape sits in
+the middle of what stores show).  The same design, as vector text, is the
+front panel of the paperback wrap when there is no image
+(:func:`front_panel`).  The same metadata and fonts give the same bytes.
+
+Codes (COV001–COV003 belong to the wrap, :mod:`book.writers.pdf.cover`):
+
+======  =======  ==========================================================
+COV004  note     no cover image given: one was generated (which design)
+COV005  warning  characters of the cover text no installed font has
+COV006  warning  a cover text set below its design's smallest size
+COV007  warning  a cover text too long to set at all (left off)
+COV008  warning  supplied cover (book.images.cover)'s shape outside 1:1.4–1:1.7 (height ÷ width)
+COV009  note     supplied CMYK cover converted to sRGB for the EPUB
+======  =======  ==========================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..context import BuildContext
+from ..model import Asset, Book, Metadata
+from .designs import DEFAULT_DESIGN, DESIGN_NAMES, DESIGNS
+from .render import CoverSpec, Rendered, panel_fragment, rasterize, render_cover
+
+#: Size of the generated EPUB cover: 2:3, 3.84 megapixels (Apple: at most 4).
+EPUB_COVER_SIZE = (1600, 2400)
+#: Property marking a generated cover asset (never written to the OPF).
+GENERATED = "generated-cover"
+
+__all__ = ["DESIGN_NAMES", "DEFAULT_DESIGN", "DESIGNS", "EPUB_COVER_SIZE", "GENERATED",
+           "cover_texts", "cover_alt_text", "epub_cover_spec", "front_panel", "with_cover",
+           "generate_epub_cover", "rgb_colour"]
+
+
+def cover_texts(meta: Metadata) -> dict[str, str]:
+    """The texts a generated cover carries, by role."""
+    from ..i18n import label
+
+    texts = {"title": meta.title.strip(), "subtitle": meta.subtitle.strip(),
+             "author": (meta.author_line or "").strip(), "series": ""}
+    if meta.series is not None and meta.series.name.strip():
+        series = meta.series.name.strip()
+        if meta.series.position:
+            series += f" · {label('volume', meta.language)} {meta.series.position}".rstrip()
+        texts["series"] = series
+    return {role: text for role, text in texts.items() if text}
+
+
+def cover_alt_text(meta: Metadata, generated: bool) -> str:
+    """The cover image's text alternative.
+
+    A generated cover holds nothing but its text, so its alternative is that
+    text; a supplied image is described by the title it belongs to.
+    """
+    from ..i18n import label
+
+    lead = f"{label('cover_alt', meta.language)} {meta.title}".strip()
+    if not generated:
+        return lead
+    texts = cover_texts(meta)
+    parts = [lead + (f": {texts['subtitle']}" if "subtitle" in texts else "")]
+    parts += [texts[role] for role in ("author", "series") if role in texts]
+    return ". ".join(parts)
+
+
+def rgb_colour(value: str) -> str:
+    """A cover colour for screens: ``device-cmyk(c m y k)`` as ``#rrggbb``."""
+    value = value.strip()
+    if not value.startswith("device-cmyk("):
+        return value
+    c, m, y, k = (float(part) for part in value[len("device-cmyk("):-1].split())
+    channels = (round(255 * (1 - c) * (1 - k)), round(255 * (1 - m) * (1 - k)),
+                round(255 * (1 - y) * (1 - k)))
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
+
+
+def _spec(book: Book, ctx: BuildContext, **geometry) -> CoverSpec:
+    meta = book.metadata
+    cover = ctx.config.cover
+    return CoverSpec(texts=tuple(cover_texts(meta).items()), lang=meta.language or "und",
+                     design=cover.design if cover.design in DESIGNS else DEFAULT_DESIGN,
+                     theme=ctx.config.style.theme, **geometry)
+
+
+def epub_cover_spec(book: Book, ctx: BuildContext) -> CoverSpec:
+    """The generated EPUB cover's specification (RGB colours, CSS px)."""
+    cover = ctx.config.cover
+    width, height = EPUB_COVER_SIZE
+    return _spec(book, ctx, background=rgb_colour(cover.background),
+                 foreground=rgb_colour(cover.foreground), width=float(width), height=float(height))
+
+
+def _report(rendered: Rendered, ctx: BuildContext, where: str) -> None:
+    """The cover's warnings, each once per build (the EPUB and the kepub share a cover)."""
+
+    def warn(code: str, message: str, hint: str) -> None:
+        if not any(item.code == code and item.message == message for item in ctx.diag.items):
+            ctx.diag.warn(code, message, hint=hint)
+
+    if rendered.missing:
+        shown = " ".join(f"{char} (U+{ord(char):04X})" for char in rendered.missing[:12])
+        warn("COV005", f"the {where} cannot show {shown}: no installed font has "
+             f"{'it' if len(rendered.missing) == 1 else 'them'}",
+             "install a font for the script (e.g. fonts-noto-core, fonts-noto-cjk) or supply "
+             "a cover image")
+    for role, size in rendered.layout.shrunk.items():
+        warn("COV006", f"the {role} is set at {size:.0f} units on the {where}, below the "
+             "design's smallest size: it may be hard to read in store listings",
+             "shorten it, or try another [cover] design")
+    for role in rendered.layout.dropped:
+        warn("COV007", f"the {role} is too long to set on the {where} and was left off",
+             "shorten it, or supply a cover image")
+
+
+def generate_epub_cover(book: Book, ctx: BuildContext) -> tuple[bytes, Rendered]:
+    """The generated EPUB cover as JPEG bytes, and its layout."""
+    spec = epub_cover_spec(book, ctx)
+    rendered = render_cover(spec)
+    _report(rendered, ctx, "generated cover")
+    return _jpeg(spec, rendered), rendered
+
+
+_JPEGS: dict[CoverSpec, bytes] = {}
+
+
+def _jpeg(spec: CoverSpec, rendered: Rendered) -> bytes:
+    if spec not in _JPEGS:
+        if len(_JPEGS) > 16:
+            _JPEGS.clear()
+        _JPEGS[spec] = rasterize(rendered.pdf, *EPUB_COVER_SIZE)
+    return _JPEGS[spec]
+
+
+def with_cover(book: Book, ctx: BuildContext) -> Book:
+    """``book`` itself when it has a cover image, else a shallow copy with a
+    generated one (the model is not changed: writers work on copies)."""
+    if any("cover-image" in asset.properties for asset in book.assets.values()):
+        return book
+    data, _ = generate_epub_cover(book, ctx)
+    href = "images/cover.jpg"
+    number = 1
+    while href in book.assets:
+        number += 1
+        href = f"images/cover-{number}.jpg"
+    width, height = EPUB_COVER_SIZE
+    asset = Asset(href, "image/jpeg", data, properties={"cover-image", GENERATED},
+                  source="generated", width=width, height=height)
+    design = ctx.config.cover.design
+    if not any(item.code == "COV004" for item in ctx.diag.items):  # once for EPUB and kepub
+        ctx.diag.note("COV004", f"no cover image given: generated a {width}×{height} px cover "
+                      f"({design} design) from the title and author")
+    return dataclasses.replace(book, assets={**book.assets, href: asset})
+
+
+def front_panel(book: Book, ctx: BuildContext, width_pt: float, height_pt: float,
+                bleed_pt: float, background: str, foreground: str):
+    """The design as the paperback wrap's front panel: (element, CSS), in points.
+
+    ``background`` and ``foreground`` are the wrap's colours as it writes
+    them (CMYK for PDF/X-1a and X-3).
+    """
+    spec = _spec(book, ctx, background=background, foreground=foreground, width=width_pt,
+                 height=height_pt, unit="pt", bleed_right=bleed_pt)
+    rendered = render_cover(spec, standalone=False)
+    _report(rendered, ctx, "cover wrap's front panel")
+    return panel_fragment(rendered.layout, spec, prefix="mbc")
