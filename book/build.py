@@ -19,6 +19,7 @@ from .config import BLEED_EDGES, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectC
 from .context import FORMATS, BuildContext, BuildOptions
 from .diagnostics import Diagnostics
 from .errors import ConfigError, UsageError
+from .fidelity import check_book
 from .geometry import parse_length, parse_trim
 from .model import Book, Contributor
 from .passes import run_passes
@@ -164,6 +165,7 @@ def load_book(inputs: Sequence[str | Path], options: BuildOptions | None = None,
     book = read_book(project, ctx)
     book.stylesheets = load_user_styles(ctx, overrides.css)
     book = run_passes(book, ctx)
+    check_book(book, ctx)  # words kept and structure doubts, before anything is written
     return book, ctx
 
 

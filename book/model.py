@@ -164,11 +164,19 @@ class Chapter:
     #: The chapter's language when it differs from the book's.
     lang: str | None = None
     #: Nesting depth in the book's hierarchy: 0 for top-level divisions,
-    #: 1 for chapters inside a part.  Set by the structure pass.
+    #: 1 for chapters inside a part, 2 inside a part of a part (a book
+    #: inside a volume), up to 3.  A reader that knows the nesting sets it
+    #: on its parts (a book of a volume has depth 1); the pipeline derives
+    #: every other chapter's depth from the parts before it.
     depth: int = 0
     #: Title for the table of contents and running heads when it should
     #: differ from the heading text (e.g. "Chapter I: The Visit").
     toc_title: str = ""
+    #: First and last source line (1-based, inclusive) of the text this
+    #: chapter was made from, when the reader knows them (the plain-text
+    #: reader does); the fidelity check (``book/fidelity``) counts the
+    #: source's words in that span against the chapter's words.
+    source_span: tuple[int, int] | None = None
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..context import BuildContext
+    from ..fidelity.source import SourceText
     from ..model import Asset, Chapter
     from ..project import SourceFile
 
@@ -31,6 +32,9 @@ class ReadResult:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: Files the reader extracted itself (e.g. images inside a DOCX).
     assets: list[Asset] = field(default_factory=list)
+    #: The source's text as the reader saw it before deciding the structure,
+    #: and what it removed on purpose, for the fidelity check.
+    source_text: SourceText | None = None
 
 
 Reader = Callable[["SourceFile", "BuildContext"], ReadResult]
