@@ -24,7 +24,9 @@ relies on them; ``book/xhtml.py`` has helpers for each):
 * Images: ``<img src="…" alt="…"/>`` with ``src`` relative to the chapter's
   source file until the images pass turns it into an :class:`Asset` href.
 * Readers may put ``data-mb-line="N"`` on elements whose source line they
-  know, so later passes can name the line in warnings; writers drop every
+  know, so later passes can name the line in warnings, and
+  ``data-mb-guessed`` on headings they inferred from the layout (plain
+  text), which the fidelity check may doubt; writers drop every
   ``data-mb-*`` attribute.
 * Print page breaks carried into the EPUB are
   ``<span epub:type="pagebreak" role="doc-pagebreak" id="page-N"

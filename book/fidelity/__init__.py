@@ -77,7 +77,8 @@ def check_book(book: Book, ctx: BuildContext) -> Fidelity:
             ctx.diag.warn("FID002", f"{file.unplaced:,} words of the source reach no chapter"
                           f"{passage}", file=file.file, line=where.line if where else None,
                           hint=_HINT)
-    for doubt in find_doubts(book, _entries(book.toc)):
+    total = sum(c.book_words for c in report.chapters) if report.chapters else None
+    for doubt in find_doubts(book, _entries(book.toc), total):
         ctx.diag.warn(doubt.code, doubt.message, file=doubt.file, line=doubt.line,
                       hint=doubt.hint)
     return report

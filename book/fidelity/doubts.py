@@ -60,11 +60,13 @@ def _line(el: etree._Element | None) -> int | None:
     return None
 
 
-def find_doubts(book: Book, toc_entries: int) -> list[Doubt]:
-    """Every doubt about ``book``'s structure, in reading order."""
+def find_doubts(book: Book, toc_entries: int, total_words: int | None = None) -> list[Doubt]:
+    """Every doubt about ``book``'s structure, in reading order
+    (``total_words``: the book's words, when already counted)."""
     found: list[Doubt] = []
-    counts = {c.id: len(words(" ".join(c.tree.itertext()))) for c in book.chapters}
-    pages = sum(counts.values()) // WORDS_PER_PAGE
+    if total_words is None:
+        total_words = sum(len(words(" ".join(c.tree.itertext()))) for c in book.chapters)
+    pages = total_words // WORDS_PER_PAGE
     if pages > PAGES_FOR_ONE_ENTRY and toc_entries <= 1:
         first = book.chapters[0] if book.chapters else None
         found.append(Doubt("STR001", f"the book runs to about {pages} print pages but its "
@@ -83,7 +85,10 @@ def find_doubts(book: Book, toc_entries: int) -> list[Doubt]:
 def _paragraphs(chapter: Chapter) -> list[Doubt]:
     out = []
     for p in chapter.tree.iter("p"):
-        count = len(words(" ".join(p.itertext())))
+        text = "".join(p.itertext())
+        if len(text) < PARAGRAPH_WORDS * 3:
+            continue  # too short to hold that many words
+        count = len(words(text))
         if count > PARAGRAPH_WORDS:
             out.append(Doubt("STR002", f"a paragraph of {count:,} words in "
                              f"{chapter.title or chapter.id!r}: its paragraph breaks were "
@@ -100,15 +105,19 @@ def prose_like(text: str) -> str | None:
         return f"is {len(text)} characters long"
     if text.endswith(","):
         return "ends with a comma"
-    first = next((ch for ch in text if ch.isalpha()), "")
-    if first.islower():
-        return "starts in lower case"
+    word = text.split()[0].strip("\"'“„«([")
+    if word.isalpha() and word.islower():
+        return "starts in lower case"  # "docx4j", "pdf.js": names, not prose
     return None
 
 
 def _headings(chapter: Chapter) -> list[Doubt]:
+    """Headings a reader guessed (``data-mb-guessed``: plain text) that read
+    like prose; headings the source marks up as such are the author's."""
     out = []
     for heading in chapter.tree.iter(*HEADING_TAGS):
+        if heading.get("data-mb-guessed") is None:
+            continue
         text = heading_text(heading) or " ".join("".join(heading.itertext()).split())
         why = prose_like(text)
         if why:

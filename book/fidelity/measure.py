@@ -18,6 +18,7 @@ per file.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -131,7 +132,10 @@ def _tokens(segments: Segments) -> tuple[list[str], list[int | None]]:
 def first_missing(source: list[str], lines: list[int | None], built: list[str]) -> Missing | None:
     """The first run of ``source`` words that ``built`` lacks."""
     matcher = SequenceMatcher(None, source, built, autojunk=False)
-    for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace":  # start at the first word the other side lacks
+            there = set(built[j1:j2])
+            i1 = next((k for k in range(i1, i2) if source[k] not in there), i1)
         if tag in ("delete", "replace"):
             piece = source[i1:min(i2, i1 + _PASSAGE_WORDS)]
             text = " ".join(piece) + (" …" if i2 - i1 > _PASSAGE_WORDS else "")
@@ -147,9 +151,19 @@ def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int]
                     snapshots: dict[str, Segments]) -> Segments | None:
     if chapter.source_span and text is not None and text.by_line:
         first, last = chapter.source_span
-        return [(line, t) for line, t in text.segments
-                if line is not None and first <= line <= last and line not in removed]
+        lines = _line_index(text)
+        segments = text.segments[bisect_left(lines, first):bisect_right(lines, last)]
+        return [(line, t) for line, t in segments if line not in removed]
     return snapshots.get(chapter.id)
+
+
+def _line_index(text: SourceText) -> list[int]:
+    """The (ascending) line numbers of a by-line source's segments."""
+    cached = getattr(text, "_lines_cache", None)
+    if cached is None or len(cached) != len(text.segments):
+        cached = [line or 0 for line, _t in text.segments]
+        text._lines_cache = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def measure(book: Book, sources: dict[str, SourceText],
@@ -163,18 +177,20 @@ def measure(book: Book, sources: dict[str, SourceText],
     removed = {name: text.removed_lines() for name, text in sources.items()}
     covered: dict[str, set[int]] = {name: set() for name in sources}
     read_words: dict[str, list[str]] = {}
+    counted: dict[str, int] = {}  # words of by-line sources already counted in chapters
     for chapter in book.chapters:
         text = sources.get(chapter.source.file)
         segments = _chapter_source(chapter, text, removed.get(chapter.source.file, set()),
                                    snapshots)
         if segments is None:
             continue
+        source, lines = _tokens(segments)
         if chapter.source_span and text is not None and text.by_line:
             first, last = chapter.source_span
             covered[chapter.source.file].update(range(first, last + 1))
+            counted[chapter.source.file] = counted.get(chapter.source.file, 0) + len(source)
         else:
-            read_words.setdefault(chapter.source.file, []).extend(_tokens(segments)[0])
-        source, lines = _tokens(segments)
+            read_words.setdefault(chapter.source.file, []).extend(source)
         built, _ = _tokens(tree_segments(chapter.tree))
         missing = _missing_count(source, built)
         entry = ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
@@ -183,20 +199,20 @@ def measure(book: Book, sources: dict[str, SourceText],
             entry.first_missing = first_missing(source, lines, built)
         report.chapters.append(entry)
     for name, text in sources.items():
-        total = sum(len(words(t)) for line, t in text.segments
-                    if line is None or line not in removed[name])
-        entry = FileFidelity(name, total, list(text.removed))
+        entry = FileFidelity(name, 0, list(text.removed))
         if text.by_line:
             left = [(line, t) for line, t in text.segments
                     if line not in removed[name] and line not in covered[name]]
             source, lines = _tokens(left)
+            entry.source_words = counted.get(name, 0) + len(source)
             entry.unplaced = len(source)
             if source:
                 entry.first_unplaced = Missing(" ".join(source[:_PASSAGE_WORDS]), lines[0])
-        elif name in read_words:
-            kept = [(line, t) for line, t in text.segments]
-            source, lines = _tokens(kept)
-            entry.unplaced = _missing_count(source, read_words[name])
+        else:
+            source, lines = _tokens([(line, t) for line, t in text.segments
+                                     if line is None or line not in removed[name]])
+            entry.source_words = len(source)
+            entry.unplaced = _missing_count(source, read_words.get(name, []))
             if entry.unplaced:
                 entry.first_unplaced = first_missing(source, lines, read_words[name])
         report.files.append(entry)

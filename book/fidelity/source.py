@@ -110,10 +110,15 @@ def _collect(el: etree._Element, line: int | None,
         out.append((line, "".join(pieces)))
 
 
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
 def inline_text(el: etree._Element) -> str:
     """The text of an inline element; a line break or a nested block
-    separates words."""
-    if el.tag == "br":
+    separates words.  A note call's mark is no word of the text (the notes
+    pass numbers calls afresh): it only separates."""
+    if el.tag == "br" or (el.tag == "a" and ("noteref" in (el.get(_EPUB_TYPE) or "").split()
+                                             or el.get("role") == "doc-noteref")):
         return " "
     pieces = [el.text or ""]
     for child in el:

@@ -18,16 +18,15 @@ from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W_]+")
 #: Characters that join or split words invisibly; dropped before counting.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def words(text: str) -> list[str]:
     """The words of ``text``, normalized for comparison."""
     if not text:
         return []
-    text = text.translate(_INVISIBLE)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     return _WORD.findall(text.casefold())
 
 

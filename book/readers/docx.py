@@ -48,6 +48,7 @@ from lxml import etree
 from .. import limits
 from ..context import BuildContext
 from ..errors import LimitError, MakeBookError, SourceError
+from ..fidelity.source import SourceText
 from ..passes.sanitize import sanitize_tree
 from ..project import SourceFile
 from ..safexml import parse_html, parse_xml
@@ -454,8 +455,10 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
         metadata["title"] = prepared.title
     if prepared.subtitle:
         metadata["subtitle"] = prepared.subtitle
+    text = SourceText.from_tree(display, body)  # what the fidelity check holds the book to
     found = build_chapters(body, source, title_hint="")
     if not found.chapters:
         ctx.diag.warn(NO_TEXT, "the document has no text", file=display)
-    return ReadResult(chapters=found.chapters, metadata=metadata, assets=images.assets)
+    return ReadResult(chapters=found.chapters, metadata=metadata, assets=images.assets,
+                      source_text=text)
 

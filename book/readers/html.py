@@ -39,6 +39,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from ..context import BuildContext
+from ..fidelity.source import SourceText
 from ..passes.sanitize import sanitize_tree
 from ..project import SourceFile
 from . import ReadResult
@@ -94,9 +95,10 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     for step in BODY_STEPS:
         step(body, source, ctx)
     lang = metadata.get("language") or language_tag(body.get("lang") or "") or None
+    text = SourceText.from_tree(source.display, body)  # what the fidelity check holds the book to
     found = build_chapters(body, source, lang=lang, title_hint=metadata.get("title", ""))
     if found.book_title and "title" not in metadata:
         metadata["title"] = found.book_title
     if not found.chapters:
         ctx.diag.warn(NO_TEXT, "the document has no text", file=source.display)
-    return ReadResult(chapters=found.chapters, metadata=metadata)
+    return ReadResult(chapters=found.chapters, metadata=metadata, source_text=text)

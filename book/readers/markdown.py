@@ -54,6 +54,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..errors import LimitError
+from ..fidelity.source import SourceText
 from ..model import Chapter, Matter, SourceRef
 from ..project import SourceFile
 from ..xhtml import EPUB_TYPE, HEADING_TAGS, remove_keep_tail, slugify, text_content
@@ -92,9 +93,13 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     check_samples(tokens, source.path, ctx.sandbox, warn)
     renderer = Renderer(file=source.display, key_prefix=_key_prefix(source), warn=warn, lang=lang)
     rendered = renderer.render(tokens, env, front.text)
+    # What the fidelity check holds the book to: the body and its notes as rendered.
+    text = SourceText.from_tree(source.display, rendered.body)
+    for note in rendered.notes.values():
+        text.segments += SourceText.from_tree(source.display, note).segments
     chapters = split_chapters(rendered.body, source, ctx)
     place_notes(chapters, rendered.notes)
-    return ReadResult(chapters=chapters, metadata=front.metadata)
+    return ReadResult(chapters=chapters, metadata=front.metadata, source_text=text)
 
 
 def markdown_state(ctx: BuildContext) -> dict[str, Any]:

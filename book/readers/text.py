@@ -226,6 +226,7 @@ def _heading(level: int, label: str, title: str, line: int | None,
              ids: list[tuple[str, str]]) -> etree._Element:
     """``<hN>`` with the label and title on two lines when there are both."""
     h = heading(level, "")
+    h.set("data-mb-guessed", "true")  # read from the layout: the fidelity check may doubt it
     if line:
         h.set("data-mb-line", str(line))
     if label and title:

@@ -173,6 +173,7 @@ def group_titles(blocks: list[Block], matcher=None) -> None:
             block.role = "heading"
             block.data["heading"] = HeadingMatch("titled", "part", lines[0], "", None, "group")
             block.data["title_lines"] = lines[1:]
+            block.data["title"] = " ".join(lines[1:])
             block.data["rank"] = "part"
             block.data["level"] = min(first_level + offset, MAX_LEVELS - 1)
         deepest = max(deepest, stack[-1].data["level"])
