@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import BLEED_EDGES, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
+from .config import (BLEED_EDGES, HEADING_MODES, NOTE_PLACEMENTS, PARAGRAPH_MODES, PDF_VARIANTS,
+                     THEMES, ProjectConfig, check_pattern)
 from .context import FORMATS, BuildContext, BuildOptions
 from .diagnostics import Diagnostics
 from .errors import ConfigError, UsageError
@@ -53,6 +54,11 @@ class Overrides:
     notes: str | None = None
     typography: bool | None = None
     soft_hyphens: bool | None = None
+    #: ``[structure]`` settings (plain-text sources).
+    chapter_pattern: str | None = None
+    part_pattern: str | None = None
+    headings: str | None = None
+    paragraphs: str | None = None
 
 
 @dataclass
@@ -137,6 +143,26 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> None:
         config.typography.enabled = o.typography
     if o.soft_hyphens is not None:
         config.epub.soft_hyphens = o.soft_hyphens
+    _apply_structure(config, o)
+
+
+def _apply_structure(config: ProjectConfig, o: Overrides) -> None:
+    """``--chapter-pattern`` and friends over ``[structure]``."""
+    for name, option in (("chapter_pattern", "--chapter-pattern"),
+                         ("part_pattern", "--part-pattern")):
+        value = getattr(o, name)
+        if value is not None:
+            try:
+                setattr(config.structure, name, check_pattern(value.strip(), option))
+            except ConfigError as exc:
+                raise UsageError(exc.message) from None
+    for name, option, choices in (("headings", "--headings", HEADING_MODES),
+                                  ("paragraphs", "--paragraphs", PARAGRAPH_MODES)):
+        value = getattr(o, name)
+        if value is not None:
+            if value not in choices:
+                raise UsageError(f"{option} must be one of {', '.join(choices)}")
+            setattr(config.structure, name, value)
 
 
 def output_name(title: str) -> str:

@@ -81,18 +81,22 @@ def _snapshot(book: Book, ctx: BuildContext) -> None:
 def _merge_hints(meta: Metadata, hints: list[tuple[str, ReadResult]]) -> None:
     for display, result in hints:
         found = result.metadata
+        def origin(name: str) -> str:
+            where = result.origins.get(name)
+            return f"source {display}" + (f" ({where})" if where else "")
+
         for name in _HINT_FIELDS:
             value = found.get(name)
             if value and not getattr(meta, name):
                 setattr(meta, name, value)
-                meta.origins[name] = f"source {display}"
+                meta.origins[name] = origin(name)
         if found.get("authors") and not meta.authors:
             meta.authors = [Contributor(name) for name in found["authors"]]
-            meta.origins["authors"] = f"source {display}"
+            meta.origins["authors"] = origin("authors")
         if found.get("contributors") and not meta.contributors:
             meta.contributors = [c if isinstance(c, Contributor) else Contributor(str(c), "ctb")
                                  for c in found["contributors"]]
-            meta.origins["contributors"] = f"source {display}"
+            meta.origins["contributors"] = origin("contributors")
         for name in ("subjects", "keywords"):
             if found.get(name) and not getattr(meta, name):
                 setattr(meta, name, list(found[name]))

@@ -168,10 +168,13 @@ def _numbering(chapters: list[Chapter],
         for depth in [d for d in last if d > chapter.depth]:
             del last[depth]  # a new parent: its children count afresh
         found = number_of(chapter.title) if chapter.title else None
+        previous = last.get(chapter.depth)
         if found is None:
+            words = chapter.title.lower().split()
+            if previous is not None and previous[0] in words:  # a number not understood:
+                last[chapter.depth] = (previous[0], previous[1] + 1, chapter.title)  # next
             continue
         word, number = found
-        previous = last.get(chapter.depth)
         if previous is not None and previous[0] == word and number not in (previous[1] + 1, 1):
             what = "repeats" if number == previous[1] else "skips" if number > previous[1] else \
                 "goes back"

@@ -35,6 +35,9 @@ class ReadResult:
     #: The source's text as the reader saw it before deciding the structure,
     #: and what it removed on purpose, for the fidelity check.
     source_text: SourceText | None = None
+    #: Where in the file each metadata field was found ("title page, line
+    #: 34"), by field name, for ``make-book check --structure``.
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 Reader = Callable[["SourceFile", "BuildContext"], ReadResult]

@@ -126,8 +126,14 @@ def read_lines(lines: list[str], source: SourceFile, ctx: BuildContext) -> ReadR
         pair_notes(division.blocks, note_ids)
         chapters.append(_chapter(division, source, layout, note_ids))
     _set_spans(chapters, structure.divisions, frame.end)
+    title_page_origins = structure.metadata.pop("origins", {})
     metadata = _metadata(structure.metadata, frame.metadata, structure.blocks)
-    return ReadResult(chapters, metadata, source_text=text)
+    where = {name: title_page_origins.get(name, "") for name in metadata}
+    header = f"{_LIBRARIES.get(frame.library, 'library')} header"
+    for name in frame.metadata:
+        where["contributors" if name == "translators" else name] = header
+    return ReadResult(chapters, metadata, source_text=text,
+                      origins={k: v for k, v in where.items() if v})
 
 
 def user_heading_lines(lines: list[str], start: int, end: int, rules: HeadingRules) -> set[int]:
@@ -146,17 +152,28 @@ def _record_removals(blocks: list[Block], text: SourceText) -> list[int]:
     removed on purpose: the fidelity check must not count them as lost.
     Returns the lines of the illustration markers left out."""
     markers = []
+    page: list[Block] = []  # title-page blocks dropped one after the other
+
+    def flush() -> None:
+        if page:
+            roles = ", ".join(dict.fromkeys(r for b in page for r in b.data.get("roles", [])))
+            text.remove(page[0].line, page[-1].line + len(page[-1].lines) - 1,
+                        f"title page ({roles})")
+            page.clear()
+
     for block in blocks:
         why = block.data.get("why")
+        if block.role != "drop" or why != "title page":
+            flush()
         if block.role != "drop":
             continue
         if why == "title page":
-            roles = ", ".join(block.data.get("roles", []))
-            text.remove(block.line, block.line + len(block.lines) - 1, f"title page ({roles})")
+            page.append(block)
         elif why == "illustration":
             text.remove(block.line, block.line + len(block.lines) - 1,
                         "illustration marker without a caption")
             markers.append(block.line)
+    flush()
     return markers
 
 

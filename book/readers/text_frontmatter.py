@@ -23,7 +23,7 @@ from typing import Any
 from .text_blocks import Block
 from .text_boilerplate import AUTHOR_FIRST
 from .text_headings import HeadingMatch
-from .text_titlepage import CREDIT, BY_LINE, TitleLine, line_role, read_roles
+from .text_titlepage import BY_LINE, CREDIT, TitleLine, line_role, origins, read_roles
 
 _DEDICATION_WORDS = re.compile(
     r"^(?:to|for|dedicated to|in memory of|in memoriam|dla|pamięci|poświęcam|für|à|al|alla|"
@@ -75,8 +75,9 @@ def read_front_matter(blocks: list[Block], convention: str, known: dict[str, Any
     if not title_page:
         return meta
     texts = [i for i in title_page if blocks[i].role == "text"]
-    lines = [TitleLine(i, " ".join(line.split())) for i in texts for line in
-             ([blocks[i].text] if CREDIT.match(blocks[i].lines[0].strip()) else blocks[i].lines)]
+    lines = [TitleLine(i, " ".join(line.split()), line=blocks[i].line + offset)
+             for i in texts for offset, line in enumerate(
+                 [blocks[i].text] if CREDIT.match(blocks[i].lines[0].strip()) else blocks[i].lines)]
     by_line = any(line_role(line.text) in ("author", "translator") for line in lines)
     if not has_headings and len(texts) == len(page) and not by_line:
         return meta  # a short text of short lines: nothing is a title page
@@ -87,6 +88,8 @@ def read_front_matter(blocks: list[Block], convention: str, known: dict[str, Any
     lines = [line for line in lines if line.block not in dedication]
     meta = read_roles(lines, convention, known)
     _no_sentence_subtitle(lines, meta)
+    if meta:
+        meta["origins"] = origins(lines)
     roles: dict[int, set[str]] = {}
     for line in lines:
         roles.setdefault(line.block, set()).add(line.role)

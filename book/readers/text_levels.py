@@ -187,3 +187,46 @@ def _group_line(block: Block, matcher) -> bool:
     if not title_like(first, matcher=matcher):
         return False
     return len(block.lines) == 1 or any(ch.isdigit() for ch in block.lines[1])
+
+
+def same_shape_headings(blocks: list[Block]) -> Notes:
+    """Lines shaped like the book's headings are headings, even when their
+    number word is misspelt ("Einunddreißgstes Kapitel" among "Dreißigstes
+    Kapitel" and "Zweiunddreißigstes Kapitel"): two words, one the keyword
+    that at least three headings use in the same place, standing alone with
+    as many blank lines before it as those headings have."""
+    notes: Notes = []
+    shapes: dict[tuple[str, int], list[Block]] = {}
+    for block in blocks:
+        if block.role != "heading" or _confirmed(block):
+            continue
+        heading: HeadingMatch = block.data["heading"]
+        words = heading.label.split()
+        if heading.rank in ("part", "chapter") and heading.word and len(words) == 2 \
+                and not heading.title:
+            position = 1 if words[1].lower() == heading.word else 0
+            shapes.setdefault((heading.word, position), []).append(block)
+    for (word, position), found in shapes.items():
+        if len(found) < 3:
+            continue
+        gap = min(b.gap_before for b in found)
+        model: HeadingMatch = found[0].data["heading"]
+        for block in blocks:
+            if block.role != "text" or not block.single or block.own_line or \
+                    block.gap_before < gap or block.gap_after < 1:
+                continue
+            words = block.lines[0].split()
+            if len(words) != 2 or words[position].lower() != word:
+                continue
+            other = words[1 - position]
+            if not other[:1].isupper() and not other[:1].isdigit() or len(other) > 30:
+                continue
+            block.role = "heading"
+            block.data["heading"] = HeadingMatch(model.rank, model.kind, " ".join(words), "",
+                                                 None, model.word)
+            block.data["title_lines"] = []
+            block.data["shape"] = True
+            notes.append(("TXT021", f"the line {' '.join(words)!r} is read as a heading: it has "
+                          "the shape of the book's other headings (its number was not "
+                          "understood)", block.line))
+    return notes

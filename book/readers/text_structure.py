@@ -44,7 +44,7 @@ from .text_blocks import DIALOGUE_START, FIT, INDENT, Block, Layout, first_word,
 from .text_contents import Contents, norm
 from .text_frontmatter import read_front_matter, title_page_subtitles
 from .text_headings import HeadingMatch, is_contents_title
-from .text_levels import group_titles, set_part_levels, settle_ranks
+from .text_levels import group_titles, same_shape_headings, set_part_levels, settle_ranks
 from .text_rules import AUTO, HeadingRules
 from .text_titles import TITLE_MAX, merge_titles, wrapped_title
 
@@ -427,12 +427,13 @@ def read_structure(blocks: list[Block], layout: Layout, convention: str,
     """Run the steps of the module docstring over ``blocks``."""
     blocks = classify(blocks, rules, contents, layout)
     notes = drop_heading_lists(blocks)
+    notes += same_shape_headings(blocks)
     notes += settle_ranks(blocks)
     title_page_subtitles(blocks, convention)
     has_headings = any(b.role == "heading" for b in blocks)
     meta = read_front_matter(blocks, convention, known, has_headings)
     if meta:
-        found = ", ".join(f"{k}={v!r}" for k, v in meta.items())
+        found = ", ".join(f"{k}={v!r}" for k, v in meta.items() if k != "origins")
         notes.append(("TXT011", f"read the title page: {found}", None))
     merge_titles(blocks, rules.match)
     group_titles(blocks, rules.match)

@@ -70,6 +70,7 @@ class TitleLine:
     block: int  # index of its block
     text: str
     role: str = ""
+    line: int = 0  # 1-based source line
 
 
 def _plain(text: str) -> str:
@@ -105,6 +106,18 @@ def line_role(text: str) -> str:
     if _IMPRINT.search(text) and len(words) <= 8:
         return "imprint"
     return ""
+
+
+def origins(lines: list[TitleLine]) -> dict[str, str]:
+    """Where each field the title page states was read: "title page, line N"."""
+    fields = {"title": "title", "subtitle": "subtitle", "author": "authors",
+              "translator": "contributors"}
+    found: dict[str, str] = {}
+    for line in lines:
+        name = fields.get(line.role)
+        if name and name not in found and line.line:
+            found[name] = f"title page, line {line.line}"
+    return found
 
 
 def read_roles(lines: list[TitleLine], convention: str, known: dict[str, Any]) -> dict[str, Any]:
