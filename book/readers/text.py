@@ -41,6 +41,7 @@ from typing import Any
 from lxml import etree
 
 from ..context import BuildContext
+from ..detect.language import detect_language
 from ..model import Chapter, Contributor, Matter
 from ..project import SourceFile
 from ..xhtml import EPUB_TYPE, element, sub
@@ -127,7 +128,8 @@ def read_lines(lines: list[str], source: SourceFile, ctx: BuildContext) -> ReadR
         chapters.append(_chapter(division, source, layout, note_ids))
     _set_spans(chapters, structure.divisions, frame.end)
     title_page_origins = structure.metadata.pop("origins", {})
-    metadata = _metadata(structure.metadata, frame.metadata, structure.blocks)
+    metadata = _metadata(structure.metadata, frame.metadata, structure.blocks,
+                         ctx.config.metadata.language)
     where = {name: title_page_origins.get(name, "") for name in metadata}
     header = f"{_LIBRARIES.get(frame.library, 'library')} header"
     for name in frame.metadata:
@@ -196,15 +198,19 @@ def _first_line(division: Division) -> int | None:
 
 
 def _metadata(title_page: dict[str, Any], header: dict[str, Any],
-              blocks: list[Block]) -> dict[str, Any]:
+              blocks: list[Block], language: str = "") -> dict[str, Any]:
     """The library header's fields win over what the title page suggests;
-    titles and names printed in capitals get their normal case."""
+    titles and names printed in capitals get their normal case (which
+    depends on the language: detected here when nothing states it)."""
     merged = {**title_page, **header}
     split = split_like(str(header.get("title", "")), str(title_page.get("title", "")),
                        str(title_page.get("subtitle", "")))
     if split is not None:
         merged["title"], merged["subtitle"] = split
-    lang = str(merged.get("language", ""))
+    lang = str(merged.get("language", "") or language)
+    if not lang and any(str(merged.get(k, "")).isupper() for k in ("title", "subtitle")):
+        sample = " ".join(b.text for b in blocks if b.role == "text")[:20_000]
+        lang = detect_language(sample) or ""
     counts = None
     for key in ("title", "subtitle"):
         value = merged.get(key)

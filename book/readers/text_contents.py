@@ -227,6 +227,9 @@ def _entries_from_lines(lines: list[str], first: int, stop: int) -> list[Entry]:
 def _entries_from_run(lines: list[str], first: int, stop: int) -> list[Entry]:
     """Entries that run together in one paragraph, cut at the separators."""
     text = " ".join(lines[n].strip() for n in range(first, stop) if lines[n].strip())
+    head, colon, rest = text.partition(":")
+    if colon and is_contents_title(head.strip()):
+        text = rest  # "Spis rozdziałów: Przyjazd. — Dwór. — …"
     pieces = [p.strip(" .") for p in _SEPARATORS.split(text)]
     if any(len(p.split()) > _SEGMENT_WORDS for p in pieces if p):
         return []
@@ -253,12 +256,12 @@ def _list_end(lines: list[str], first: int, end: int, layout: Layout) -> int:
     entry, or where its first entry comes back."""
     first_entry = None
     index = first
-    last_text = first
+    last_text = first - 1
     while index < end:
         text = lines[index].strip()
         if not text:
             index += 1
-            if index - last_text > 8:
+            if index - max(last_text, first) > 8:
                 break
             continue
         if len(text) > ENTRY_MAX:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text_blocks import (_SENTENCE_END, FIT, Block, Layout, first_word, indent_cuts,
+from .text_blocks import (FIT, Block, Layout, first_word, indent_cuts,
                           sentence_cuts, width_of)
 
 #: Paragraphs longer than this (words) are re-cut.
@@ -102,9 +102,8 @@ def _pieces(block: Block, cuts: set[int]) -> list[Block]:
 def _wrapped_line(block: Block, nxt: Block, wrap: int) -> bool:
     """A one-line paragraph that is really a wrapped line of the next."""
     line = block.lines[-1].rstrip()
-    return (block.single and block.role == nxt.role == "text"
-            and width_of(line) + 1 + len(first_word(nxt.lines[0])) > FIT * wrap
-            and not _SENTENCE_END.search(line))
+    return (block.role == nxt.role == "text" and nxt.gap_before <= 1
+            and width_of(line) + 1 + len(first_word(nxt.lines[0])) > FIT * wrap)
 
 
 def _join_wrapped_lines(blocks: list[Block], layout: Layout) -> int:
@@ -114,16 +113,14 @@ def _join_wrapped_lines(blocks: list[Block], layout: Layout) -> int:
     texts = [b for b in blocks if b.role == "text"]
     if wrap is None or len(texts) < _MIN_PARAGRAPHS:
         return 0
-    wrapped = sum(1 for a, b in zip(blocks, blocks[1:]) if _wrapped_line(a, b, wrap))
+    wrapped = sum(1 for a, b in zip(blocks, blocks[1:]) if a.single and _wrapped_line(a, b, wrap))
     if wrapped < _WRAPPED_SHARE * len(texts):
         return 0
     count = 0
     index = 0
     while index + 1 < len(blocks):
         block, nxt = blocks[index], blocks[index + 1]
-        if _wrapped_line(block, nxt, wrap) or (block.role == nxt.role == "text" and
-                                               block.data.get("joined") and
-                                               not _SENTENCE_END.search(block.lines[-1])):
+        if _wrapped_line(block, nxt, wrap):
             joined = Block(block.lines + nxt.lines, block.first, block.gap_before,
                            nxt.gap_after, block.own_line, "text", {"joined": True})
             blocks[index:index + 2] = [joined]
