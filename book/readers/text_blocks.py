@@ -151,7 +151,10 @@ def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
     for index, (a, b) in enumerate(zip(indents, indents[1:])):
         if a >= INDENT and b < INDENT and widths[index + 1] > 0:
             first_line += 1
-    indent_paragraphs = (wrap is not None and 0.03 <= share <= 0.6
+    # First-line indents mark paragraphs when most indented lines are
+    # followed by a line that is not: in wrapped text, or where such
+    # paragraphs are many (a file too short or too mixed to show its width).
+    indent_paragraphs = ((wrap is not None or first_line >= 5) and 0.03 <= share <= 0.6
                          and first_line >= 0.6 * indented)
     return Layout(wrap, indent_paragraphs, share, blank == 0)
 
@@ -268,11 +271,11 @@ def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None
         for i in range(1, len(run)):
             if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT):
                 cuts.add(i)
-    if layout.wrap is None:
+    if layout.indent_paragraphs:
+        cuts.update(indent_cuts(run))
+    elif layout.wrap is None:
         if _paragraph_lines(run, layout.blankless):
             cuts.update(range(1, len(run)))
-    elif layout.indent_paragraphs:
-        cuts.update(indent_cuts(run))
     elif layout.blankless:
         cuts.update(sentence_cuts(run, layout.wrap))
     return {c for c in cuts if 0 < c < len(run)}

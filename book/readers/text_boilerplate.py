@@ -43,7 +43,7 @@ _PG_END = (
     re.compile(r"^\s*End of (?:the |this )?Project Gutenberg\b.*$", re.I),
     re.compile(r"^\s*End of Project Gutenberg['’]s\b.*$", re.I),
     re.compile(r"^\s*(?:Ende (?:dieses|des)|Fin (?:du|de ce)|Fine del|Fin del|Koniec|Einde van)\b"
-               r".{0,40}\bProje[ck]t\s+Gutenberg\b.*$", re.I),
+               r".{0,40}\bProje[ck]?t\s+Gutenberg\b.*$", re.I),
 )
 #: How far from the end a footer can start when the file has no header (lines).
 _FOOTER_LINES = 600

@@ -172,7 +172,10 @@ def read_roles(lines: list[TitleLine], convention: str, known: dict[str, Any]) -
     for line in lines[(credits[-1] + 1 if credits else position + 1):]:
         if line.role:
             continue
-        if len(line.text.split()) <= 2 and line.text[-1:] in ".,:" and line.text[:1].isupper():
+        imprint_block = any(other.block == line.block and other.role in ("imprint", "date")
+                            for other in lines)
+        if len(line.text.split()) <= 2 and line.text[:1].isupper() and (
+                line.text[-1:] in ".,:" or imprint_block):
             line.role = "imprint"  # a place
         elif len(line.text.split()) <= 6 and any(ch.isdigit() for ch in line.text):
             line.role = "imprint"  # an address
@@ -252,7 +255,11 @@ def _capitalize(word: str) -> str:
 
 
 def _is_roman(word: str) -> bool:
-    return bool(re.fullmatch(r"[IVXLCDM]+\.?", word)) and len(word.rstrip(".")) <= 4
+    """A Roman number such as the "I" of "Karamazovin veljekset I" (not "MILL")."""
+    from .text_headings import roman_value
+
+    core = word.rstrip(".,:;")
+    return len(core) <= 6 and roman_value(core) is not None
 
 
 def case_counts(texts: list[str]) -> Counter[str]:
