@@ -93,10 +93,14 @@ def read_front_matter(blocks: list[Block], convention: str, known: dict[str, Any
     roles: dict[int, set[str]] = {}
     for line in lines:
         roles.setdefault(line.block, set()).add(line.role)
+    # Unrecognized lines after the page's last recognized one open the text.
+    last = max([i for i, found in roles.items() if found - {""}] + list(dedication) + [-1])
     for i in title_page:
         if blocks[i].role == "box":
             blocks[i].data["front"] = True
     for i in texts:
+        if i > last:
+            continue
         if i in dedication:
             blocks[i].role = dedication[i]
         elif "" in roles.get(i, {""}):
@@ -142,8 +146,9 @@ def _title_page_blocks(blocks: list[Block], zone: list[int]) -> list[int]:
         # Title lines stand alone or in small groups; only a set-apart (indented)
         # dedication or epigraph runs longer.  Prose ends the page.
         if block.role != "text" or not _short(block, 6 if block.indented else 3) or (
-                len(block.lines) > 1 and not block.indented and _prose_like(block)
-                and max(len(line.strip()) for line in block.lines) > 50):
+                len(block.lines) > 1 and not block.indented
+                and max(len(line.strip()) for line in block.lines) > 50
+                and not all(line_role(line.strip()) for line in block.lines)):
             break
         title_page.append(i)
     return title_page

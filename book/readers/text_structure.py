@@ -438,7 +438,8 @@ def read_structure(blocks: list[Block], layout: Layout, convention: str,
     merge_titles(blocks, rules.match)
     group_titles(blocks, rules.match)
     set_part_levels(blocks)
-    if not meta:
-        find_leading_title(blocks, layout)
-    find_sections(blocks, layout)
+    if rules.auto:  # headings = "none": no line is guessed to be a heading
+        if not meta:
+            find_leading_title(blocks, layout)
+        find_sections(blocks, layout)
     return Outline(outline(blocks), meta, notes, blocks)

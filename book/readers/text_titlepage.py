@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .text_boilerplate import AUTHOR_FIRST, split_names
+from .text_headings import match_heading
 
 CREDIT = re.compile(
     r"^(?:(?:this\s+)?(?:e-?text|e-?book|html version)?\s*(?:was\s+)?(?:produced|prepared|"
@@ -177,8 +178,9 @@ def read_roles(lines: list[TitleLine], convention: str, known: dict[str, Any]) -
         if len(line.text.split()) <= 2 and line.text[:1].isupper() and (
                 line.text[-1:] in ".,:" or imprint_block):
             line.role = "imprint"  # a place
-        elif len(line.text.split()) <= 6 and any(ch.isdigit() for ch in line.text):
-            line.role = "imprint"  # an address
+        elif len(line.text.split()) <= 6 and any(ch.isdigit() for ch in line.text) and \
+                match_heading(line.text) is None:
+            line.role = "imprint"  # an address ("15. ulica Warecka 15."), not "CHAPTER 1"
     return meta
 
 
