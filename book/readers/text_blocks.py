@@ -43,6 +43,11 @@ FIT = 0.85
 #: Fewest line breaks on which to judge whether a file is hard-wrapped.
 _MIN_BREAKS = 20
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
+#: A line ending in an initial or a title's abbreviation: "M.", "Dr.", "St.".
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(])(?:[A-ZÀ-ÞĀ-ſ]|Mr|Mrs|Ms|Dr|St|Mme|Mlle|Mgr|Prof|Sr|Jr|Hr|Fr|Nr|ks|św|dr|"
+    r"prof|inż|mgr)\.$")
+_INNER_END = re.compile(r"\w{2,}[.!?]['\"’”»)]*\s+\S")
 #: Lines of speech: a dash or an opening quotation mark first.
 DIALOGUE_START = re.compile(r"(?:[-–—]\s|[-–—]{2}|[\"“„«»‘‚'])")
 
@@ -396,9 +401,19 @@ def _verse_lines(lines: list[str]) -> bool:
     """Lines that open with a capital and close with punctuation, as verse
     lines traditionally do; wrapped prose mostly breaks mid-sentence, so its
     lines end in a word and the next opens in small letters."""
+    # A line ending in an initial or an abbreviation ("M.", "Dr.") is cut in
+    # mid-sentence, and the capital after it opens a name, not a line of verse.
+    cut = [bool(_ABBREVIATION_END.search(line.rstrip())) for line in lines]
+    # Sentences that end inside lines, the next one going on on the same line,
+    # are prose ("… were awake. Mme"); verse ends its sentences with its lines.
+    inner = sum(1 for line in lines if _INNER_END.search(line.strip()))
+    if inner >= len(lines) / 2:
+        return False
     opens = [line.strip().lstrip("\"'“„«»‘‚([—–-… ") for line in lines[1:]]
-    capital = sum(1 for text in opens if text[:1].isupper()) / len(opens)
-    closed = sum(1 for line in lines if line.rstrip()[-1:] in ",;:.!?…—–-\"'”’»)") / len(lines)
+    capital = sum(1 for text, after_cut in zip(opens, cut) if text[:1].isupper()
+                  and not after_cut) / len(opens)
+    closed = sum(1 for line, is_cut in zip(lines, cut)
+                 if line.rstrip()[-1:] in ",;:.!?…—–-\"'”’»)" and not is_cut) / len(lines)
     return capital >= 0.75 and closed >= 0.6
 
 

@@ -90,7 +90,10 @@ def titles_convention(blocks: list[Block]) -> bool:
     """Do most chapter headings of the book have a short line under them?"""
     live = _live(blocks)
     headings = [i for i, b in enumerate(live) if b.role == "heading"
-                and b.data.get("rank") in ("part", "chapter")]
+                and b.data.get("rank") == "chapter"]
+    if len(headings) < 2:  # parts with titles under them, when no chapter has one
+        headings = [i for i, b in enumerate(live) if b.role == "heading"
+                    and b.data.get("rank") == "part"]
     if len(headings) < 2:
         return False
     with_line = 0
