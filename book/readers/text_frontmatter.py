@@ -23,7 +23,8 @@ from typing import Any
 from .text_blocks import Block
 from .text_boilerplate import AUTHOR_FIRST
 from .text_headings import HeadingMatch
-from .text_titlepage import BY_LINE, CREDIT, TitleLine, line_role, origins, read_roles
+from .text_titlepage import (BY_LINE, CREDIT, TitleLine, is_credit, line_role, origins,
+                             read_roles)
 
 _DEDICATION_WORDS = re.compile(
     r"^(?:to|for|dedicated to|in memory of|in memoriam|dla|pamięci|poświęcam|für|à|al|alla|"
@@ -77,7 +78,7 @@ def read_front_matter(blocks: list[Block], convention: str, known: dict[str, Any
     texts = [i for i in title_page if blocks[i].role == "text"]
     lines = [TitleLine(i, " ".join(line.split()), line=blocks[i].line + offset)
              for i in texts for offset, line in enumerate(
-                 [blocks[i].text] if CREDIT.match(blocks[i].lines[0].strip()) else blocks[i].lines)]
+                 [blocks[i].text] if is_credit(blocks[i].text) else blocks[i].lines)]
     by_line = any(line_role(line.text) in ("author", "translator") for line in lines)
     if not has_headings and len(texts) == len(page) and not by_line:
         return meta  # a short text of short lines: nothing is a title page
@@ -140,7 +141,7 @@ def _title_page_blocks(blocks: list[Block], zone: list[int]) -> list[int]:
         if block.role == "box":
             title_page.append(i)
             continue
-        if block.role == "text" and CREDIT.match(block.lines[0].strip()):
+        if block.role == "text" and is_credit(block.text):
             title_page.append(i)  # "Produced by …", however long
             continue
         # Title lines stand alone or in small groups; only a set-apart (indented)
@@ -180,8 +181,7 @@ def _dedication(blocks: list[Block], title_page: list[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     # Indentation sets a block apart only on a title page that is not centred
     # (judged by its first line that is not a credit).
-    opening = next((i for i in title_page if not CREDIT.match(blocks[i].lines[0].strip())),
-                   title_page[0])
+    opening = next((i for i in title_page if not is_credit(blocks[i].text)), title_page[0])
     set_apart = not blocks[opening].indented
     for position, i in enumerate(title_page):
         block = blocks[i]

@@ -90,9 +90,15 @@ def _names_only(text: str) -> bool:
     return bool(parts) and all(_looks_like_name(p) for p in parts)
 
 
+def is_credit(text: str) -> bool:
+    """A transcriber's credit, in any sentence of ``text`` ("This etext is
+    in German. … This etext was produced by …")."""
+    return any(CREDIT.match(part) for part in re.split(r"(?<=[.!?])\s+", text.strip()))
+
+
 def line_role(text: str) -> str:
     """The role a line has by its wording alone ("" when none)."""
-    if CREDIT.match(text):
+    if is_credit(text):
         return "credit"
     if _PRICE.search(text):
         return "price"
