@@ -233,7 +233,9 @@ def _assign_depths(book: Book) -> None:
 
     A part's own depth is its level among the parts, as its reader found it
     (a volume 0, a book inside it 1; readers that know no nesting leave 0);
-    every other body chapter sits one level below the innermost open part.
+    every other body chapter sits one level below the innermost open part,
+    except an epilogue, which closes them (an epilogue holding chapters is
+    itself a part).
     """
     open_parts: list[int] = []  # depths of the parts that hold what follows
     for chapter in book.chapters:
@@ -243,8 +245,8 @@ def _assign_depths(book: Book) -> None:
                 open_parts.pop()
             chapter.depth = len(open_parts)
             open_parts.append(chapter.depth)
-        elif chapter.matter == Matter.BODY:
+        elif chapter.matter == Matter.BODY and chapter.kind != "epilogue":
             chapter.depth = len(open_parts)
-        else:
+        else:  # front or back matter, or an epilogue: outside every part
             chapter.depth = 0
             open_parts.clear()

@@ -232,9 +232,11 @@ def _metadata(title_page: dict[str, Any], header: dict[str, Any],
 
 def _chapter(division: Division, source: SourceFile, layout: Layout,
              ids: list[tuple[str, str]]) -> Chapter:
+    # A prologue or preface inside a part is part of the body, not front matter.
+    matter = Matter.FRONT if division.matter == "front" else (
+        Matter.BODY if division.depth > 0 else None)
     chapter = new_chapter(source, title=division.full_title, kind=division.kind,
-                          line=division.line,
-                          matter=Matter.FRONT if division.matter == "front" else None)
+                          line=division.line, matter=matter)
     chapter.depth = division.depth
     if division.line:
         chapter.tree.set("data-mb-line", str(division.line))

@@ -154,6 +154,7 @@ def group_titles(blocks: list[Block], matcher=None) -> None:
                                 for b in live):
         return
     deepest = 0
+    levels: dict[int, int] = {}  # group-title shape (lines) → its level
     for index in restarts:
         stack: list[Block] = []
         position = index - 1
@@ -169,13 +170,20 @@ def group_titles(blocks: list[Block], matcher=None) -> None:
             continue  # the lines belong to the heading before them
         first_level = 0 if len(stack) > 1 else deepest
         for offset, block in enumerate(stack):
+            # A group title of the same shape as one seen before (a title with
+            # a date line under it, or a title alone) is at that one's level.
+            shape = len(block.lines)
+            level = levels.get(shape) if len(stack) == 1 else None
+            if level is None:
+                level = min(first_level + offset, MAX_LEVELS - 1)
+                levels.setdefault(shape, level)
             lines = [line.strip() for line in block.lines]
             block.role = "heading"
             block.data["heading"] = HeadingMatch("titled", "part", lines[0], "", None, "group")
             block.data["title_lines"] = lines[1:]
             block.data["title"] = " ".join(lines[1:])
             block.data["rank"] = "part"
-            block.data["level"] = min(first_level + offset, MAX_LEVELS - 1)
+            block.data["level"] = level
         deepest = max(deepest, stack[-1].data["level"])
 
 
