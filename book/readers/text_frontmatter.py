@@ -2,17 +2,22 @@
 
 Before its first heading a book usually has a title page: production
 credits (Project Gutenberg's "Produced by …"), the title, a subtitle, "By
-…" and "Translated by …" lines, sometimes a dedication ("To my mother",
-or an indented "Miriamowi") or an epigraph (an indented quotation whose
-last line is an attribution).  :func:`read_front_matter` turns these into
-metadata and front-matter divisions so they are not printed as body text;
-our own title page replaces them.
+…" and "Translated by …" lines, an imprint, a date, sometimes a dedication
+("To my mother", or an indented "Miriamowi") or an epigraph (an indented
+quotation whose last line, or a line set apart under it, is an
+attribution).  :func:`read_front_matter` finds the page (the leading short
+blocks, up to prose; a transcriber's box and a named-division word among
+them are passed over) and lets ``text_titlepage`` give each line its role;
+recognized lines become metadata and are left out, unrecognized ones stay
+as front-matter text, never headings.
 
 Two conventions are known: *title first* (Project Gutenberg and most
 manuscripts) and *author first* (Wolne Lektury), chosen by the library
 wrapper found around the text.  Only the leading run of short blocks
-counts, and only when a heading follows it or a library header vouches for
-it, so a text that simply opens with a short line is left whole.
+counts, and only when a heading follows it, a library header vouches for
+it or a by-line shows it, so a text that simply opens with a short line is
+left whole; unrecognized lines after the page's last recognized one open
+the text.
 """
 
 from __future__ import annotations
