@@ -57,9 +57,11 @@ def _config():
 def repair_text(text: str, *, examples: int = 3) -> tuple[str, Repairs]:
     """``text`` with mojibake undone and stray control characters removed."""
     repairs = Repairs()
-    if not _SUSPECT.search(text) and not _CONTROLS.search(text):
+    ascii_text = text.isascii()  # nothing mis-decoded, only controls to drop
+    suspect = not ascii_text and _SUSPECT.search(text) is not None
+    if not suspect and not _CONTROLS.search(text):
         return text, repairs
-    if _SUSPECT.search(text):
+    if suspect:
         import ftfy
 
         config = _config()

@@ -151,19 +151,10 @@ def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int]
                     snapshots: dict[str, Segments]) -> Segments | None:
     if chapter.source_span and text is not None and text.by_line:
         first, last = chapter.source_span
-        lines = _line_index(text)
+        lines = text.lines()
         segments = text.segments[bisect_left(lines, first):bisect_right(lines, last)]
         return [(line, t) for line, t in segments if line not in removed]
     return snapshots.get(chapter.id)
-
-
-def _line_index(text: SourceText) -> list[int]:
-    """The (ascending) line numbers of a by-line source's segments."""
-    cached = getattr(text, "_lines_cache", None)
-    if cached is None or len(cached) != len(text.segments):
-        cached = [line or 0 for line, _t in text.segments]
-        text._lines_cache = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def measure(book: Book, sources: dict[str, SourceText],

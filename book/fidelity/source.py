@@ -18,6 +18,7 @@ that remain and looks for each of them in the built book.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -56,21 +57,28 @@ class SourceText:
     #: True when segments are the file's own lines (plain text): chapter
     #: spans then select the words of each chapter.
     by_line: bool = False
-    _at: dict[int, str] | None = field(default=None, repr=False, compare=False)
+
+    def lines(self) -> list[int]:
+        """The segments' line numbers, ascending for a by-line source (the
+        fidelity check cuts chapter spans out of them by bisection)."""
+        if len(self._lines) != len(self.segments):
+            self._lines = [line or 0 for line, _text in self.segments]
+        return self._lines
 
     def remove(self, first: int, last: int, reason: str) -> Removal:
         """Record that lines ``first``–``last`` were left out for ``reason``."""
-        if self.by_line and last - first < len(self.segments):
-            if self._at is None:
-                self._at = {line: text for line, text in self.segments if line is not None}
-            texts = [self._at[n] for n in range(first, last + 1) if n in self._at]
+        if self.by_line:
+            lines = self.lines()
+            segments = self.segments[bisect_left(lines, first):bisect_right(lines, last)]
         else:
-            texts = [text for line, text in self.segments
-                     if line is not None and first <= line <= last]
-        total = sum(len(words(text)) for text in texts)
+            segments = [(line, text) for line, text in self.segments
+                        if line is not None and first <= line <= last]
+        total = sum(len(words(text)) for _line, text in segments)
         removal = Removal(first, last, reason, total)
         self.removed.append(removal)
         return removal
+
+    _lines: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def removed_lines(self) -> set[int]:
         return {n for r in self.removed for n in range(r.first, r.last + 1)}
@@ -96,6 +104,10 @@ def _collect(el: etree._Element, line: int | None,
     own = el.get("data-mb-line")
     if own and own.isdigit():
         line = int(own)
+    if not len(el):  # the common case: a paragraph of plain text
+        if el.text and el.text.strip():
+            out.append((line, el.text))
+        return
     pieces = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str) and child.tag in BLOCKS:
