@@ -122,6 +122,24 @@ def cli() -> None:
     """Turn manuscripts into retail-valid EPUB 3 ebooks and print-ready PDFs."""
 
 
+def structure_options(command):
+    """The ``[structure]`` settings as options (plain-text sources)."""
+    options = [
+        click.option("--chapter-pattern", metavar="REGEX",
+                     help="A line matching this regular expression is a chapter heading."),
+        click.option("--part-pattern", metavar="REGEX",
+                     help="A line matching this regular expression is a part heading."),
+        click.option("--headings", type=click.Choice(["auto", "none"]),
+                     help="auto: find headings; none: only the patterns make headings."),
+        click.option("--paragraphs", type=click.Choice(["auto", "blank-lines", "indent",
+                                                        "one-per-line"]),
+                     help="How the text marks paragraphs (default: measured)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command("build")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
@@ -155,6 +173,7 @@ def cli() -> None:
 @click.option("--typography/--no-typography", default=None, help="Language-aware typography pass.")
 @click.option("--soft-hyphens", is_flag=True, default=None,
               help="Insert soft hyphens in the EPUB for readers that do not hyphenate.")
+@structure_options
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching remote images and fonts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
@@ -166,7 +185,9 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                   theme: str | None, encoding: str | None, trim: str | None, target: str | None,
                   bleed: str | None, bleed_edges: str | None, marks: bool | None, pdf_variant: str | None, full_fonts: bool | None,
                   notes: str | None, typography: bool | None, soft_hyphens: bool | None,
-                  strict: bool, allow_remote: bool, quiet: bool, debug: bool) -> None:
+                  chapter_pattern: str | None, part_pattern: str | None, headings: str | None,
+                  paragraphs: str | None, strict: bool, allow_remote: bool, quiet: bool,
+                  debug: bool) -> None:
     """Build an EPUB and a print PDF from SOURCES.
 
     SOURCES is a book folder with book.toml, a Leanpub folder with Book.txt,
@@ -193,7 +214,9 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                               encoding=encoding, trim=trim, target=target, bleed=bleed,
                               bleed_edges=bleed_edges, marks=marks,
                               pdf_variant=pdf_variant, full_fonts=full_fonts, notes=notes,
-                              typography=typography, soft_hyphens=soft_hyphens)
+                              typography=typography, soft_hyphens=soft_hyphens,
+                              chapter_pattern=chapter_pattern, part_pattern=part_pattern,
+                              headings=headings, paragraphs=paragraphs)
         diagnostics = Diagnostics(strict=strict, listener=report)
         result = build(list(sources), options, overrides, diagnostics)
         for fmt, path in result.outputs.items():
@@ -211,12 +234,31 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
 @click.option("--store", "stores", multiple=True,
               help="Also check a store's published limits: apple, kobo, google, kdp, bn, or all "
               "(repeatable).")
+@click.option("--structure", is_flag=True,
+              help="Print the outline, title-page fields and word preservation a build of the "
+                   "manuscript would have (nothing is written).")
 @click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (for CI).")
+@structure_options
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def check_command(target: Path, stores: tuple[str, ...], as_json: bool, debug: bool) -> None:
-    """Check an EPUB (or build and check a book folder): EPUBCheck, Ace and our own checks."""
+def check_command(target: Path, stores: tuple[str, ...], structure: bool, as_json: bool,
+                  chapter_pattern: str | None, part_pattern: str | None, headings: str | None,
+                  paragraphs: str | None, debug: bool) -> None:
+    """Check an EPUB (or build and check a book folder): EPUBCheck, Ace and our own checks.
+
+    With --structure, review what a build would make of the manuscript first.
+    """
 
     def action() -> None:
+        if structure:
+            from book.check.structure import check_structure, format_report
+
+            found = check_structure(target, Overrides(
+                chapter_pattern=chapter_pattern, part_pattern=part_pattern, headings=headings,
+                paragraphs=paragraphs))
+            click.echo(format_report(found, as_json=as_json))
+            if found.failed:
+                sys.exit(1)
+            return
         from book.check import run_checks
         from book.check.report import format_findings
         from book.stores import parse_stores

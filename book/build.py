@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import BLEED_EDGES, COVER_DESIGNS, NOTE_PLACEMENTS, PDF_VARIANTS, THEMES, ProjectConfig
+from .config import (BLEED_EDGES, COVER_DESIGNS, HEADING_MODES, NOTE_PLACEMENTS, PARAGRAPH_MODES,
+                     PDF_VARIANTS, THEMES, ProjectConfig, check_pattern)
 from .context import FORMATS, BuildContext, BuildOptions
 from .diagnostics import Diagnostic, Diagnostics
 from .errors import ConfigError, UsageError
+from .fidelity import check_book
 from .geometry import parse_length, parse_trim
 from .language_tags import check_registered, is_well_formed, suggest_for_malformed
 from .model import Book, Contributor
@@ -54,6 +56,11 @@ class Overrides:
     notes: str | None = None
     typography: bool | None = None
     soft_hyphens: bool | None = None
+    #: ``[structure]`` settings (plain-text sources).
+    chapter_pattern: str | None = None
+    part_pattern: str | None = None
+    headings: str | None = None
+    paragraphs: str | None = None
 
 
 @dataclass
@@ -154,7 +161,27 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> list[Diagnostic]:
         config.typography.enabled = o.typography
     if o.soft_hyphens is not None:
         config.epub.soft_hyphens = o.soft_hyphens
+    _apply_structure(config, o)
     return found
+
+
+def _apply_structure(config: ProjectConfig, o: Overrides) -> None:
+    """``--chapter-pattern`` and friends over ``[structure]``."""
+    for name, option in (("chapter_pattern", "--chapter-pattern"),
+                         ("part_pattern", "--part-pattern")):
+        value = getattr(o, name)
+        if value is not None:
+            try:
+                setattr(config.structure, name, check_pattern(value.strip(), option))
+            except ConfigError as exc:
+                raise UsageError(exc.message) from None
+    for name, option, choices in (("headings", "--headings", HEADING_MODES),
+                                  ("paragraphs", "--paragraphs", PARAGRAPH_MODES)):
+        value = getattr(o, name)
+        if value is not None:
+            if value not in choices:
+                raise UsageError(f"{option} must be one of {', '.join(choices)}")
+            setattr(config.structure, name, value)
 
 
 def output_name(title: str) -> str:
@@ -184,6 +211,7 @@ def load_book(inputs: Sequence[str | Path], options: BuildOptions | None = None,
     book = read_book(project, ctx)
     book.stylesheets = load_user_styles(ctx, overrides.css)
     book = run_passes(book, ctx)
+    check_book(book, ctx)  # words kept and structure doubts, before anything is written
     return book, ctx
 
 

@@ -50,6 +50,27 @@ class ContentConfig:
     split: str = "auto"
 
 
+#: ``[structure] headings``: find headings ("auto") or take none but the patterns.
+HEADING_MODES = ("auto", "none")
+#: ``[structure] paragraphs``: how a plain-text source marks its paragraphs.
+PARAGRAPH_MODES = ("auto", "blank-lines", "indent", "one-per-line")
+
+
+@dataclass
+class StructureConfig:
+    """How plain-text sources are read when the heuristics guess wrong
+    (``[structure]``; like calibre's structure-detection options)."""
+
+    #: A line matching this regular expression (whole line) is a chapter heading.
+    chapter_pattern: str = ""
+    #: A line matching this regular expression is a part heading.
+    part_pattern: str = ""
+    #: "auto": find headings; "none": only the patterns above make headings.
+    headings: str = "auto"
+    #: "auto" (measured), "blank-lines", "indent" or "one-per-line".
+    paragraphs: str = "auto"
+
+
 @dataclass
 class StyleConfig:
     theme: str = "classic"
@@ -176,6 +197,7 @@ class ProjectConfig:
     file: Path | None = None
     metadata: Metadata = field(default_factory=Metadata)
     content: ContentConfig = field(default_factory=ContentConfig)
+    structure: StructureConfig = field(default_factory=StructureConfig)
     style: StyleConfig = field(default_factory=StyleConfig)
     pdf: PdfConfig = field(default_factory=PdfConfig)
     epub: EpubConfig = field(default_factory=EpubConfig)
@@ -423,6 +445,35 @@ def _content(r: _Reader, table: dict[str, Any]) -> ContentConfig:
     return ContentConfig(entries, encoding, split)
 
 
+def check_pattern(value: str, what: str) -> str:
+    """``value`` when it is a regular expression Python can compile; the
+    error names ``what`` and says why not."""
+    if not value:
+        return value
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ConfigError(f"{what} is not a valid regular expression: {exc}") from None
+    return value
+
+
+def _structure(r: _Reader, table: dict[str, Any]) -> StructureConfig:
+    r.check_keys(table, "structure", {f.name for f in fields(StructureConfig)})
+    structure = StructureConfig(
+        headings=r.choice(table, "structure", "headings", "auto", HEADING_MODES),
+        paragraphs=r.choice(table, "structure", "paragraphs", "auto", PARAGRAPH_MODES),
+    )
+    for key in ("chapter_pattern", "part_pattern"):
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise r.error(f"structure.{key} must be a string", "structure", key)
+        try:
+            setattr(structure, key, check_pattern(value.strip(), f"structure.{key}"))
+        except ConfigError as exc:
+            raise r.error(exc.message, "structure", key) from None
+    return structure
+
+
 def _style(r: _Reader, table: dict[str, Any]) -> StyleConfig:
     r.check_keys(table, "style", {"theme", "css", "font_size", "line_height"})
     style = StyleConfig(
@@ -554,7 +605,8 @@ def load_config(path: Path, display: str, text: str) -> ProjectConfig:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(f"malformed TOML: {message}", file=display,
                           line=int(match.group(1)) if match else None) from None
-    top = {"metadata", "content", "style", "pdf", "epub", "cover", "typography", "accessibility"}
+    top = {"metadata", "content", "structure", "style", "pdf", "epub", "cover", "typography",
+           "accessibility"}
     for key in data:
         if key not in top:
             raise ConfigError(f"unknown section or key {key!r} (sections: {', '.join(sorted(top))})",
@@ -562,6 +614,7 @@ def load_config(path: Path, display: str, text: str) -> ProjectConfig:
     config = ProjectConfig(root=path.parent, file=path)
     config.metadata = _metadata(r, r.table(data, "metadata"), path.parent)
     config.content = _content(r, r.table(data, "content"))
+    config.structure = _structure(r, r.table(data, "structure"))
     config.style = _style(r, r.table(data, "style"))
     config.pdf = _pdf(r, r.table(data, "pdf"))
     config.epub = _epub(r, r.table(data, "epub"))

@@ -10,6 +10,7 @@ from pathlib import Path
 from .config import ProjectConfig
 from .diagnostics import Diagnostics
 from .errors import ConfigError, UsageError
+from .fidelity.source import SourceText
 from .sandbox import Sandbox
 
 #: Output formats and the file each writes (``{name}`` is the book's slug).
@@ -79,6 +80,11 @@ class BuildContext:
     build_time: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=timezone.utc))
     #: Source files read in this build (absolute paths), for build_time.
     source_paths: list[Path] = field(default_factory=list)
+    #: What each reader saw of its source (by display name), and the text
+    #: of each chapter as read (by chapter id, for chapters without a
+    #: source span): the fidelity check's side of the comparison.
+    source_texts: dict[str, SourceText] = field(default_factory=dict)
+    read_snapshots: dict[str, list[tuple[int | None, str]]] = field(default_factory=dict)
 
     @property
     def language(self) -> str:

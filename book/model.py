@@ -24,7 +24,9 @@ relies on them; ``book/xhtml.py`` has helpers for each):
 * Images: ``<img src="…" alt="…"/>`` with ``src`` relative to the chapter's
   source file until the images pass turns it into an :class:`Asset` href.
 * Readers may put ``data-mb-line="N"`` on elements whose source line they
-  know, so later passes can name the line in warnings; writers drop every
+  know, so later passes can name the line in warnings, and
+  ``data-mb-guessed`` on headings they inferred from the layout (plain
+  text), which the fidelity check may doubt; writers drop every
   ``data-mb-*`` attribute.
 * Print page breaks carried into the EPUB are
   ``<span epub:type="pagebreak" role="doc-pagebreak" id="page-N"
@@ -164,11 +166,19 @@ class Chapter:
     #: The chapter's language when it differs from the book's.
     lang: str | None = None
     #: Nesting depth in the book's hierarchy: 0 for top-level divisions,
-    #: 1 for chapters inside a part.  Set by the structure pass.
+    #: 1 for chapters inside a part, 2 inside a part of a part (a book
+    #: inside a volume), up to 3.  A reader that knows the nesting sets it
+    #: on its parts (a book of a volume has depth 1); the pipeline derives
+    #: every other chapter's depth from the parts before it.
     depth: int = 0
     #: Title for the table of contents and running heads when it should
     #: differ from the heading text (e.g. "Chapter I: The Visit").
     toc_title: str = ""
+    #: First and last source line (1-based, inclusive) of the text this
+    #: chapter was made from, when the reader knows them (the plain-text
+    #: reader does); the fidelity check (``book/fidelity``) counts the
+    #: source's words in that span against the chapter's words.
+    source_span: tuple[int, int] | None = None
 
 
 @dataclass

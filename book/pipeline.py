@@ -12,7 +12,10 @@ remove those of the raw text, but a character reference such as
 would make every writer fail.
 
 Diagnostic codes: CHR001 (warning) characters XML cannot hold removed from
-a chapter (they came from character references or a reader let them pass).
+a chapter (they came from character references or a reader let them pass);
+LANG001 (note) the language was detected; LANG002 (warning) it could not
+be, English is assumed; LANG005 (warning) it was detected with low
+confidence.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .context import BuildContext
-from .detect.language import detect_language, language_name
+from .detect.language import language_confidence, language_name
 from .errors import SourceError
 from .model import Book, Contributor, Matter, Metadata
 from .project import Project
@@ -46,6 +49,8 @@ def read_book(project: Project, ctx: BuildContext) -> Book:
                           "that cannot appear in a document (such as &#xFFFE; or &#1;)",
                           file=source.display)
         hints.append((source.display, result))
+        if result.source_text is not None:
+            ctx.source_texts[source.display] = result.source_text
         book.chapters.extend(result.chapters)
         for asset in result.assets:
             book.add_asset(asset)
@@ -58,25 +63,40 @@ def read_book(project: Project, ctx: BuildContext) -> Book:
     _title_lone_chapter(book)
     _assign_chapter_ids(book)
     _assign_depths(book)
+    _snapshot(book, ctx)
     ctx.fix_build_time()
     return book
+
+
+def _snapshot(book: Book, ctx: BuildContext) -> None:
+    """Keep the text of each chapter as read, for the fidelity check
+    (chapters with a source span are measured against the source itself)."""
+    from .fidelity import tree_segments
+
+    for chapter in book.chapters:
+        if chapter.source_span is None or chapter.source.file not in ctx.source_texts:
+            ctx.read_snapshots[chapter.id] = tree_segments(chapter.tree)
 
 
 def _merge_hints(meta: Metadata, hints: list[tuple[str, ReadResult]]) -> None:
     for display, result in hints:
         found = result.metadata
+        def origin(name: str) -> str:
+            where = result.origins.get(name)
+            return f"source {display}" + (f" ({where})" if where else "")
+
         for name in _HINT_FIELDS:
             value = found.get(name)
             if value and not getattr(meta, name):
                 setattr(meta, name, value)
-                meta.origins[name] = f"source {display}"
+                meta.origins[name] = origin(name)
         if found.get("authors") and not meta.authors:
             meta.authors = [Contributor(name) for name in found["authors"]]
-            meta.origins["authors"] = f"source {display}"
+            meta.origins["authors"] = origin("authors")
         if found.get("contributors") and not meta.contributors:
             meta.contributors = [c if isinstance(c, Contributor) else Contributor(str(c), "ctb")
                                  for c in found["contributors"]]
-            meta.origins["contributors"] = f"source {display}"
+            meta.origins["contributors"] = origin("contributors")
         for name in ("subjects", "keywords"):
             if found.get(name) and not getattr(meta, name):
                 setattr(meta, name, list(found[name]))
@@ -116,16 +136,25 @@ def _sample_text(book: Book, limit: int = 20_000) -> str:
     return " ".join(pieces)
 
 
+#: Below this confidence a detected language is reported as a warning.
+SURE_LANGUAGE = 0.9
+
+
 def _settle_language(book: Book, ctx: BuildContext) -> None:
     meta = book.metadata
     if meta.language:
         return
-    detected = detect_language(_sample_text(book))
-    if detected:
+    detected, confidence = language_confidence(_sample_text(book))
+    if detected and confidence >= 0.5:
         meta.language = detected
         meta.origins["language"] = "detected"
-        ctx.diag.note("LANG001", f"detected language: {detected} ({language_name(detected)}); "
-                      "set it with --lang or [metadata] language")
+        if confidence < SURE_LANGUAGE:
+            ctx.diag.warn("LANG005", f"detected language: {detected} ({language_name(detected)}), "
+                          f"with low confidence ({confidence:.0%})",
+                          hint="set --lang or [metadata] language")
+        else:
+            ctx.diag.note("LANG001", f"detected language: {detected} ({language_name(detected)}); "
+                          "set it with --lang or [metadata] language")
     else:
         meta.language = "en"
         meta.origins["language"] = "default"
@@ -194,16 +223,30 @@ def _assign_chapter_ids(book: Book) -> None:
         chapter.tree.set("id", chapter.id)
 
 
+#: Deepest nesting of parts (volume > book > part) above the chapters.
+MAX_PART_DEPTH = 3
+
+
 def _assign_depths(book: Book) -> None:
-    """Chapters after a part belong to it (depth 1) until the next part or
-    the back matter."""
-    in_part = False
+    """Chapters after a part belong to it until the next part of the same
+    or an outer level, or the back matter.
+
+    A part's own depth is its level among the parts, as its reader found it
+    (a volume 0, a book inside it 1; readers that know no nesting leave 0);
+    every other body chapter sits one level below the innermost open part,
+    except an epilogue, which closes them (an epilogue holding chapters is
+    itself a part).
+    """
+    open_parts: list[int] = []  # depths of the parts that hold what follows
     for chapter in book.chapters:
-        if chapter.kind == "part":
+        if chapter.kind == "part" and chapter.matter == Matter.BODY:
+            depth = min(chapter.depth, len(open_parts), MAX_PART_DEPTH - 1)
+            while open_parts and open_parts[-1] >= depth:
+                open_parts.pop()
+            chapter.depth = len(open_parts)
+            open_parts.append(chapter.depth)
+        elif chapter.matter == Matter.BODY and chapter.kind != "epilogue":
+            chapter.depth = len(open_parts)
+        else:  # front or back matter, or an epilogue: outside every part
             chapter.depth = 0
-            in_part = True
-        elif in_part and chapter.matter == Matter.BODY:
-            chapter.depth = 1
-        else:
-            chapter.depth = 0
-            in_part = in_part and chapter.matter == Matter.BODY
+            open_parts.clear()

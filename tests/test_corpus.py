@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from .conftest import CORPUS_BOOKS, epubcheck_messages
+from .conftest import CORPUS, CORPUS_BOOKS, epubcheck_messages
 
 XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 
@@ -161,3 +161,53 @@ def test_pride_and_prejudice_has_no_straight_double_quotes(corpus_book):
     text = body_text(corpus_book("pride").epub)
     assert '"' not in text
     assert text.count("“") > 1500 and text.count("”") > 1500
+
+
+# ------------------------------------------------------------------ fidelity (issue 10)
+
+@pytest.mark.parametrize("name", list(CORPUS_BOOKS))
+def test_every_word_of_the_corpus_books_reaches_the_book(corpus_book, name):
+    """Word preservation of at least 99.5 % on every corpus book, no chapter
+    losing more than 0.5 % (FID001), no word outside every chapter (FID002)."""
+    built = corpus_book(name)
+    fidelity = built.book.facts["fidelity"]
+    assert fidelity.preserved >= 0.995
+    assert fidelity.source_words > 400
+    assert not [d for d in built.diagnostics.warnings if d.code in ("FID001", "FID002")]
+
+
+def _outline(name: str) -> list[tuple[int, str, str]]:
+    from .conftest import read_source
+
+    return [(c.depth, c.kind, c.title) for c in read_source(CORPUS / name).chapters]
+
+
+def test_leroux_29_titled_chapters_and_its_abbreviations():
+    found = _outline("pg-fr-leroux-le-mystere-de-la-chambre-jaune.txt")
+    assert len(found) == 29 and all(kind == "chapter" for _d, kind, _t in found)
+    assert found[0][2] == "I: Où l’on commence à ne pas comprendre"
+    assert found[4][2] == ("V: Où Joseph Rouletabille adresse à M. Robert Darzac une phrase qui "
+                           "produit son petit effet")
+    assert all(": " in title for _d, _k, title in found)
+
+
+def test_effi_briest_36_chapters_even_the_misspelt_one():
+    found = _outline("pg-de-fontane-effi-briest.txt")
+    assert [t for _d, _k, t in found][-7:-4] == ["Dreißigstes Kapitel", "Einunddreißgstes Kapitel",
+                                                  "Zweiunddreißigstes Kapitel"]
+    assert len([t for _d, _k, t in found if t.endswith("Kapitel")]) == 36
+
+
+def test_doyle_15_chapters_with_their_title_lines():
+    found = _outline("pg-pl-doyle-tajemnica-baskervilleow.txt")
+    chapters = [t for _d, kind, t in found if kind == "chapter" and t]
+    assert len(chapters) == 15 and chapters[0] == "I: Pan Sherlock Holmes."
+    assert found[-1][1:] == ("endnotes", "PRZYPISY")
+
+
+def test_karamazov_three_levels():
+    found = _outline("pg-fi-dostoevsky-karamazovin-veljekset-1.txt")
+    assert [t for d, k, t in found if k == "part" and d == 0] == [
+        "ENSIMMÄINEN OSA", "TOINEN OSA", "KOLMAS OSA"]
+    assert len([1 for d, k, _t in found if k == "part" and d == 1]) == 7
+    assert len([1 for d, k, _t in found if k == "chapter" and d == 2]) == 45

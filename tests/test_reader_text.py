@@ -578,16 +578,23 @@ def test_scene_breaks(tmp_path: Path, line: str) -> None:
     assert classes(result.chapters[0].tree[1]) == ["scene-break"]
 
 
-def test_illustration_markers(tmp_path: Path) -> None:
+def test_illustration_markers_stay_visible_lines(tmp_path: Path) -> None:
+    """Issue 10, class 9: an ``[Illustration: …]`` placeholder with no image
+    is never an empty figure; its caption stays a visible line of the text,
+    and a bare marker is left out with a note."""
     text = ("Text before.\n\n[Illustration: The house at night,\nseen from the road]\n\n"
             "[Illustration]\n\nText after.\n")
     result, _ = read_str(tmp_path, text)
-    figures = list(result.chapters[0].tree.iter("figure"))
-    assert len(figures) == 2
-    assert text_content(figures[0].find("figcaption")) == "The house at night, seen from the road"
-    assert figures[1].get("role") == "img" and figures[1].get("aria-label") == "Illustration"
-    assert not list(result.chapters[0].tree.iter("img"))
+    tree = result.chapters[0].tree
+    assert not list(tree.iter("figure")) and not list(tree.iter("img"))
+    assert [(el.tag, classes(el), text_content(el)) for el in tree] == [
+        ("p", [], "Text before."),
+        ("p", ["illustration"], "Illustration: The house at night, seen from the road"),
+        ("p", [], "Text after.")]
     assert "[Illustration" not in body_text(result.chapters)
+    removed = result.source_text.removed
+    assert [(r.first, r.last, r.reason) for r in removed] == [
+        (6, 6, "illustration marker without a caption")]
 
 
 def test_bracket_footnotes(tmp_path: Path) -> None:

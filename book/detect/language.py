@@ -73,18 +73,23 @@ def _passage_detector(names: tuple[str, ...]):
 
 def detect_language(text: str, *, minimum_confidence: float = 0.5) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when unsure."""
+    code, confidence = language_confidence(text)
+    return code if code and confidence >= minimum_confidence else None
+
+
+def language_confidence(text: str) -> tuple[str | None, float]:
+    """The most likely language of ``text`` (ISO 639-1) and lingua's
+    confidence in it, from 0 to 1; (None, 0.0) for too little text."""
     text = text.strip()
     if len(text) < 20:
-        return None
+        return None, 0.0
     sample = text[:20_000]
     detector = _detector(tuple(_BOOK_LANGUAGES), len(sample) >= _LOW_ACCURACY_FROM)
     confidences = detector.compute_language_confidence_values(sample)
     if not confidences:
-        return None
+        return None, 0.0
     best = confidences[0]
-    if best.value < minimum_confidence:
-        return None
-    return best.language.iso_code_639_1.name.lower()
+    return best.language.iso_code_639_1.name.lower(), best.value
 
 
 def language_name(code: str) -> str:

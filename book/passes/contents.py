@@ -33,20 +33,21 @@ def chapter_label(chapter: Chapter, book: Book) -> str:
 def run(book: Book, ctx: BuildContext) -> Book:
     max_depth = ctx.config.epub.toc_depth
     entries: list[TocEntry] = []
-    parent: TocEntry | None = None
+    # The open parts: a chapter of depth d goes under the part of depth d - 1
+    # (a book inside a volume, a chapter inside the book).
+    parents: list[TocEntry] = []
     for chapter in book.chapters:
         if chapter.kind in ("dedication", "epigraph"):
             continue  # reached through landmarks and reading order, not the contents
         entry = TocEntry(chapter_label(chapter, book), chapter.id, chapter.id, chapter.depth)
         entry.children = _sections(chapter.tree, chapter, chapter.depth + 1, max_depth)
-        if chapter.depth > 0 and parent is not None:
-            parent.children.append(entry)
+        del parents[chapter.depth:]
+        if parents:
+            parents[-1].children.append(entry)
         else:
             entries.append(entry)
         if chapter.kind == "part":
-            parent = entry
-        elif chapter.depth == 0:
-            parent = None
+            parents.append(entry)
     book.toc = entries
     return book
 

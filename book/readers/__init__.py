@@ -23,6 +23,7 @@ from ..model import Asset, Chapter, Matter
 
 if TYPE_CHECKING:
     from ..context import BuildContext
+    from ..fidelity.source import SourceText
 
 
 @dataclass
@@ -49,6 +50,12 @@ class ReadResult:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: Files the reader extracted itself (e.g. images inside a DOCX).
     assets: list[Asset] = field(default_factory=list)
+    #: The source's text as the reader saw it before deciding the structure,
+    #: and what it removed on purpose, for the fidelity check.
+    source_text: SourceText | None = None
+    #: Where in the file each metadata field was found ("title page, line
+    #: 34"), by field name, for ``make-book check --structure``.
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 Reader = Callable[[SourceFile, "BuildContext"], ReadResult]

@@ -13,6 +13,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..detect.encoding import Decoded, decode_bytes
+from ..detect.mojibake import describe, repair_text
 from ..errors import SourceError
 from ..limits import MAX_TEXT_BYTES
 from ..model import Chapter, Matter, SourceRef
@@ -54,15 +55,20 @@ def read_text(source: SourceFile, ctx: BuildContext) -> Decoded:
     """Read and decode a text-based manuscript through the sandbox.
 
     The encoding comes from ``--encoding`` / ``[content] encoding`` or is
-    detected; a guessed encoding is reported as a note.
+    detected; a guessed encoding is reported as a note.  Mis-decoded text
+    (mojibake) is repaired and reported (ENC003, ``book/detect/mojibake``);
+    control characters never pass (ENC002).
     """
     data = ctx.sandbox.read_bytes(source.path, limit=MAX_TEXT_BYTES, file=source.display)
     decoded = decode_bytes(data, source.display, ctx.config.content.encoding)
     if decoded.guessed:
         ctx.diag.note("ENC001", f"detected encoding {decoded.encoding} (set --encoding if it is wrong)",
                       file=source.display)
-    text = xml_safe(decoded.text)
-    if len(text) != len(decoded.text):
+    repaired, repairs = repair_text(decoded.text)
+    if repairs.lines:
+        ctx.diag.note("ENC003", describe(repairs), file=source.display)
+    text = xml_safe(repaired)
+    if repairs.controls or len(text) != len(repaired):
         ctx.diag.warn("ENC002", "removed characters that cannot appear in a document "
                       "(NUL, control characters or lone surrogates)", file=source.display)
     return Decoded(text, decoded.encoding, decoded.had_bom, decoded.guessed)

@@ -63,6 +63,7 @@ from .prepare import STYLE_MAP, declare_synthetic_styles, prepare_document, prep
 from .references import NOTE_KINDS, drop_dangling_references, note_ids, relationship_ids
 from .styles import parse_styles
 from .wordml import W_NS
+from ...fidelity.source import SourceText
 
 TOC_DROPPED = "DOCX001"
 HIDDEN_TEXT = "DOCX002"
@@ -447,8 +448,10 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
         metadata["title"] = prepared.title
     if prepared.subtitle:
         metadata["subtitle"] = prepared.subtitle
+    text = SourceText.from_tree(display, body)  # what the fidelity check holds the book to
     found = build_chapters(body, source, title_hint="")
     if not found.chapters:
         ctx.diag.warn(NO_TEXT, "the document has no text", file=display)
-    return ReadResult(chapters=found.chapters, metadata=metadata, assets=images.assets)
+    return ReadResult(chapters=found.chapters, metadata=metadata, assets=images.assets,
+                      source_text=text)
 

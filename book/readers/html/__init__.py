@@ -46,6 +46,7 @@ from .metadata import language_tag, read_metadata, report_head_requests
 from .notes import normalize_notes
 from .parse import parse_document
 from .semantics import anchors_to_ids, drop_contents_lists, mark_scene_breaks, mark_verse, wrap_loose_inline
+from ...fidelity.source import SourceText
 
 CONTENTS_DROPPED = "HTM020"
 NOTES_FOUND = "HTM021"
@@ -92,9 +93,10 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     for step in BODY_STEPS:
         step(body, source, ctx)
     lang = metadata.get("language") or language_tag(body.get("lang") or "") or None
+    text = SourceText.from_tree(source.display, body)  # what the fidelity check holds the book to
     found = build_chapters(body, source, lang=lang, title_hint=metadata.get("title", ""))
     if found.book_title and "title" not in metadata:
         metadata["title"] = found.book_title
     if not found.chapters:
         ctx.diag.warn(NO_TEXT, "the document has no text", file=source.display)
-    return ReadResult(chapters=found.chapters, metadata=metadata)
+    return ReadResult(chapters=found.chapters, metadata=metadata, source_text=text)

@@ -33,6 +33,7 @@ from ...limits import MAX_TEXT_BYTES
 from ...safexml import ENTITIES_REFUSED, html_parser, parse_xml, scrub_tree
 from ...xhtml import EPUB_NS, EPUB_TYPE, XHTML_NS, XML_LANG, XML_NS, xml_safe
 from .. import SourceFile
+from ...detect.mojibake import describe, repair_text
 
 #: Diagnostic codes of the HTML reader (see book/readers/html/__init__.py).
 NOT_WELL_FORMED = "HTM001"
@@ -113,8 +114,11 @@ def parse_document(source: SourceFile, ctx: BuildContext) -> ParsedDocument:
     """Read, decode and parse one HTML/XHTML manuscript (see the module docstring)."""
     data = ctx.sandbox.read_bytes(source.path, limit=MAX_TEXT_BYTES, file=source.display)
     text, encoding = decode_markup(data, source, ctx)
-    safe = xml_safe(text)
-    if len(safe) != len(text):
+    repaired, repairs = repair_text(text)  # mojibake and C1 controls (book/detect/mojibake.py)
+    if repairs.lines:
+        ctx.diag.note("ENC003", describe(repairs), file=source.display)
+    safe = xml_safe(repaired)
+    if repairs.controls or len(safe) != len(repaired):
         ctx.diag.warn(BAD_CHARACTERS, "removed characters that cannot appear in a document "
                       "(NUL, control characters or lone surrogates)", file=source.display)
     text = _strip_xml_declaration(safe)

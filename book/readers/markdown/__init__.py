@@ -66,6 +66,7 @@ from .metadata import split_front_matter
 from .parser import markdown_parser
 from .render import Renderer
 from .samples import check_samples
+from ...fidelity.source import SourceText
 
 #: Leanpub directive → matter of the chapters that follow it.
 MATTER_DIRECTIVES: dict[str, Matter] = {
@@ -95,9 +96,13 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     check_samples(tokens, source.path, ctx.sandbox, warn)
     renderer = Renderer(file=source.display, key_prefix=_key_prefix(source), warn=warn, lang=lang)
     rendered = renderer.render(tokens, env, front.text)
+    # What the fidelity check holds the book to: the body and its notes as rendered.
+    text = SourceText.from_tree(source.display, rendered.body)
+    for note in rendered.notes.values():
+        text.segments += SourceText.from_tree(source.display, note).segments
     chapters = split_chapters(rendered.body, source, ctx)
     place_notes(chapters, rendered.notes)
-    return ReadResult(chapters=chapters, metadata=front.metadata)
+    return ReadResult(chapters=chapters, metadata=front.metadata, source_text=text)
 
 
 def markdown_state(ctx: BuildContext) -> dict[str, Any]:

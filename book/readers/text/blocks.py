@@ -22,6 +22,7 @@ from a paragraph of wrapped prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .headings import match_heading
@@ -42,6 +43,11 @@ FIT = 0.85
 #: Fewest line breaks on which to judge whether a file is hard-wrapped.
 _MIN_BREAKS = 20
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
+#: A line ending in an initial or a title's abbreviation: "M.", "Dr.", "St.".
+_ABBREVIATION_END = re.compile(
+    r"(?:^|[\s(])(?:[A-ZÀ-ÞĀ-ſ]|Mr|Mrs|Ms|Dr|St|Mme|Mlle|Mgr|Prof|Sr|Jr|Hr|Fr|Nr|ks|św|dr|"
+    r"prof|inż|mgr)\.$")
+_INNER_END = re.compile(r"\w{2,}[.!?]['\"’”»)]*\s+\S")
 #: Lines of speech: a dash or an opening quotation mark first.
 DIALOGUE_START = re.compile(r"(?:[-–—]\s|[-–—]{2}|[\"“„«»‘‚'])")
 
@@ -110,6 +116,17 @@ class Layout:
     indented_share: float
     #: The file has no blank lines at all between its lines.
     blankless: bool
+    #: How paragraphs were decided: "auto" (measured), or what ``[structure]
+    #: paragraphs`` says: "blank-lines", "indent" or "one-per-line".
+    mode: str = "auto"
+
+
+def forced_layout(layout: Layout, mode: str) -> Layout:
+    """``layout`` with the paragraph convention the user chose."""
+    if mode == "auto":
+        return layout
+    return Layout(layout.wrap, mode == "indent", layout.indented_share,
+                  layout.blankless and mode != "blank-lines", mode)
 
 
 def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
@@ -139,7 +156,10 @@ def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
     for index, (a, b) in enumerate(zip(indents, indents[1:])):
         if a >= INDENT and b < INDENT and widths[index + 1] > 0:
             first_line += 1
-    indent_paragraphs = (wrap is not None and 0.03 <= share <= 0.6
+    # First-line indents mark paragraphs when most indented lines are
+    # followed by a line that is not: in wrapped text, or where such
+    # paragraphs are many (a file too short or too mixed to show its width).
+    indent_paragraphs = ((wrap is not None or first_line >= 5) and 0.03 <= share <= 0.6
                          and first_line >= 0.6 * indented)
     return Layout(wrap, indent_paragraphs, share, blank == 0)
 
@@ -175,21 +195,34 @@ def wrapped_share(block_lines: list[str], wrap: int) -> float:
     return fitted / (len(block_lines) - 1)
 
 
-def split_blocks(lines: list[str], start: int, end: int, layout: Layout) -> list[Block]:
-    """Cut ``lines[start:end]`` into blocks (see the module docstring)."""
+def split_blocks(lines: list[str], start: int, end: int, layout: Layout,
+                 forced: set[int] | frozenset[int] = frozenset(),
+                 matcher: Callable[[str], object | None] = match_heading) -> list[Block]:
+    """Cut ``lines[start:end]`` into blocks (see the module docstring).
+
+    ``forced`` holds line indexes before which a block must start (headings
+    found from the source's contents list or the user's patterns);
+    ``matcher`` reads a line as a heading.
+    """
     blocks: list[Block] = []
     run: list[str] = []
     run_start = start
     gap = 1
     for index in range(start, end + 1):
         line = lines[index] if index < end else ""
+        if line.strip() and index in forced and run:
+            pieces = _split_run(run, run_start, layout, forced, matcher)
+            pieces[0].gap_before = gap
+            blocks.extend(pieces)
+            run = []
+            gap = 0
         if line.strip():
             if not run:
                 run_start = index
             run.append(line.rstrip())
             continue
         if run:
-            pieces = _split_run(run, run_start, layout)
+            pieces = _split_run(run, run_start, layout, forced, matcher)
             pieces[0].gap_before = gap
             blocks.extend(pieces)
             run = []
@@ -202,11 +235,14 @@ def split_blocks(lines: list[str], start: int, end: int, layout: Layout) -> list
     return blocks
 
 
-def _split_run(run: list[str], first: int, layout: Layout) -> list[Block]:
+def _split_run(run: list[str], first: int, layout: Layout, forced: set[int] | frozenset[int],
+               matcher: Callable[[str], object | None]) -> list[Block]:
     """Split a run of non-blank lines into paragraph blocks."""
     if len(run) == 1:
         return [Block(run, first)]
-    cuts = _cuts(run, layout)
+    cuts = _cuts(run, layout, matcher)
+    if forced:
+        cuts.update(i for i in range(1, len(run)) if first + i in forced)
     if not cuts:
         return [Block(run, first)]
     pieces = []
@@ -217,17 +253,22 @@ def _split_run(run: list[str], first: int, layout: Layout) -> list[Block]:
     return pieces
 
 
-def _cuts(run: list[str], layout: Layout) -> set[int]:
+def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None]) -> set[int]:
     """Indexes in ``run`` before which a new block starts."""
     cuts: set[int] = set()
+    if layout.mode == "one-per-line":
+        return set(range(1, len(run)))
     # Heading lines stand alone whatever the layout ("CHAPTER I" then text).
-    if layout.blankless and len(run) > 3:
+    if (layout.blankless or layout.indent_paragraphs) and len(run) > 3:
         for i, line in enumerate(run):
-            if len(line) > 120:
+            if len(line) > 120 or not _standalone_line(run, i, layout):
                 continue
-            found = match_heading(line)
-            if found is not None:
+            found = matcher(line)
+            if found is not None and not (getattr(found, "rank", "") == "numeral"
+                                          and getattr(found, "title", "")):
                 cuts.update({i, i + 1})
+    if layout.mode == "blank-lines":
+        return {c for c in cuts if 0 < c < len(run)}
     indents = [indent_of(line) for line in run]
     if not layout.indent_paragraphs and layout.indented_share < 0.5:
         # Where indentation starts or stops inside a run, a quotation or a
@@ -235,22 +276,53 @@ def _cuts(run: list[str], layout: Layout) -> set[int]:
         for i in range(1, len(run)):
             if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT):
                 cuts.add(i)
-    if layout.wrap is None:
+    if layout.indent_paragraphs:
+        cuts.update(indent_cuts(run))
+    elif layout.wrap is None:
         if _paragraph_lines(run, layout.blankless):
             cuts.update(range(1, len(run)))
-    elif layout.indent_paragraphs:
-        for i in range(1, len(run)):
-            nxt = indents[i + 1] if i + 1 < len(run) else 0
-            if indents[i] >= INDENT and indents[i] > nxt and indents[i - 1] <= indents[i]:
-                cuts.add(i)
     elif layout.blankless:
-        # Wrapped text without blank lines or indents: a sentence ending well
-        # short of the wrap width ends a paragraph.
-        for i in range(len(run) - 1):
-            line = run[i].rstrip()
-            if _SENTENCE_END.search(line) and width_of(line) < 0.8 * layout.wrap:
-                cuts.add(i + 1)
+        cuts.update(sentence_cuts(run, layout.wrap))
     return {c for c in cuts if 0 < c < len(run)}
+
+
+def _standalone_line(run: list[str], i: int, layout: Layout) -> bool:
+    """Could line ``i`` of a run be a heading of its own?  Not when it is a
+    line of wrapped prose: one the next word would not have fitted on, or
+    one that ends mid-sentence while the text goes on in lower case."""
+    line = run[i].rstrip()
+    if i + 1 < len(run):
+        after = run[i + 1].strip()
+        if layout.wrap and width_of(line) + 1 + len(first_word(after)) > FIT * layout.wrap:
+            return False
+        if line.endswith((",", ";", "-")) or after[:1].islower():
+            return False
+    return True
+
+
+def indent_cuts(run: list[str]) -> set[int]:
+    """Paragraphs marked by first-line indents: a line indented further
+    than the next line starts one."""
+    indents = [indent_of(line) for line in run]
+    cuts = set()
+    for i in range(1, len(run)):
+        nxt = indents[i + 1] if i + 1 < len(run) else 0
+        if indents[i] >= INDENT and indents[i] > nxt and indents[i - 1] <= indents[i]:
+            cuts.add(i)
+    return cuts
+
+
+def sentence_cuts(run: list[str], wrap: int) -> set[int]:
+    """Wrapped text without blank lines or indents: a line that ends a
+    sentence although the next word would have fitted on it ends a
+    paragraph (wrapping alone never breaks a line that early)."""
+    cuts = set()
+    for i in range(len(run) - 1):
+        line = run[i].rstrip()
+        if _SENTENCE_END.search(line) and \
+                width_of(line) + 1 + len(first_word(run[i + 1])) <= FIT * wrap:
+            cuts.add(i + 1)
+    return cuts
 
 
 def _paragraph_lines(run: list[str], blankless: bool) -> bool:
@@ -329,9 +401,19 @@ def _verse_lines(lines: list[str]) -> bool:
     """Lines that open with a capital and close with punctuation, as verse
     lines traditionally do; wrapped prose mostly breaks mid-sentence, so its
     lines end in a word and the next opens in small letters."""
+    # A line ending in an initial or an abbreviation ("M.", "Dr.") is cut in
+    # mid-sentence, and the capital after it opens a name, not a line of verse.
+    cut = [bool(_ABBREVIATION_END.search(line.rstrip())) for line in lines]
+    # Sentences that end inside lines, the next one going on on the same line,
+    # are prose ("… were awake. Mme"); verse ends its sentences with its lines.
+    inner = sum(1 for line in lines if _INNER_END.search(line.strip()))
+    if inner >= len(lines) / 2:
+        return False
     opens = [line.strip().lstrip("\"'“„«»‘‚([—–-… ") for line in lines[1:]]
-    capital = sum(1 for text in opens if text[:1].isupper()) / len(opens)
-    closed = sum(1 for line in lines if line.rstrip()[-1:] in ",;:.!?…—–-\"'”’»)") / len(lines)
+    capital = sum(1 for text, after_cut in zip(opens, cut) if text[:1].isupper()
+                  and not after_cut) / len(opens)
+    closed = sum(1 for line, is_cut in zip(lines, cut)
+                 if line.rstrip()[-1:] in ",;:.!?…—–-\"'”’»)" and not is_cut) / len(lines)
     return capital >= 0.75 and closed >= 0.6
 
 

@@ -30,14 +30,23 @@ AUTHOR_FIRST = "author-first"
 
 _PG_START = (
     re.compile(r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG\b.*$", re.I),
-    re.compile(r"^\s*\*END\*\s*THE SMALL PRINT!.*$", re.I),
+    # The 2000-era "small print" closes with "*END*THE SMALL PRINT!" (also
+    # written "*END THE SMALL PRINT!"); the text begins after it.
+    re.compile(r"^\s*\*+\s*END\b\W*THE SMALL PRINT\b.*$", re.I),
     re.compile(r"^\s*\*{3}\s*START OF THE PROJECT GUTENBERG\b.*$", re.I),
 )
+#: The footer's first line, in the languages Project Gutenberg volunteers wrote
+#: it in ("End of the Project Gutenberg EBook of …", "Ende dieses Projekt
+#: Gutenberg Etextes …", "Fin du Projet Gutenberg …").
 _PG_END = (
     re.compile(r"^\s*\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG\b.*$", re.I),
     re.compile(r"^\s*End of (?:the |this )?Project Gutenberg\b.*$", re.I),
     re.compile(r"^\s*End of Project Gutenberg['’]s\b.*$", re.I),
+    re.compile(r"^\s*(?:Ende (?:dieses|des)|Fin (?:du|de ce)|Fine del|Fin del|Koniec|Einde van)\b"
+               r".{0,40}\bProje[ck]?t\s+Gutenberg\b.*$", re.I),
 )
+#: How far from the end a footer can start when the file has no header (lines).
+_FOOTER_LINES = 600
 _PG_MENTION = re.compile(r"Project Gutenberg", re.I)
 _PG_FIELD = re.compile(r"^(?P<name>[A-Z][A-Za-z ]{1,30}):\s*(?P<value>.*)$")
 _PG_TITLE_LINE = re.compile(
@@ -90,8 +99,10 @@ def _first_match(patterns: tuple[re.Pattern[str], ...], lines: list[str], start:
 
 def _gutenberg(lines: list[str]) -> Frame | None:
     head = lines[:_HEADER_LINES]
+    tail_from = max(0, len(lines) - _FOOTER_LINES)
     if not any(_PG_MENTION.search(line) for line in head[:400]) and not any(
-            p.match(line) for p in _PG_START for line in head):
+            p.match(line) for p in _PG_START for line in head) and _first_match(
+            _PG_END, lines, tail_from, len(lines)) is None:
         return None
     start_marker = _first_match(_PG_START, lines, 0, _HEADER_LINES)
     # The old "small print" may follow the START line: the text begins after both.
@@ -100,7 +111,8 @@ def _gutenberg(lines: list[str]) -> Frame | None:
         if later is not None:
             start_marker = later
     begin = start_marker + 1 if start_marker is not None else 0
-    end_marker = _first_match(_PG_END, lines, begin, len(lines))
+    end_marker = _first_match(_PG_END, lines, begin if start_marker is not None else tail_from,
+                              len(lines))
     if start_marker is None and end_marker is None:
         return None
     end = end_marker if end_marker is not None else len(lines)

@@ -53,6 +53,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword("nl", "part", "part", r"boek|deel"),
     Keyword("sv", "part", "part", r"bok|del"),
     Keyword("hu", "part", "part", r"könyv|rész"),
+    Keyword("fi", "part", "part", r"osa|kirja|nide"),
     # chapters
     Keyword("en", "chapter", "chapter", r"chapter|chap\.|letter|stave|canto|scene"),
     Keyword("pl", "chapter", "chapter", r"rozdział|list|pieśń|scena"),
@@ -70,17 +71,17 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword("hu", "chapter", "chapter", r"fejezet"),
     Keyword("la", "chapter", "chapter", r"caput|capitulum|liber"),
     # named divisions
-    Keyword("*", "division", "prologue", r"prologue|prolog|prologo|prólogo|пролог"),
-    Keyword("*", "division", "epilogue", r"epilogue|epilog|épilogue|epílogo|epilogo|эпилог"),
+    Keyword("*", "division", "prologue", r"prologue|prolog|prologo|prólogo|пролог|prologi"),
+    Keyword("*", "division", "epilogue", r"epilogue|epilog|épilogue|epílogo|epilogo|эпилог|epilogi"),
     Keyword("*", "division", "preface",
             r"preface|przedmowa|vorwort|préface|prefacio|prefazione|prefácio|предисловие|"
-            r"předmluva|voorwoord"),
+            r"předmluva|voorwoord|vorrede|esipuhe|alkusanat"),
     Keyword("*", "division", "foreword", r"foreword|słowo wstępne|geleitwort|avant-propos"),
     Keyword("*", "division", "introduction",
             r"introduction|wstęp|wprowadzenie|einleitung|einführung|introducción|introduzione|"
-            r"introdução|введение|úvod|inleiding"),
+            r"introdução|введение|úvod|inleiding|johdanto"),
     Keyword("*", "division", "afterword",
-            r"afterword|posłowie|nachwort|postface|postfazione|послесловие|doslov|nawoord"),
+            r"afterword|posłowie|nachwort|postface|postfazione|послесловие|doslov|nawoord|jälkisanat"),
     Keyword("*", "division", "appendix",
             r"appendix|aneks|dodatek|załącznik|anhang|annexe|appendice|apéndice|anexo|"
             r"приложение|příloha|bijlage"),
@@ -124,10 +125,22 @@ NUMBER_WORDS: dict[str, tuple[tuple[int, str], ...]] = {
     "de": (
         (1, r"erst\w{0,2}|eins"), (2, r"zweit\w{0,2}|zwei"), (3, r"dritt\w{0,2}|drei"),
         (4, r"viert\w{0,2}|vier"), (5, r"fünft\w{0,2}|fünf"), (6, r"sechst\w{0,2}|sechs"),
-        (7, r"siebent\w{0,2}|siebt\w{0,2}|sieben"), (8, r"acht\w{0,3}"),
+        (7, r"siebent\w{0,2}|siebt\w{0,2}|sieben"), (8, r"achte?[snrm]?"),
         (9, r"neunt\w{0,2}|neun"), (10, r"zehnt\w{0,2}|zehn"), (11, r"elft\w{0,2}|elf"),
-        (12, r"zwölft\w{0,2}|zwölf"), (20, r"zwanzigst\w{0,2}|zwanzig"),
+        (12, r"zwölft\w{0,2}|zwölf"), (13, r"dreizehnt?\w{0,2}"), (14, r"vierzehnt?\w{0,2}"),
+        (15, r"fünfzehnt?\w{0,2}"), (16, r"sechzehnt?\w{0,2}"), (17, r"siebzehnt?\w{0,2}"),
+        (18, r"achtzehnt?\w{0,2}"), (19, r"neunzehnt?\w{0,2}"), (20, r"zwanzigs?t?\w{0,2}"),
+        (30, r"drei(?:ß|ss)igs?t?\w{0,2}"), (40, r"vierzigs?t?\w{0,2}"),
+        (50, r"fünfzigs?t?\w{0,2}"), (60, r"sechzigs?t?\w{0,2}"), (70, r"siebzigs?t?\w{0,2}"),
+        (80, r"achtzigs?t?\w{0,2}"), (90, r"neunzigs?t?\w{0,2}"),
         (0, r"letzt\w{0,2}"),
+    ),
+    "fi": (
+        (1, r"ensimmäi\w{0,4}"), (2, r"toi\w{0,4}"), (3, r"kolma\w{0,4}"),
+        (4, r"neljä\w{0,4}"), (5, r"viide\w{0,4}|viides"), (6, r"kuude\w{0,4}|kuudes"),
+        (7, r"seitsemä\w{0,4}"), (8, r"kahdeksa\w{0,4}"), (9, r"yhdeksä\w{0,4}"),
+        (10, r"kymmene\w{0,4}|kymmenes"), (11, r"yhdestoista"), (12, r"kahdestoista"),
+        (0, r"viimei\w{0,4}"),
     ),
     "fr": (
         (1, r"premi[eè]re?|un|une"), (2, r"deuxième|seconde?|deux"), (3, r"troisième|trois"),
@@ -203,6 +216,7 @@ class HeadingMatch:
     label: str  # the numbering part as written ("CHAPTER I", "BOOK ONE", "XII")
     title: str  # the title after it ("The Visit", "1805"), or ""
     number: int | None  # the number's value when known (0: "last")
+    word: str = ""  # the keyword as written, in lower case ("chapter", "księga"), or ""
 
     @property
     def key(self) -> tuple[str, str, int | None]:
@@ -245,7 +259,7 @@ def number_value(text: str) -> int | None:
     if roman is not None:
         return roman
     total = 0
-    for token in re.split(r"[\s-]+", text):
+    for token in re.split(r"[\s-]+|(?<=[^\W\d_])und(?=[^\W\d_]{5})", _DE_ONE.sub("eins", text)):
         if token.lower() in {"the", "and", "et"} or not token:
             continue
         for pattern, value in _number_words():
@@ -257,10 +271,15 @@ def number_value(text: str) -> int | None:
     return total
 
 
+#: German compound numbers put the unit first: "einundzwanzig" (one and twenty).
+_DE_UNITS = r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und"
+_DE_ONE = re.compile(r"(?i)\bein(?=und)")
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     words = _word_alternation()
-    number_word = rf"(?:{words})(?![\w])"
+    number_word = rf"(?:{_DE_UNITS})?(?:{words})(?![\w])"
     spelled = rf"{number_word}(?:[\s-]+(?:and\s+|et\s+)?{number_word}){{0,2}}"
     digits = r"\d{1,4}"
     numeral = rf"(?:{digits}|{_ROMAN}(?![\w])|{spelled})"
@@ -286,7 +305,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<label>(?P<num>{digits}|{_ROMAN})\.\s*(?P<key>{key_alt})){title}", flags),
         # "EPILOGUE", "Appendix A", "Epilogue II: Ten Years Later"
         "division": re.compile(
-            rf"(?P<label>(?:[\w-]+['’]s\s+)?(?P<key>{div_alt})(?:\s+(?P<num>{digits}|{_ROMAN}|[A-Z]))?"
+            rf"(?P<label>(?:[\w-]+(?:['’]s)?\s+)?(?P<key>{div_alt})(?:\s+(?P<num>{digits}|{_ROMAN}|[A-Z]))?"
             rf"(?:\s+(?:to|by|of|for|do|von|zur|zum|de|à|del|della|к)\s+[^.!?,;]{{1,60}}?)?){title}",
             flags),
         # "XII", "IV.", "12" alone (Roman numerals in capitals only)
@@ -326,11 +345,14 @@ def _first_prefixes() -> frozenset[str]:
 
 def _may_open_heading(text: str) -> bool:
     """A cheap test of the first word, so most lines skip the full patterns."""
-    first = text.split(None, 1)[0].rstrip(".:,").lower()
+    parts = text.split(None, 2)
+    first = parts[0].rstrip(".:,").lower()
     if first[:1].isdigit() or first.endswith(("'s", "’s")) or not first.strip("ivxlcdm"):
         return True
     prefixes = _first_prefixes()
-    return first[:3] in prefixes or first[:2] in prefixes or first[:1] in prefixes
+    # The second word too: a division word may follow one word ("Author's Preface").
+    return any(word[:3] in prefixes or word[:2] in prefixes or word[:1] in prefixes
+               for word in (first, parts[1].lower() if len(parts) > 1 else ""))
 
 
 def match_heading(line: str) -> HeadingMatch | None:
@@ -360,7 +382,8 @@ def match_heading(line: str) -> HeadingMatch | None:
         if raw_number and number is None and len(raw_number) == 1 and raw_number.isalpha():
             number = ord(raw_number.upper()) - ord("A") + 1  # "Appendix B"
         return HeadingMatch(keyword.rank, keyword.kind, match.group("label").strip(),
-                            _clean_title(match.group("title")), number)
+                            _clean_title(match.group("title")), number,
+                            match.group("key").lower())
     for name in ("numeral", "numeral_title"):
         match = patterns[name].fullmatch(text)
         if match:
@@ -384,3 +407,14 @@ def is_contents_title(line: str) -> bool:
         return False
     text = re.sub(r"[^\w\s]", "", line).strip().lower()
     return " ".join(text.split()) in CONTENTS_TITLES
+
+
+def heading_number(title: str) -> tuple[str, int] | None:
+    """The numbering of a division title: ("chapter", 3) for "Chapter 3: The
+    Storm", ("#", 12) for "XII", or None when the title has no number.
+    The first element names the series a number belongs to (the keyword as
+    written, in lower case), so "Book 2" and "Chapter 2" count apart."""
+    found = match_heading(title.split(":")[0] if ":" in title else title)
+    if found is None or found.number is None or found.number <= 0:
+        return None
+    return (found.word or "#"), found.number

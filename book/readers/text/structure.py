@@ -2,32 +2,32 @@
 
 The steps, in order (each a small function over the block list):
 
-1. :func:`classify` gives every block a role: ``heading`` (a line that
-   :func:`~book.readers.text.headings.match_heading` reads as a division),
+1. :func:`classify` gives every block a role: ``heading`` (a line the
+   source's contents list pointed at, or one that the heading rules read
+   as a division and that stands alone: never a line of wrapped prose, and
+   a numeral with a title on the same line only on a line of its own),
    ``ornament`` (a scene break such as ``* * *``), ``illustration``
-   (``[Illustration: …]``), ``note`` (a footnote body), ``contents-title``,
-   or ``text``.
-2. :func:`drop_contents` removes the source's own table of contents: the
-   entries after a ``CONTENTS`` line, or any run of three or more headings
-   with no text between them, up to where the first entry reappears as the
-   real heading.  The book's generated contents replace it.
-3. :func:`settle_ranks` decides what each heading is: numerals alone on a
-   line must count up (1, 2, 3 or a restart at 1) and become chapters when
-   the book has no chapter words, sections otherwise; a prologue or epilogue
-   followed by chapters numbered from one is a part (War and Peace's
-   epilogues).
-4. ``frontmatter.py`` reads the title page before the first heading into
-   metadata (a heading there with no sibling, in the author-first
-   convention, is the subtitle) and finds a dedication or epigraph.
-5. :func:`merge_titles` joins a heading and the short title line after it
-   ("CHAPTER I" / "The Visit") into one heading.
+   (``[Illustration: …]``), ``note`` (a footnote body), ``box`` (a note
+   drawn in an ASCII frame), ``contents-title`` or ``text``.
+2. :func:`drop_heading_lists` removes a run of three or more headings with
+   no text between them when the same headings come back later (an
+   untitled contents list); stacked headings that do not come back
+   (``VOLUME I`` / ``BOOK FIRST`` / ``CHAPTER I`` at the start of a
+   volume) are real and stay.  Titled and run-together contents lists were
+   found on the raw lines before (``contents.py``).
+3. ``levels.py`` decides ranks (part, chapter, section) and how parts
+   nest.
+4. ``frontmatter.py`` reads the title page before the first heading.
+5. ``titles.py`` joins a heading and the title line under it; then
+   ``levels.py`` groups numbered poems under the title lines before each
+   restart of their numbering.
 6. :func:`find_sections` makes short standalone lines section headings: no
    closing punctuation, blank lines around, prose before and after, not a
    speech, not a signature.  In a book with chapter words such lines are
    mostly letter signatures and datelines, so they count only when there
    are half again as many as chapters.
-7. :func:`outline` groups the blocks into divisions (parts, chapters, front
-   matter) for the reader to build.
+7. :func:`outline` groups the blocks into divisions (parts of up to three
+   levels, chapters, front matter) for the reader to build.
 
 Diagnostics codes (see ``book/readers/text/__init__.py``): TXT010 contents list
 dropped, TXT011 title page read, TXT020 numeral lines that break the
@@ -40,9 +40,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .blocks import DIALOGUE_START, INDENT, Block, Layout, indent_of
+from .blocks import DIALOGUE_START, FIT, INDENT, Block, Layout, first_word, indent_of, width_of
+from .contents import Contents, norm
 from .frontmatter import read_front_matter, title_page_subtitles
-from .headings import HeadingMatch, is_contents_title, match_heading
+from .headings import HeadingMatch, is_contents_title
+from .levels import group_titles, same_shape_headings, set_part_levels, settle_ranks
+from .rules import AUTO, HeadingRules
+from .titles import TITLE_MAX, merge_titles, wrapped_title
 
 #: Scene-break lines: asterisks, bullets, fleurons, tildes; or a rule of
 #: three or more dashes, underscores, equals signs or dots.
@@ -61,8 +65,9 @@ BRACKET_NOTE = re.compile(
 _CLOSING = ".,;:!?…-–—\"”»’'()[]*/"
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”»)\]]*$")
 
-#: Longest title line under a heading.
-_TITLE_MAX = 80
+#: A frame drawn around a note: "+----+" and "| text |" lines.
+_BOX_EDGE = re.compile(r"^\s*\+[-=+]+\+\s*$")
+_BOX_LINE = re.compile(r"^\s*\|(?P<text>.*)\|\s*$")
 
 
 @dataclass
@@ -76,6 +81,8 @@ class Division:
     line: int | None = None
     blocks: list[Block] = field(default_factory=list)
     depth: int = 0
+    #: "front" for text kept from the title page; "" lets the kind decide.
+    matter: str = ""
 
     @property
     def full_title(self) -> str:
@@ -94,18 +101,37 @@ class Outline:
     metadata: dict[str, Any]
     #: (code, message, line) facts for the build report.
     notes: list[tuple[str, str, int | None]] = field(default_factory=list)
+    #: Every block with its role, dropped ones too (for the removals report).
+    blocks: list[Block] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ 1. classify
 
 
-def classify(blocks: list[Block]) -> list[Block]:
+def classify(blocks: list[Block], rules: HeadingRules = AUTO,
+             contents: Contents | None = None, layout: Layout | None = None) -> list[Block]:
     """Give every block its role; split a heading from text glued under it."""
+    found_at = contents.headings if contents else {}
+    title_of = {line for hit in found_at.values() for line in hit.title_lines}
+    dropped = contents.dropped if contents else set()
     out: list[Block] = []
     for block in blocks:
         first = block.lines[0].strip()
-        if all(ORNAMENT.match(line) for line in block.lines):
+        if block.first in dropped:
+            block.role = "drop"
+            block.data["why"] = "contents"
+        elif block.first in found_at:  # a heading the contents list pointed at
+            block.role = "heading"
+            block.data["contents"] = found_at[block.first]
+            block.data["heading"] = rules.match(first) or HeadingMatch(
+                "titled", "chapter", first, "", None, "contents")
+            block.data["title_lines"] = [line.strip() for line in block.lines[1:]]
+        elif block.first in title_of:
+            block.role = "title-line"
+        elif all(ORNAMENT.match(line) for line in block.lines):
             block.role = "ornament"
+        elif _is_box(block):
+            block.role = "box"
         elif first.startswith("[") and (match := _illustration(block)):
             marker, rest = match
             if rest is not None:  # text follows the marker without a blank line
@@ -121,20 +147,76 @@ def classify(blocks: list[Block]) -> list[Block]:
             block.data["star"] = first.startswith("*")
         elif block.single and is_contents_title(first):
             block.role = "contents-title"
-        elif len(first) <= 120 and (heading := match_heading(first)) is not None:
-            rest = block.lines[1:]
-            if len(rest) <= 2 and all(_title_like(line.strip()) for line in rest):
+        elif len(first) <= 120 and (heading := rules.match(first)) is not None and \
+                _stands_alone(block, heading, layout, rules):
+            rest = [line.strip() for line in block.lines[1:]]
+            if not rest or wrapped_title(rest):
                 block.role = "heading"
                 block.data["heading"] = heading
-                block.data["title_lines"] = [line.strip() for line in rest]
+                block.data["title_lines"] = rest
             else:
                 head = Block(block.lines[:1], block.first, block.gap_before, 0, block.own_line,
                              "heading", {"heading": heading, "title_lines": []})
                 out.append(head)
-                block = Block(rest, block.first + 1, 0, block.gap_after, True, "text")
+                block = Block(block.lines[1:], block.first + 1, 0, block.gap_after, True, "text")
         else:
             block.role = "text"
         out.append(block)
+    return out
+
+
+def _stands_alone(block: Block, heading: HeadingMatch, layout: Layout | None,
+                  rules: HeadingRules) -> bool:
+    """Is the heading line a line of its own, not the start of prose?
+
+    The user's patterns always count.  A numeral with a title on the same
+    line ("IV. THE LEAGUE") only stands alone, short, between blank lines:
+    a paragraph may well open with "M. Darzac", "C. Dupin" or "I. e.".  No
+    heading is a line of wrapped prose: one that filled the line so the
+    next word went to the next line, or that ends mid-sentence while the
+    paragraph goes on in lower case.
+    """
+    if heading.word.startswith("user-"):
+        return True
+    line = block.lines[0].rstrip()
+    wrap = layout.wrap if layout else None
+    if heading.rank == "numeral" and heading.title:
+        if not block.single or line.endswith(","):
+            return False
+        return width_of(line) <= (0.75 * wrap if wrap else 60)
+    if block.single:
+        return True
+    after = block.lines[1].strip()
+    if wrap and width_of(line) + 1 + len(first_word(after)) > FIT * wrap and \
+            width_of(line) > 0.6 * wrap:
+        return False
+    return not (line.endswith((",", ";")) or (after[:1].islower() and len(line) > 40))
+
+
+def _is_box(block: Block) -> bool:
+    """A note drawn in a frame of ``+---+`` and ``| … |`` lines."""
+    if len(block.lines) < 3 or not _BOX_EDGE.match(block.lines[0]):
+        return False
+    return all(_BOX_EDGE.match(line) or _BOX_LINE.match(line) for line in block.lines)
+
+
+def box_paragraphs(block: Block) -> list[tuple[int, list[str]]]:
+    """The text inside a framed note: (line offset, lines) per paragraph."""
+    out: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for offset, line in enumerate(block.lines):
+        match = _BOX_LINE.match(line)
+        text = match.group("text").strip() if match else ""
+        if text:
+            if not current:
+                start = offset
+            current.append(text)
+        elif current:
+            out.append((start, current))
+            current = []
+    if current:
+        out.append((start, current))
     return out
 
 
@@ -152,6 +234,9 @@ def _illustration(block: Block) -> tuple[Block, Block | None] | None:
         return None
     head.role = "illustration"
     head.data["caption"] = (match.group("caption") or "").strip()
+    if not head.data["caption"]:
+        head.role = "drop"  # nothing to show: left out, and reported
+        head.data["why"] = "illustration"
     if end + 1 == len(block.lines):
         head.gap_after = block.gap_after
         return head, None
@@ -159,175 +244,61 @@ def _illustration(block: Block) -> tuple[Block, Block | None] | None:
     return head, rest
 
 
-def _title_like(line: str) -> bool:
-    """A short line that could be a title: no speech, no sentence."""
-    if not line or len(line) > _TITLE_MAX or len(line.split()) > 12:
-        return False
-    if line[0].islower() or DIALOGUE_START.match(line) or line[0] in "([":
-        return False
-    if line[-1] in ".,;:…-–—" or (line[-1] in "!?" and not line.isupper()):
-        return False
-    return match_heading(line) is None
-
-
 # ------------------------------------------------------------------ 2. contents lists
 
 
-def _entry_text(text: str) -> str:
-    """A contents entry without page numbers, dot leaders or case."""
-    text = re.sub(r"[\s.·…_]*\d+\s*$", "", text)  # "Chapter I ........ 7"
-    return " ".join(re.sub(r"[^\w\s]", " ", text).lower().split())
+def _heading_text(block: Block) -> str:
+    heading: HeadingMatch = block.data["heading"]
+    titles = [heading.title, *block.data.get("title_lines", [])]
+    return norm(" ".join([heading.label, *[t for t in titles if t]]))
 
 
-def _entry_like(block: Block) -> bool:
-    return all(len(line.strip()) <= 100 for line in block.lines) and block.role in (
-        "heading", "text", "contents-title")
-
-
-def _same_entry(block: Block, key: tuple, text: str) -> bool:
-    heading = block.data.get("heading")
-    if block.role == "heading" and heading is not None and key[0] is not None:
-        return heading.key == key
-    return _entry_text(block.lines[0]) == text
-
-
-def drop_contents(blocks: list[Block]) -> list[tuple[str, str, int | None]]:
-    """Mark the source's own contents list(s) as dropped; return notes."""
+def drop_heading_lists(blocks: list[Block]) -> list[tuple[str, str, int | None]]:
+    """Drop runs of three or more headings with no text between them when
+    most of them come back later as headings; keep every other run."""
     notes: list[tuple[str, str, int | None]] = []
-    last_seen: dict[tuple, int] = {}  # heading key → index of its last occurrence
-    for index, block in enumerate(blocks):
-        if block.role == "heading":
-            last_seen[block.data["heading"].key] = index
+    texts = [(i, _heading_text(b)) for i, b in enumerate(blocks) if b.role == "heading"]
     index = 0
     while index < len(blocks):
         block = blocks[index]
         if block.role == "contents-title":
-            end = _contents_end(blocks, index + 1)
-            if end - index >= 3:
-                _drop(blocks, index, end, "contents")
-                last = blocks[end - 1].line + len(blocks[end - 1].lines) - 1
-                notes.append(("TXT010", f"dropped the source's own contents list (lines "
-                              f"{block.line}–{last}); the book's table of contents replaces it",
-                              block.line))
-                index = end
-                continue
-            block.role = "text"
-        elif block.role == "heading":
-            run = index
-            while run < len(blocks) and blocks[run].role == "heading":
-                run += 1
-            if run - index >= 3 and last_seen[block.data["heading"].key] >= run:
-                _drop(blocks, index, run, "contents")
+            block.role = "text"  # its list did not come back (text_contents): keep it
+        if block.role != "heading":
+            index += 1
+            continue
+        run = index
+        while run < len(blocks) and blocks[run].role == "heading":
+            run += 1
+        entries = [_heading_text(b) for b in blocks[index:run]]
+        if entries[0] in entries[1:]:  # the list ends where its first entry comes back
+            run = index + entries.index(entries[0], 1)
+            entries = entries[:run - index]
+        if run - index >= 3:
+            later = [text for i, text in texts if i >= run]
+            back = _come_back(entries, later)
+            if back >= max(2, (run - index) / 2):
+                for dropped in blocks[index:run]:
+                    dropped.role = "drop"
+                    dropped.data["why"] = "contents"
+                last = blocks[run - 1].line + len(blocks[run - 1].lines) - 1
                 notes.append(("TXT010", f"dropped a list of {run - index} headings with no text "
-                              f"between them (line {block.line}); it repeats the headings "
-                              "that follow", block.line))
-                index = run
-                continue
-        index += 1
+                              f"between them (lines {block.line}–{last}); they come back as the "
+                              "headings that follow", block.line))
+        index = run
     return notes
 
 
-def _contents_end(blocks: list[Block], start: int) -> int:
-    """One past the last block of the contents list that starts at ``start``."""
-    if start >= len(blocks) or not _entry_like(blocks[start]):
-        return start
-    first = blocks[start]
-    heading = first.data.get("heading")
-    key = heading.key if first.role == "heading" and heading else (None,)
-    text = _entry_text(first.lines[0])
-    index = start + 1
-    while index < len(blocks):
-        block = blocks[index]
-        if not _entry_like(block) or block.role == "contents-title":
-            break
-        if _same_entry(block, key, text):
-            break
-        if len(block.lines) > 1 and not block.indented and block.role == "text" and any(
-                _SENTENCE_END.search(line) for line in block.lines):
-            break  # prose: the list is over
-        index += 1
-    if index < len(blocks) and blocks[index].role == "text" and index - 1 > start and \
-            blocks[index - 1].role == "heading" and not blocks[index - 1].indented and \
-            _entry_text(blocks[index].lines[0]) == text:
-        index -= 1  # the real heading came just before its title line
-    return index
-
-
-def _drop(blocks: list[Block], start: int, stop: int, why: str) -> None:
-    for block in blocks[start:stop]:
-        block.role = "drop"
-        block.data["why"] = why
-
-
-def settle_ranks(blocks: list[Block]) -> list[tuple[str, str, int | None]]:
-    """Decide each heading's rank ("part", "chapter" or "section")."""
-    notes: list[tuple[str, str, int | None]] = []
-    headings = [b for b in blocks if b.role == "heading"]
-    words = {b.data["heading"].rank for b in headings}
-    has_parts = "part" in words
-    has_chapter_words = "chapter" in words
-    _check_numerals(headings, notes)
-    headings = [b for b in blocks if b.role == "heading"]
-    for position, block in enumerate(headings):
-        heading: HeadingMatch = block.data["heading"]
-        if heading.rank == "part":
-            rank = "part"
-        elif heading.rank == "numeral":
-            rank = "section" if has_chapter_words else "chapter"
-        elif heading.rank == "division" and heading.kind in ("prologue", "epilogue") and has_parts:
-            nxt = headings[position + 1].data["heading"] if position + 1 < len(headings) else None
-            holds = nxt is not None and nxt.rank in ("chapter", "numeral") and nxt.number == 1
-            rank = "part" if holds else "chapter"
-        else:
-            rank = "chapter"
-        block.data["rank"] = rank
-    return notes
-
-
-def _check_numerals(headings: list[Block], notes: list[tuple[str, str, int | None]]) -> None:
-    """Numerals alone on a line count as headings only while they count up."""
-    previous = 0
-    accepted: list[Block] = []
-    for block in headings:
-        heading: HeadingMatch = block.data["heading"]
-        if heading.rank != "numeral":
-            previous = 0  # numbering restarts in each part or chapter
-            continue
-        number = heading.number or 0
-        if number == 1 or number in (previous + 1, previous + 2):
-            accepted.append(block)
-            previous = number
-        else:
-            block.role = "text"
-            notes.append(("TXT020", f"the line {heading.label!r} does not continue the "
-                          f"numbering ({previous} before it); kept as text", block.line))
-    if len(accepted) < 2:
-        for block in accepted:
-            block.role = "text"
-
-
-# ------------------------------------------------------------------ 5. titles
-
-
-def merge_titles(blocks: list[Block]) -> None:
-    """Join a heading and the short title line that follows it."""
-    live = [b for b in blocks if b.role != "drop"]
-    for index, block in enumerate(live):
-        if block.role != "heading" or block.data.get("rank") == "section":
-            continue
-        heading: HeadingMatch = block.data["heading"]
-        titles = list(block.data.get("title_lines") or [])
-        if heading.title:
-            titles.insert(0, heading.title)
-        if not titles and index + 2 < len(live):
-            candidate, after = live[index + 1], live[index + 2]
-            if (candidate.role == "text" and candidate.single and not candidate.own_line
-                    and _title_like(candidate.lines[0].strip())
-                    and after.role not in ("heading",)):
-                titles.append(candidate.lines[0].strip())
-                candidate.role = "drop"
-                candidate.data["why"] = "title line"
-        block.data["title"] = " ".join(titles)
+def _come_back(entries: list[str], later: list[str]) -> int:
+    """How many ``entries`` come back, in order, among ``later`` headings."""
+    found = 0
+    position = 0
+    for entry in entries:
+        for offset in range(position, len(later)):
+            if later[offset] == entry or later[offset].startswith(entry + " "):
+                found += 1
+                position = offset + 1
+                break
+    return found
 
 
 # ------------------------------------------------------------------ 6. sections
@@ -337,7 +308,7 @@ def find_leading_title(blocks: list[Block], layout: Layout) -> None:
     """A text without chapter headings that opens with one short standalone
     line and then prose (an article, a story, one chapter file of a book
     project) is titled by that line."""
-    live = [b for b in blocks if b.role != "drop"]
+    live = [b for b in blocks if b.role not in ("drop", "title-line")]
     if len(live) < 2 or any(b.role in ("heading", "title") for b in live):
         return
     first, after = live[0], live[1]
@@ -350,7 +321,7 @@ def find_leading_title(blocks: list[Block], layout: Layout) -> None:
 
 def find_sections(blocks: list[Block], layout: Layout) -> None:
     """Short standalone lines between paragraphs become section headings."""
-    live = [b for b in blocks if b.role != "drop"]
+    live = [b for b in blocks if b.role not in ("drop", "title-line")]
     candidates = [live[i] for i in range(1, len(live) - 1)
                   if _section_line(live[i - 1], live[i], live[i + 1], layout)]
     chapter_words = sum(1 for b in live if b.role == "heading"
@@ -370,7 +341,7 @@ def _section_line(before: Block, block: Block, after: Block, layout: Layout) -> 
     text = line.strip()
     if indent_of(line) >= INDENT and layout.indented_share < 0.5:
         return False  # indented: a line of verse or a quotation
-    if not 2 <= len(text) <= _TITLE_MAX or len(text.split()) > 12:
+    if not 2 <= len(text) <= TITLE_MAX or len(text.split()) > 12:
         return False
     if not (text[0].isupper() or text[0].isdigit()) or DIALOGUE_START.match(text):
         return False
@@ -400,27 +371,31 @@ _FRONT_KINDS = frozenset({"preface", "foreword", "introduction"})
 
 
 def outline(blocks: list[Block]) -> list[Division]:
-    """Group the blocks into parts, chapters and untitled front text."""
+    """Group the blocks into parts (nested by their levels), chapters and
+    untitled text."""
     divisions: list[Division] = []
     current: Division | None = None
-    in_part = False
+    open_levels: list[int] = []  # levels of the parts that hold what follows
     for block in blocks:
         role = block.role
-        if role == "drop":
+        if role in ("drop", "title-line"):
             continue
         if role == "heading" and block.data.get("rank") in ("part", "chapter"):
             heading: HeadingMatch = block.data["heading"]
             rank = block.data["rank"]
             if rank == "part":
                 kind = "part"
-                in_part = True
-                depth = 0
+                level = block.data.get("level", 0)
+                while open_levels and open_levels[-1] >= level:
+                    open_levels.pop()
+                depth = len(open_levels)
+                open_levels.append(level)
             else:
                 kind = heading.kind
                 if kind in _BACK_KINDS or kind == "epilogue" or (kind in _FRONT_KINDS
-                                                                   and not in_part):
-                    in_part = False
-                depth = 1 if in_part else 0
+                                                                   and not open_levels):
+                    open_levels.clear()
+                depth = len(open_levels)
             current = Division(rank, kind, heading.label, block.data.get("title", ""),
                                block.line, [], depth)
             divisions.append(current)
@@ -433,7 +408,13 @@ def outline(blocks: list[Block]) -> list[Division]:
             current = Division("chapter", "chapter", "", block.text.strip(), block.line)
             divisions.append(current)
             continue
-        if current is None:
+        if role == "front" or block.data.get("front"):
+            if current is None or current.matter != "front":
+                current = Division("front", "chapter", line=block.line, matter="front")
+                divisions.append(current)
+            current.blocks.append(block)
+            continue
+        if current is None or current.matter == "front":
             current = Division("front", "chapter", line=block.line)
             divisions.append(current)
         current.blocks.append(block)
@@ -441,21 +422,24 @@ def outline(blocks: list[Block]) -> list[Division]:
 
 
 def read_structure(blocks: list[Block], layout: Layout, convention: str,
-                   known: dict[str, Any]) -> Outline:
+                   known: dict[str, Any], rules: HeadingRules = AUTO,
+                   contents: Contents | None = None) -> Outline:
     """Run the steps of the module docstring over ``blocks``."""
-    blocks = classify(blocks)
-    notes = drop_contents(blocks)
+    blocks = classify(blocks, rules, contents, layout)
+    notes = drop_heading_lists(blocks)
+    notes += same_shape_headings(blocks)
     notes += settle_ranks(blocks)
     title_page_subtitles(blocks, convention)
     has_headings = any(b.role == "heading" for b in blocks)
     meta = read_front_matter(blocks, convention, known, has_headings)
     if meta:
-        found = ", ".join(f"{k}={v!r}" for k, v in meta.items())
+        found = ", ".join(f"{k}={v!r}" for k, v in meta.items() if k != "origins")
         notes.append(("TXT011", f"read the title page: {found}", None))
-    merge_titles(blocks)
-    if not meta:
-        find_leading_title(blocks, layout)
-    find_sections(blocks, layout)
-    return Outline(outline(blocks), meta, notes)
-
-
+    merge_titles(blocks, rules.match)
+    group_titles(blocks, rules.match)
+    set_part_levels(blocks)
+    if rules.auto:  # headings = "none": no line is guessed to be a heading
+        if not meta:
+            find_leading_title(blocks, layout)
+        find_sections(blocks, layout)
+    return Outline(outline(blocks), meta, notes, blocks)

@@ -1,0 +1,210 @@
+"""Word preservation: does every word of the manuscript reach the book?
+
+For each chapter the words of its source (the lines of its
+:attr:`~book.model.Chapter.source_span` in a plain-text file, less what was
+removed on purpose; otherwise the chapter as its reader made it) are counted
+against the words of the chapter as built, after every pass.  Counting is a
+multiset difference, so notes moved to the chapter's end or a heading
+re-levelled cost nothing, and only a word that is gone counts as missing.
+When words are missing, an alignment of the two word sequences
+(:class:`difflib.SequenceMatcher`) finds the first missing passage and its
+source line, for the warning.
+
+Words of a source that fall in no chapter's span and were not removed on
+purpose (plain text), or that the reader's chapters lack (other formats:
+the document body as parsed against the chapters cut from it), are counted
+per file.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..model import Book, Chapter
+from .source import Removal, SourceText, tree_segments
+from .words import words
+
+#: Share of a chapter's words that may go missing before it is a warning.
+LOSS_LIMIT = 0.005
+#: Words of the first missing passage quoted in a warning.
+_PASSAGE_WORDS = 12
+
+Segments = list[tuple[int | None, str]]
+
+
+@dataclass
+class Missing:
+    """The first passage of the source that the book lacks."""
+
+    text: str
+    line: int | None
+
+
+@dataclass
+class ChapterFidelity:
+    """Source words against built words for one chapter."""
+
+    chapter_id: str
+    title: str
+    file: str
+    span: tuple[int, int] | None
+    source_words: int
+    book_words: int
+    missing: int
+    first_missing: Missing | None = None
+
+    @property
+    def loss(self) -> float:
+        return self.missing / self.source_words if self.source_words else 0.0
+
+
+@dataclass
+class FileFidelity:
+    """One source file: its words, what was removed on purpose, and words
+    that reached no chapter."""
+
+    file: str
+    source_words: int
+    removed: list[Removal] = field(default_factory=list)
+    unplaced: int = 0
+    first_unplaced: Missing | None = None
+
+
+@dataclass
+class Fidelity:
+    """The whole book's word preservation."""
+
+    chapters: list[ChapterFidelity] = field(default_factory=list)
+    files: list[FileFidelity] = field(default_factory=list)
+
+    @property
+    def source_words(self) -> int:
+        return sum(f.source_words for f in self.files) or sum(
+            c.source_words for c in self.chapters)
+
+    @property
+    def missing(self) -> int:
+        return sum(c.missing for c in self.chapters) + sum(f.unplaced for f in self.files)
+
+    @property
+    def preserved(self) -> float:
+        """Share of the source's words (after removals) found in the book."""
+        total = self.source_words
+        return 1.0 - self.missing / total if total else 1.0
+
+    def as_dict(self) -> dict:
+        return {
+            "source_words": self.source_words,
+            "missing_words": self.missing,
+            "preserved": round(self.preserved, 6),
+            "files": [{"file": f.file, "source_words": f.source_words,
+                       "removed": [{"first": r.first, "last": r.last, "reason": r.reason,
+                                    "words": r.words} for r in f.removed],
+                       "unplaced_words": f.unplaced,
+                       "first_unplaced": _missing_dict(f.first_unplaced)} for f in self.files],
+            "chapters": [{"id": c.chapter_id, "title": c.title, "file": c.file,
+                          "span": list(c.span) if c.span else None,
+                          "source_words": c.source_words, "book_words": c.book_words,
+                          "missing_words": c.missing, "loss": round(c.loss, 6),
+                          "first_missing": _missing_dict(c.first_missing)}
+                         for c in self.chapters],
+        }
+
+
+def _missing_dict(missing: Missing | None) -> dict | None:
+    return None if missing is None else {"text": missing.text, "line": missing.line}
+
+
+def _tokens(segments: Segments) -> tuple[list[str], list[int | None]]:
+    """Words of ``segments`` and the source line of each word."""
+    out: list[str] = []
+    lines: list[int | None] = []
+    for line, text in segments:
+        found = words(text)
+        out.extend(found)
+        lines.extend([line] * len(found))
+    return out, lines
+
+
+def first_missing(source: list[str], lines: list[int | None], built: list[str]) -> Missing | None:
+    """The first run of ``source`` words that ``built`` lacks."""
+    matcher = SequenceMatcher(None, source, built, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace":  # start at the first word the other side lacks
+            there = set(built[j1:j2])
+            i1 = next((k for k in range(i1, i2) if source[k] not in there), i1)
+        if tag in ("delete", "replace"):
+            piece = source[i1:min(i2, i1 + _PASSAGE_WORDS)]
+            text = " ".join(piece) + (" …" if i2 - i1 > _PASSAGE_WORDS else "")
+            return Missing(text, lines[i1])
+    return None
+
+
+def _missing_count(source: list[str], built: list[str]) -> int:
+    return sum((Counter(source) - Counter(built)).values())
+
+
+def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int],
+                    snapshots: dict[str, Segments]) -> Segments | None:
+    if chapter.source_span and text is not None and text.by_line:
+        first, last = chapter.source_span
+        lines = text.lines()
+        segments = text.segments[bisect_left(lines, first):bisect_right(lines, last)]
+        return [(line, t) for line, t in segments if line not in removed]
+    return snapshots.get(chapter.id)
+
+
+def measure(book: Book, sources: dict[str, SourceText],
+            snapshots: dict[str, Segments]) -> Fidelity:
+    """Word preservation of ``book`` against its ``sources``.
+
+    ``snapshots`` holds, by chapter id, the text of each chapter as its
+    reader made it (used for chapters without a source span).
+    """
+    report = Fidelity()
+    removed = {name: text.removed_lines() for name, text in sources.items()}
+    covered: dict[str, set[int]] = {name: set() for name in sources}
+    read_words: dict[str, list[str]] = {}
+    counted: dict[str, int] = {}  # words of by-line sources already counted in chapters
+    for chapter in book.chapters:
+        text = sources.get(chapter.source.file)
+        segments = _chapter_source(chapter, text, removed.get(chapter.source.file, set()),
+                                   snapshots)
+        if segments is None:
+            continue
+        source, lines = _tokens(segments)
+        if chapter.source_span and text is not None and text.by_line:
+            first, last = chapter.source_span
+            covered[chapter.source.file].update(range(first, last + 1))
+            counted[chapter.source.file] = counted.get(chapter.source.file, 0) + len(source)
+        else:
+            read_words.setdefault(chapter.source.file, []).extend(source)
+        built, _ = _tokens(tree_segments(chapter.tree))
+        missing = _missing_count(source, built)
+        entry = ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
+                                chapter.source_span, len(source), len(built), missing)
+        if missing:
+            entry.first_missing = first_missing(source, lines, built)
+        report.chapters.append(entry)
+    for name, text in sources.items():
+        entry = FileFidelity(name, 0, list(text.removed))
+        if text.by_line:
+            left = [(line, t) for line, t in text.segments
+                    if line not in removed[name] and line not in covered[name]]
+            source, lines = _tokens(left)
+            entry.source_words = counted.get(name, 0) + len(source)
+            entry.unplaced = len(source)
+            if source:
+                entry.first_unplaced = Missing(" ".join(source[:_PASSAGE_WORDS]), lines[0])
+        else:
+            source, lines = _tokens([(line, t) for line, t in text.segments
+                                     if line is None or line not in removed[name]])
+            entry.source_words = len(source)
+            entry.unplaced = _missing_count(source, read_words.get(name, []))
+            if entry.unplaced:
+                entry.first_unplaced = first_missing(source, lines, read_words[name])
+        report.files.append(entry)
+    return report

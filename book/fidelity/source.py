@@ -1,0 +1,148 @@
+"""What a reader saw of its source: the text to hold the book against.
+
+A reader that can (all of them do) returns a :class:`SourceText` with its
+:class:`~book.readers.ReadResult`: the source document's text in reading
+order, before the reader decided the structure, as *segments* that know
+their source line, plus the spans the reader removed on purpose and
+reported (a library's licence, the source's own contents list, the title
+page whose lines became metadata).  The fidelity check counts the words
+that remain and looks for each of them in the built book.
+
+* The plain-text reader gives one segment per line of the decoded (and
+  repaired) text, and a :attr:`~book.model.Chapter.source_span` on every
+  chapter, so words are compared chapter by chapter.
+* The Markdown, HTML and DOCX readers give the text of their document body
+  (as parsed, before it is cut into chapters), one segment per block, with
+  the block's source line where the format has lines.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .words import words
+
+#: Block elements whose text is one segment of a parsed document.
+BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
+                     "pre", "blockquote", "figcaption", "caption", "div", "aside", "section",
+                     "article", "header", "footer", "figure", "table", "ul", "ol", "dl", "tr",
+                     "nav", "main", "hgroup", "details", "summary", "address", "body", "hr"})
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Source lines left out on purpose, and why (shown in the report)."""
+
+    first: int  # 1-based, inclusive
+    last: int
+    reason: str  # "library header", "licence footer", "contents list", "title page"...
+    words: int = 0
+
+    def __str__(self) -> str:
+        lines = f"line {self.first}" if self.first == self.last else f"lines {self.first}–{self.last}"
+        return f"{self.reason} ({lines}, {self.words} word{'s' * (self.words != 1)})"
+
+
+@dataclass
+class SourceText:
+    """The source's text in reading order, and what was removed from it."""
+
+    file: str
+    #: (source line or None, text) in reading order.
+    segments: list[tuple[int | None, str]] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    #: True when segments are the file's own lines (plain text): chapter
+    #: spans then select the words of each chapter.
+    by_line: bool = False
+
+    def lines(self) -> list[int]:
+        """The segments' line numbers, ascending for a by-line source (the
+        fidelity check cuts chapter spans out of them by bisection)."""
+        if len(self._lines) != len(self.segments):
+            self._lines = [line or 0 for line, _text in self.segments]
+        return self._lines
+
+    def remove(self, first: int, last: int, reason: str) -> Removal:
+        """Record that lines ``first``–``last`` were left out for ``reason``."""
+        if self.by_line:
+            lines = self.lines()
+            segments = self.segments[bisect_left(lines, first):bisect_right(lines, last)]
+        else:
+            segments = [(line, text) for line, text in self.segments
+                        if line is not None and first <= line <= last]
+        total = sum(len(words(text)) for _line, text in segments)
+        removal = Removal(first, last, reason, total)
+        self.removed.append(removal)
+        return removal
+
+    _lines: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def removed_lines(self) -> set[int]:
+        return {n for r in self.removed for n in range(r.first, r.last + 1)}
+
+    @classmethod
+    def from_lines(cls, file: str, lines: list[str], start: int = 0,
+                   end: int | None = None) -> SourceText:
+        """Lines ``start``–``end`` (0-based, end exclusive) of a text file."""
+        end = len(lines) if end is None else end
+        return cls(file, [(n + 1, lines[n]) for n in range(start, end) if lines[n].strip()],
+                   by_line=True)
+
+    @classmethod
+    def from_tree(cls, file: str, body: etree._Element) -> SourceText:
+        """The text of a parsed document body, one segment per innermost block."""
+        return cls(file, [(line, text) for line, text in tree_segments(body) if text.strip()])
+
+
+def _collect(el: etree._Element, line: int | None,
+             out: list[tuple[int | None, str]]) -> None:
+    """Text of ``el`` as segments: a block's own text and its inline
+    children's text go to the block's segment; nested blocks make their own."""
+    own = el.get("data-mb-line")
+    if own and own.isdigit():
+        line = int(own)
+    if not len(el):  # the common case: a paragraph of plain text
+        if el.text and el.text.strip():
+            out.append((line, el.text))
+        return
+    pieces = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in BLOCKS:
+            if "".join(pieces).strip():
+                out.append((line, "".join(pieces)))
+            pieces = []
+            _collect(child, line, out)
+        elif isinstance(child.tag, str):
+            pieces.append(inline_text(child))
+        pieces.append(child.tail or "")
+    if "".join(pieces).strip():
+        out.append((line, "".join(pieces)))
+
+
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def inline_text(el: etree._Element) -> str:
+    """The text of an inline element; a line break or a nested block
+    separates words.  A note call's mark is no word of the text (the notes
+    pass numbers calls afresh): it only separates."""
+    if el.tag == "br" or (el.tag == "a" and ("noteref" in (el.get(_EPUB_TYPE) or "").split()
+                                             or el.get("role") == "doc-noteref")):
+        return " "
+    pieces = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            text = inline_text(child)
+            pieces.append(f" {text} " if child.tag in BLOCKS else text)
+        pieces.append(child.tail or "")
+    return "".join(pieces)
+
+
+def tree_segments(root: etree._Element) -> list[tuple[int | None, str]]:
+    """The text of a chapter tree as (source line, text) segments."""
+    out: list[tuple[int | None, str]] = []
+    _collect(root, None, out)
+    return out

@@ -1,0 +1,374 @@
+"""A plain-text book's own table of contents: found, used, then dropped.
+
+A source's contents list is the best evidence of its headings: it names
+them all, in order, in the book's own words.  This module reads it from
+the raw lines, before the text is cut into blocks, so that headings no
+pattern knows (a chapter named ``PRZYJAZD`` in a file with no blank lines)
+can be cut out of the text where the list says they are.
+
+1. :func:`find_contents` looks for lists in three shapes:
+
+   * a contents title (``CONTENTS``, ``Spis rzeczy``, ``SISÄLLYS:``) and the
+     short lines after it, up to prose or to where the first entry comes
+     back as a heading; entries that wrap continue on a line starting in
+     lower case;
+   * the same, when the entries run together in one wrapped paragraph
+     (``Przyjazd. — Dwór. — Burza.``): the paragraph is cut at the
+     separators;
+   * untitled, such a paragraph near the top of the text.
+
+2. Each entry is then looked for in the text, in order, as a line of its
+   own: the whole entry (``Chapter 1. The Visit``), its label on one line
+   and its title on the next ones (``I`` / ``Où l'on commence…``), or its
+   title alone (``1. Fjodor`` listed, ``Fjodor`` printed).  A list whose
+   entries come back (at least half of them, and two) is the book's
+   contents: its lines are dropped (the book's generated contents replace
+   it) and the lines where the entries came back are headings.  A list
+   whose entries do not come back is not a contents list, and every line of
+   it stays.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .blocks import FIT, Layout, first_word, indent_of, width_of
+from .headings import is_contents_title
+
+#: Longest line that can be a contents entry or a heading found from one.
+ENTRY_MAX = 110
+#: Most words in one entry of a run-together list.
+_SEGMENT_WORDS = 10
+#: Fewest entries of a list, and share of them that must come back.
+_MIN_FOUND = 2
+_FOUND_SHARE = 0.5
+#: How far into the text an untitled run-together list may stand (share of lines).
+_OPENING_SHARE = 0.15
+#: Lines after a label line that may hold its title.
+_TITLE_REACH = 4
+_LEADERS = re.compile(r"(?:\s*[.·…_]{2,}\s*|\s{2,})\d{1,4}\s*$")
+_SEPARATORS = re.compile(r"\s*(?:\s--\s|\s?[—–]\s|\s-\s|;|\||·|•|(?<=[.!?])\s+(?=\S))\s*")
+_NUMBERING = re.compile(r"^(?:\d{1,3}|[IVXLCDM]{1,7})[.)]?\s+", re.I)
+_SUBITEM = re.compile(r"^[a-z][.)]\s")
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+def norm(text: str) -> str:
+    """An entry or line for comparison: no leaders or page number, no
+    punctuation, lower case, single spaces."""
+    if text[-1:].isdigit():
+        text = _LEADERS.sub("", text)
+    return " ".join(_PUNCTUATION.sub(" ", text).lower().split())
+
+
+@dataclass
+class Entry:
+    """One entry of a contents list."""
+
+    text: str
+    line: int  # 0-based index of its first line
+    indent: int = 0
+    #: Entries after it, up to the next entry as little indented, are more
+    #: indented: it holds them (a part).
+    holds: bool = False
+    #: It is indented under a numbered entry ("a) …" under "2. …"): a section.
+    sub: bool = False
+
+
+@dataclass
+class Found:
+    """Where an entry came back in the text."""
+
+    entry: Entry
+    line: int  # 0-based index of the heading line
+    title_lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ContentsList:
+    """A contents list that the text confirmed."""
+
+    first: int  # 0-based, inclusive (the title line, when there is one)
+    last: int
+    entries: list[Entry]
+    found: list[Found]
+
+
+@dataclass
+class Contents:
+    """Every confirmed list, and the headings their entries point at."""
+
+    lists: list[ContentsList] = field(default_factory=list)
+    #: heading line → what was found there.
+    headings: dict[int, Found] = field(default_factory=dict)
+
+    @property
+    def dropped(self) -> set[int]:
+        return {n for c in self.lists for n in range(c.first, c.last + 1)}
+
+    def cuts(self) -> set[int]:
+        """Line indexes before which a block must start."""
+        cuts: set[int] = set()
+        for c in self.lists:
+            cuts.update({c.first, c.last + 1})
+        for found in self.headings.values():
+            cuts.add(found.line)
+            lines = [found.line, *found.title_lines]
+            if lines == list(range(found.line, found.line + len(lines))):
+                cuts.add(lines[-1] + 1)  # heading and title lines stay one block
+            else:
+                cuts.update({n for line in lines for n in (line, line + 1)})
+        return cuts
+
+
+class _Index:
+    """Where each short line of the text stands, by its normalized text."""
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.lines = lines
+        self.end = end
+        self.by_text: dict[str, list[int]] = {}
+        # Headings and their title lines open a block or are short: lines in
+        # the middle of a paragraph of full-width prose are left out.
+        previous = ""
+        for index in range(start, end):
+            line = lines[index]
+            stripped = line.strip()
+            if stripped and len(stripped) <= ENTRY_MAX and (
+                    not previous.strip() or len(stripped) < 50 or len(previous.strip()) < 50):
+                self.by_text.setdefault(norm(stripped), []).append(index)
+            previous = line
+
+    def next_at(self, text: str, after: int, before: int) -> int | None:
+        places = self.by_text.get(text)
+        if not places:
+            return None
+        position = bisect_right(places, after)
+        if position < len(places) and places[position] < before:
+            return places[position]
+        return None
+
+    def following(self, index: int) -> list[int]:
+        """Up to a few non-blank lines after ``index`` (blank lines between
+        them allowed, prose lines not)."""
+        out: list[int] = []
+        blanks = 0
+        for n in range(index + 1, min(self.end, index + 1 + 3 * _TITLE_REACH)):
+            if not self.lines[n].strip():
+                blanks += 1
+                if blanks > 3:
+                    break
+                continue
+            if len(self.lines[n].strip()) > ENTRY_MAX or len(out) == _TITLE_REACH:
+                break
+            out.append(n)
+        return out
+
+    def find(self, entry: Entry, after: int, before: int) -> Found | None:
+        """The first place after line ``after`` where ``entry`` comes back."""
+        target = norm(entry.text)
+        if not target:
+            return None
+        words = target.split()
+        best: Found | None = None
+        whole = self.next_at(target, after, before)
+        if whole is not None:
+            best = Found(entry, whole)
+        for k in range(1, min(len(words), 5)):
+            label, rest = " ".join(words[:k]), " ".join(words[k:])
+            # The label on its line, the title on the next line(s).
+            at = self.next_at(label, after, best.line if best else before)
+            if at is not None:
+                joined = ""
+                for n, line in enumerate(self.following(at)):
+                    joined = f"{joined} {norm(self.lines[line])}".strip()
+                    if joined == rest:
+                        titles = self.following(at)[:n + 1]
+                        best = Found(entry, at, titles)
+                        break
+                    if not rest.startswith(joined):
+                        break
+            # The title alone, without the numbering the list gives it.
+            if k <= 2 and _NUMBERING.match(entry.text.strip()):
+                at = self.next_at(rest, after, best.line if best else before)
+                if at is not None:
+                    best = Found(entry, at)
+        return best
+
+
+def _entries_from_lines(lines: list[str], first: int, stop: int) -> list[Entry]:
+    """One entry per line; a line opening in lower case continues the entry
+    before it (a title that wrapped)."""
+    entries: list[Entry] = []
+    previous_blank = True
+    hanging = -1  # the column where the last entry's text starts after its number
+    for index in range(first, stop):
+        raw = lines[index]
+        text = raw.strip()
+        if not text:
+            previous_blank = True
+            continue
+        indent = indent_of(raw)
+        if entries and not previous_blank and not _SUBITEM.match(text) and (
+                text[0].islower() or (indent == hanging and not _NUMBERING.match(text))):
+            entries[-1].text += " " + text
+        else:
+            entries.append(Entry(text, index, indent))
+            number = _NUMBERING.match(text)
+            hanging = indent + number.end() if number else -1
+        previous_blank = False
+    return entries
+
+
+def _entries_from_run(lines: list[str], first: int, stop: int) -> list[Entry]:
+    """Entries that run together in one paragraph, cut at the separators."""
+    text = " ".join(lines[n].strip() for n in range(first, stop) if lines[n].strip())
+    head, colon, rest = text.partition(":")
+    if colon and is_contents_title(head.strip()):
+        text = rest  # "Spis rozdziałów: Przyjazd. — Dwór. — …"
+    pieces = [p.strip(" .") for p in _SEPARATORS.split(text)]
+    if any(len(p.split()) > _SEGMENT_WORDS for p in pieces if p):
+        return []
+    return [Entry(p, first) for p in pieces if p and any(ch.isalpha() for ch in p)]
+
+
+def _mark_holders(entries: list[Entry]) -> None:
+    numbered: int | None = None  # indent of the last numbered entry
+    for index, entry in enumerate(entries):
+        is_numbered = bool(_NUMBERING.match(entry.text))
+        entry.sub = bool(_SUBITEM.match(entry.text)) or (
+            not is_numbered and numbered is not None and entry.indent > numbered)
+        if is_numbered:
+            numbered = entry.indent
+        elif entry.indent <= (numbered if numbered is not None else -1):
+            numbered = None
+        if index + 1 < len(entries):
+            entry.holds = entries[index + 1].indent > entry.indent and not entry.sub
+
+
+def _list_end(lines: list[str], first: int, end: int, layout: Layout) -> int:
+    """One past the last line of a list starting at ``first``: the list ends
+    at prose (a paragraph of wrapped lines), at a line too long to be an
+    entry, or where its first entry comes back."""
+    first_entry = None
+    index = first
+    last_text = first - 1
+    while index < end:
+        text = lines[index].strip()
+        if not text:
+            index += 1
+            if index - max(last_text, first) > 8:
+                break
+            continue
+        if len(text) > ENTRY_MAX:
+            break
+        if first_entry is None:
+            first_entry = norm(text)
+        elif norm(text) == first_entry or (first_entry.startswith(norm(text) + " ")
+                                           and _blank_before(lines, index)):
+            break
+        if _blank_before(lines, index) and _prose(lines, index, end, layout):
+            break
+        last_text = index
+        index += 1
+    return last_text + 1
+
+
+def _blank_before(lines: list[str], index: int) -> bool:
+    return index == 0 or not lines[index - 1].strip()
+
+
+def _prose(lines: list[str], index: int, end: int, layout: Layout) -> bool:
+    """Does a paragraph of wrapped prose start at ``index``?"""
+    run = []
+    while index < end and lines[index].strip() and len(run) < 8:
+        run.append(lines[index].rstrip())
+        index += 1
+    if len(run) < 3:
+        return False
+    wrap = layout.wrap or max(width_of(line) for line in run)
+    wrapped = sum(1 for a, b in zip(run, run[1:]) if width_of(a) + 1 + len(first_word(b))
+                  > FIT * wrap)
+    small = sum(1 for line in run[1:] if line.strip()[:1].islower())
+    return wrapped >= (len(run) - 1) / 2 and small >= (len(run) - 1) / 3
+
+
+def _confirm(index: _Index, entries: list[Entry], first: int, last: int,
+             start: int, end: int) -> ContentsList | None:
+    """The list, when enough of its entries come back after it (or, for a
+    list at the end of a book, before it)."""
+    if len(entries) < _MIN_FOUND:
+        return None
+    for after, before in ((last, end), (start - 1, first)):
+        found: list[Found] = []
+        position = after
+        for entry in entries:
+            hit = index.find(entry, position, before)
+            if hit is not None:
+                found.append(hit)
+                position = max([hit.line, *hit.title_lines])
+        if len(found) >= _MIN_FOUND and len(found) >= _FOUND_SHARE * len(entries):
+            return ContentsList(first, last, entries, found)
+    return None
+
+
+def find_contents(lines: list[str], start: int, end: int, layout: Layout) -> Contents:
+    """Every contents list in ``lines[start:end]`` that the text confirms."""
+    contents = Contents()
+    index = _Index(lines, start, end)
+    taken = start
+    for title in range(start, end):
+        if title < taken or not is_contents_title(lines[title].strip().rstrip(":")):
+            continue
+        if not lines[title].strip() or not _blank_before(lines, title) and title > start:
+            continue
+        stop = _list_end(lines, title + 1, end, layout)
+        if stop <= title + 1:
+            continue
+        entries = _entries_from_lines(lines, title + 1, stop)
+        found = _confirm(index, _holders(entries), title, stop - 1, start, end)
+        if found is None:
+            run = _entries_from_run(lines, title + 1, stop)
+            found = _confirm(index, run, title, stop - 1, start, end)
+        if found is not None:
+            _add(contents, found)
+            taken = stop
+    if not contents.lists:
+        _opening_run(lines, start, end, index, contents)
+    return contents
+
+
+def _holders(entries: list[Entry]) -> list[Entry]:
+    _mark_holders(entries)
+    return entries
+
+
+def _opening_run(lines: list[str], start: int, end: int, index: _Index,
+                 contents: Contents) -> None:
+    """An untitled list run together in one paragraph near the top."""
+    limit = start + max(40, int((end - start) * _OPENING_SHARE))
+    line = start
+    while line < min(end, limit):
+        if not lines[line].strip():
+            line += 1
+            continue
+        stop = line
+        while stop < end and lines[stop].strip():
+            stop += 1
+        entries = _entries_from_run(lines, line, stop)
+        if len(entries) >= 3:
+            found = _confirm(index, entries, line, stop - 1, start, end)
+            if found is not None and len(found.found) >= 3:
+                _add(contents, found)
+                return
+        line = stop
+
+
+def _add(contents: Contents, found: ContentsList) -> None:
+    contents.lists.append(found)
+    for hit in found.found:
+        contents.headings.setdefault(hit.line, hit)
