@@ -11,7 +11,7 @@ anything inside it::
 
     p { font-family: "Linux Libertine O", serif }
     →  p { font-family: "Linux Libertine O", "Noto Serif", …, "Noto Serif CJK SC", …, serif }
-       p:lang(ja), p :lang(ja) { font-family: …, "Noto Serif CJK JP", "Noto Serif CJK SC", … }
+       p:lang(ja) { font-family: …, "Noto Serif CJK JP", "Noto Serif CJK SC", … }
 """
 
 from __future__ import annotations
@@ -100,10 +100,20 @@ def fallback_css(stylesheet: str, language: str = "", *, lang_rules: bool = True
     if lang_rules:
         for tags, other in _lang_groups(region):
             for selectors, families in rules:
-                chosen = [f"{s}:lang({tag}), {s} :lang({tag})" for s in selectors for tag in tags]
+                chosen = [_with_lang(s, tag) for s in selectors for tag in tags]
                 out.append(f"{', '.join(chosen)} {{ font-family: "
                            f"{_value(extend(families, other))}; }}")
     return "\n".join(out) + "\n"
+
+
+def _with_lang(selector: str, tag: str) -> str:
+    """``selector`` for elements in language ``tag``: the root's rule
+    becomes ``:lang(tag)`` (every element in that language), any other
+    ``selector:lang(tag)`` (``:lang`` matches by the inherited language,
+    so a ``code`` inside a Japanese passage is matched too)."""
+    if selector.lower() in ("html", ":root"):
+        return f":lang({tag})"
+    return f"{selector}:lang({tag})"
 
 
 def _lang_groups(region: str) -> list[tuple[list[str], str]]:

@@ -68,9 +68,11 @@ SCRIPTS: tuple[Script, ...] = (
     Script("Glagolitic", "Noto Sans Glagolitic", "Noto Sans Glagolitic"),
 )
 
-#: Symbols and mathematics after every script; emoji last.
+#: Symbols and mathematics after every script.  The colour emoji font is
+#: not named: named in a stack, Pango draws spaces and digits with it
+#: (bitmap digits in the folios); fontconfig still finds it for emoji.
 SYMBOLS: tuple[str, ...] = ("Noto Sans Math", "Noto Sans Symbols", "Noto Sans Symbols2",
-                            "DejaVu Sans", "Noto Color Emoji")
+                            "DejaVu Sans")
 
 #: Regions of the Noto CJK fonts, by language tag (longest match wins).
 CJK_BY_LANGUAGE: dict[str, str] = {
