@@ -46,10 +46,10 @@ def _kind_of(tag: str, classes: tuple[str, ...], outer: str) -> str:
     """The kind of lines inside an element, given the kind around it."""
     if outer in _STICKY:
         return outer
-    if "mb-front-block" in classes or "mb-dedication" in classes or "mb-epigraph" in classes:
-        return s.FRONT
     if "mb-toc" in classes:
         return s.CONTENTS
+    if "mb-front-block" in classes or "mb-dedication" in classes or "mb-epigraph" in classes:
+        return s.FRONT
     if tag in _HEADINGS:
         return s.HEADING
     if tag == "aside" or "footnotes" in classes or "mb-footnote" in classes or "footnote" in classes:

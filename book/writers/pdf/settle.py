@@ -97,7 +97,7 @@ def defer_floats(root: etree._Element, pages: list[PageSummary]) -> int:
         if hole is None or hole.division in done or hole.name not in floats:
             continue
         done.add(hole.division)
-        if _defer(floats[hole.name], hole, lines_of):
+        if _defer(floats[hole.name], hole, lines_of) or _shrink(floats[hole.name], hole):
             moved += 1
     return moved
 
@@ -113,6 +113,10 @@ class _Hole:
     #: Lines the float takes, and that a page holds.
     float_lines: float
     page_lines: float
+    #: Height of the hole and of the float's pictures, in CSS pixels.
+    hole_px: float = 0.0
+    picture_px: float = 0.0
+    float_px: float = 0.0
 
 
 def _pushed_float(page: PageSummary, following: PageSummary) -> _Hole | None:
@@ -136,8 +140,10 @@ def _pushed_float(page: PageSummary, following: PageSummary) -> _Hole | None:
         return None
     own = [ln for ln in nxt if ln.float_id == first.float_id]
     height = max(ln.y + ln.height for ln in own) - min(ln.y for ln in own)
+    pictures = sum(ln.height for ln in own if not ln.text and ln.kind == "figure")
     return _Hole(first.float_id, first.division, hole / line_height, height / line_height,
-                 (following.content_bottom - following.content_top) / line_height)
+                 (following.content_bottom - following.content_top) / line_height,
+                 hole, pictures, height)
 
 
 def _line_height(lines: list) -> float:
@@ -181,6 +187,28 @@ def _defer(el: etree._Element, hole: _Hole, lines_of: dict[str, int]) -> bool:
         else:
             parent.text = (parent.text or "") + tail
     after.addnext(el)
+    return True
+
+
+#: A picture is made at most this much smaller to fit the hole it left.
+MIN_PICTURE_SCALE = 0.85
+#: Room kept for a figure's margins (print.css: 0.9em above and below).
+FLOAT_MARGINS_PX = 36.0
+
+
+def _shrink(el: etree._Element, hole: _Hole) -> bool:
+    """A float with nothing to flow up past it (the division's last block):
+    make its picture a little smaller when that lets it fit the hole."""
+    images = list(el.iter("img"))
+    if len(images) != 1 or not hole.picture_px:
+        return False
+    # The float's margins are not in its lines' span: keep room for them.
+    room = hole.hole_px - (hole.float_px - hole.picture_px) - FLOAT_MARGINS_PX
+    if room < MIN_PICTURE_SCALE * hole.picture_px or room >= hole.picture_px:
+        return False
+    img = images[0]
+    style = (img.get("style") or "").rstrip("; ")
+    img.set("style", (style + "; " if style else "") + f"max-height: {room:.1f}px; width: auto")
     return True
 
 
