@@ -52,7 +52,8 @@ def _kind_of(tag: str, classes: tuple[str, ...], outer: str) -> str:
         return s.FRONT
     if tag in _HEADINGS:
         return s.HEADING
-    if tag == "aside" or "footnotes" in classes or "mb-footnote" in classes or "footnote" in classes:
+    if "footnotes" in classes or "mb-footnote" in classes or "footnote" in classes or \
+            "mb-endnotes" in classes:
         return s.NOTE
     if tag in ("figcaption", "caption"):
         return s.CAPTION
