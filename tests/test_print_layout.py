@@ -497,3 +497,16 @@ def test_corpus_pages_have_folios_all_glyphs_and_no_heading_alone(corpus_book, n
     assert [(p.label, m.chars) for p in pages for m in p.missing] == []
     assert [f.message for f in run_checks(pages)] == []
     assert [str(d) for d in built.diagnostics.warnings if d.code.startswith("LAY")] == []
+
+
+def test_a_long_verso_head_is_shortened_like_the_recto(tmp_path):
+    from book.config import ProjectConfig
+    from book.writers.pdf import pagecss
+
+    config = ProjectConfig(root=tmp_path)
+    title = "Project Gutenberg’s Etext of Buch der Lieder, by Heinrich Heine #4 in our series"
+    css = pagecss.page_css(config.pdf, config.style, verso_head=title, print_edition=True)
+    limit = pagecss.running_head_chars(config.pdf, config.style)
+    short = pagecss.shorten(title, limit)
+    assert len(short) <= limit < len(title) and short.endswith("…")
+    assert f'@top-center {{ content: "{short}";' in css and title not in css

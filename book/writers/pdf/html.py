@@ -34,6 +34,7 @@ from ...sandbox import is_data_uri, is_remote
 from ...xhtml import EPUB_TYPE, XML_LANG, add_class, element, opening_heading
 from . import code, frontmatter, notes, pagecss, settle
 from .fetcher import asset_url
+from .pagecss import shorten
 
 #: Chapter kinds set like the half-title: one quiet page, no folio.
 _PLAIN_KINDS = frozenset({"dedication", "epigraph"})
@@ -52,15 +53,6 @@ class Assembled:
 
     def serialize(self) -> str:
         return "<!DOCTYPE html>\n" + etree.tostring(self.root, method="html", encoding="unicode")
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–—- ")
-    return (cut or text[: limit - 1]) + "…"
 
 
 def toc_entries(book: Book, depth: int) -> list[tuple[TocEntry, int, bool]]:

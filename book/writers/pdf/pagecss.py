@@ -60,6 +60,15 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–—- ")
+    return (cut or text[: limit - 1]) + "…"
+
+
 def _empty_boxes(names: tuple[str, ...] = _BOXES) -> str:
     return " ".join(f"@{box} {{ content: none }}" for box in names)
 
@@ -93,7 +102,9 @@ def page_css(pdf: PdfConfig, style: StyleConfig, *, verso_head: str, print_editi
     rules.append("@page { " + " ".join(base) + " }")
     rules.append(f"@page :left {{ margin-left: {outer}; margin-right: {inner}; }}")
     rules.append(f"@page :right {{ margin-left: {inner}; margin-right: {outer}; }}")
-    head = css_string(verso_head)
+    # The verso head (title or author) is shortened like the recto's, so it
+    # never runs into the folio.
+    head = css_string(shorten(verso_head, running_head_chars(pdf, style)))
     # The running heads sit one line above the text block, the folio of an
     # opening page one line below it (vertical-align places them in the margin box).
     rh = ("font-size: 0.8em; font-variant: small-caps; letter-spacing: 0.06em; "
