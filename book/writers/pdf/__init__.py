@@ -138,14 +138,14 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
 
     try:
         document, file_id = lay_out()
+        for _ in range(3):  # a wider gutter adds pages, which may ask for a wider one
+            if not (print_edition and pdf.target and preflight.widen_gutter(len(document.pages), ctx)):
+                break
+            document, file_id = lay_out()
         for _ in range(settle.MAX_LAYOUTS - 1):  # floats and listings need another look
             if not settle.settle(assembled.root, document):
                 break
             html_text = assembled.serialize()
-            document, file_id = lay_out()
-        for _ in range(3):  # a wider gutter adds pages, which may ask for a wider one
-            if not (print_edition and pdf.target and preflight.widen_gutter(len(document.pages), ctx)):
-                break
             document, file_id = lay_out()
         layout = read_layout(document, assembled.division_ids, assembled.body_start_id) \
             if print_edition else None
