@@ -51,8 +51,9 @@ _SHY = "\u00ad"
 # ------------------------------------------------------------ listings
 
 
-def fit_code_blocks(root: etree._Element, pages: list[PageSummary]) -> int:
-    """Rewrite the listings the layout had to wrap; return how many changed.
+def fit_code_blocks(root: etree._Element, pages: list[PageSummary]) -> set[str]:
+    """Rewrite the listings the layout had to wrap; return the ids of the
+    divisions they are in.
 
     A listing whose longest line fits at :data:`MIN_SCALE` of its size or
     more is set that much smaller; any other is set at that size and its
@@ -64,7 +65,7 @@ def fit_code_blocks(root: etree._Element, pages: list[PageSummary]) -> int:
         for line in page.body_lines:
             if line.kind == CODE:
                 wrapped[line.block].append(line)
-    changed = 0
+    changed: set[str] = set()
     blocks = {el.get(KEY_ATTRIBUTE): el for el in root.iter("pre") if el.get(KEY_ATTRIBUTE)}
     for key, lines in wrapped.items():
         pre = blocks.get(key)
@@ -84,7 +85,7 @@ def fit_code_blocks(root: etree._Element, pages: list[PageSummary]) -> int:
             _scale(pre, size * MIN_SCALE)
             width = int(columns / MIN_SCALE) - 1  # one column for the mark
             _insert_breaks(pre, break_points(source, width))
-        changed += 1
+        changed.add(lines[0].division)
     return changed
 
 

@@ -65,19 +65,20 @@ def _picture_only(p: etree._Element) -> bool:
             and not (children[0].tail or "").strip())
 
 
-def settle(root: etree._Element, document: Any) -> bool:
-    """Apply the repairs to ``root`` after the layout ``document``; True when
-    the HTML changed and must be laid out again."""
+def settle(root: etree._Element, document: Any) -> set[str]:
+    """Apply the repairs to ``root`` after the layout ``document``; return
+    the ids of the divisions that changed and must be laid out again
+    (empty: nothing to do).  Divisions open on a new page, so a layout
+    made in chunks need only lay out again the chunks holding them."""
     if next(root.iter("pre", "table", "figure", "img"), None) is None:
-        return False
+        return set()
     pages = summarize(document.pages, glyphs=False)
-    changed = fit_code_blocks(root, pages)
-    changed += defer_floats(root, pages)
-    return changed > 0
+    return fit_code_blocks(root, pages) | defer_floats(root, pages)
 
 
-def defer_floats(root: etree._Element, pages: list[PageSummary]) -> int:
-    """Move floats that left a hole after the text that follows them.
+def defer_floats(root: etree._Element, pages: list[PageSummary]) -> set[str]:
+    """Move floats that left a hole after the text that follows them;
+    return the ids of the divisions where one moved.
 
     Only the first such float of each division moves: moving it changes
     where every later page of the division breaks, so later holes are
@@ -91,14 +92,14 @@ def defer_floats(root: etree._Element, pages: list[PageSummary]) -> int:
         for line in page.body_lines:
             lines_of[line.block] += 1
     done: set[str] = set()
-    moved = 0
+    moved: set[str] = set()
     for page, following in zip(pages, pages[1:]):
         hole = _pushed_float(page, following)
         if hole is None or hole.division in done or hole.name not in floats:
             continue
         done.add(hole.division)
         if _defer(floats[hole.name], hole, lines_of) or _shrink(floats[hole.name], hole):
-            moved += 1
+            moved.add(hole.division)
     return moved
 
 
