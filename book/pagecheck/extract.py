@@ -20,6 +20,7 @@ in chunks uses one per chunk and :func:`finish` on the joined list.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from . import summary as s
@@ -36,6 +37,15 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 #: Kinds an inner element cannot change (generated matter, notes).
 _STICKY = frozenset({s.FRONT, s.CONTENTS, s.NOTE})
 _CONTEXT_CHARS = 24
+
+
+@lru_cache(maxsize=1)
+def _boxes() -> Any:
+    """WeasyPrint's box classes, imported on first use (checks on stored
+    summaries never need WeasyPrint)."""
+    from weasyprint.formatting_structure import boxes
+
+    return boxes
 
 
 def _classes(element: Any) -> tuple[str, ...]:
@@ -123,8 +133,7 @@ class Summarizer:
             number=number, label=label, name=page_type.name or "", blank=bool(page_type.blank),
             width=float(page.width), height=float(page.height), content_top=float(top),
             content_bottom=float(top + box.height), anchors=sorted(page.anchors))
-        from weasyprint.formatting_structure import boxes
-
+        boxes = _boxes()
         for child in box.children:
             if isinstance(child, boxes.MarginBox):
                 text = " ".join(_text_of(child).split())
@@ -146,17 +155,14 @@ class Summarizer:
     # ------------------------------------------------------------ boxes
 
     def _walk(self, box: Any, ctx: _Context, out: PageSummary) -> None:
-        from weasyprint.formatting_structure import boxes
-
+        boxes = _boxes()
         stack: list[tuple[Any, _Context]] = [(box, ctx)]
         while stack:
             box, ctx = stack.pop()
             if isinstance(box, boxes.LineBox):
                 self._line(box, ctx, out)
                 continue
-            element = box.element
-            if element is not None and not box.element_tag.startswith("::") and \
-                    not isinstance(box, (boxes.TextBox,)):
+            if box.element is not None and not isinstance(box, boxes.TextBox):
                 ctx = self._enter(box, ctx)
             if isinstance(box, boxes.ReplacedBox):
                 self._picture(box, ctx, out)
@@ -165,8 +171,7 @@ class Summarizer:
                 stack.extend((child, ctx) for child in reversed(box.children))
 
     def _enter(self, box: Any, ctx: _Context) -> _Context:
-        from weasyprint.formatting_structure import boxes
-
+        boxes = _boxes()
         tag = box.element_tag
         if tag.endswith(("::before", "::after", "::marker", "::footnote-call",
                          "::footnote-marker")):
@@ -214,7 +219,7 @@ class Summarizer:
 
     def _line(self, line: Any, ctx: _Context, out: PageSummary) -> None:
         """One line box: its own text, and the lines of inline-blocks inside it."""
-        from weasyprint.formatting_structure import boxes
+        boxes = _boxes()
 
         texts: list[Any] = []
         nested: list[Any] = []
@@ -233,9 +238,8 @@ class Summarizer:
                     forced = True
                 pending.extend(reversed(child.children))
         text = "".join(box.text for box in texts)
-        if text.strip() or not nested:
-            if text.strip():
-                self._add_line(line, texts, text, forced, ctx, out)
+        if text.strip():
+            self._add_line(line, texts, text, forced, ctx, out)
         for block in nested:
             inner = self._enter(block, ctx) if block.element is not None else ctx
             self._walk_children(block, inner, out)
@@ -349,9 +353,7 @@ def _measure(box: Any) -> float:
 
 
 def _text_of(box: Any) -> str:
-    from weasyprint.formatting_structure import boxes
-
-    return "".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox))
+    return "".join(b.text for b in box.descendants() if isinstance(b, _boxes().TextBox))
 
 
 def _around(text: str, chars: str) -> str:
