@@ -177,8 +177,8 @@ def _defer(el: etree._Element, hole: _Hole, lines_of: dict[str, int]) -> bool:
         after = sibling
         count += 1
         sibling = sibling.getnext()
-    if after is None:
-        return False
+    if after is None or total < min(hole.lines, MIN_HOLE_LINES):
+        return False  # too little text follows to fill the hole: leave the order alone
     tail, el.tail = el.tail, None
     prev = el.getprevious()
     parent = el.getparent()
