@@ -125,12 +125,15 @@ def break_points(source: str, width: int) -> list[tuple[int, str]]:
 
 
 def _cut(line: str, start: int, end: int) -> int:
-    """The best place to break ``line`` before column ``end``: after a space
-    or punctuation in the later half, else exactly at ``end``."""
+    """The best place to break ``line`` before column ``end``: at a space in
+    the later half of the line, else after punctuation there, else exactly
+    at ``end`` (the mark shows the break)."""
     floor = start + (end - start) // 2
     for at in range(end, floor, -1):
-        before, after = line[at - 1], line[at] if at < len(line) else ""
-        if before in _BREAK_AFTER or after in _BREAK_BEFORE or after == " ":
+        if line[at - 1] == " " or (at < len(line) and line[at] == " "):
+            return at
+    for at in range(end, floor, -1):
+        if line[at - 1] in _BREAK_AFTER or (at < len(line) and line[at] in _BREAK_BEFORE):
             return at
     return end
 
