@@ -29,7 +29,14 @@ from .model import Book, Contributor, Matter, Metadata
 from .project import Project
 from .readers import ReadResult, reader_for
 from .safexml import scrub_tree
-from .xhtml import IdFactory, element, slugify, xml_safe
+from .passes.controls import strip_controls
+from .xhtml import IdFactory, element, slugify
+from .xhtml import xml_safe
+
+
+def _text_safe(text: str) -> str:
+    """Text XML can hold, without control characters (see passes/controls.py)."""
+    return strip_controls(xml_safe(text))
 
 #: Metadata fields a source may fill when book.toml and the CLI left them empty.
 _HINT_FIELDS = ("title", "subtitle", "language", "publisher", "date", "description", "rights",
@@ -104,24 +111,25 @@ def _merge_hints(meta: Metadata, hints: list[tuple[str, ReadResult]]) -> None:
 
 def _clean_metadata(meta: Metadata) -> None:
     """Metadata lands in XML (OPF, XHTML, PDF info): drop characters XML
-    cannot hold and collapse whitespace in one-line fields."""
+    cannot hold (and control characters, which no font draws) and collapse
+    whitespace in one-line fields."""
     for name in ("title", "subtitle", "publisher", "rights", "edition", "identifier", "date"):
-        setattr(meta, name, " ".join(xml_safe(getattr(meta, name)).split()))
-    meta.description = xml_safe(meta.description).strip()
-    meta.dedication = xml_safe(meta.dedication).strip()
+        setattr(meta, name, " ".join(_text_safe(getattr(meta, name)).split()))
+    meta.description = _text_safe(meta.description).strip()
+    meta.dedication = _text_safe(meta.dedication).strip()
     for person in [*meta.authors, *meta.contributors]:
-        person.name = " ".join(xml_safe(person.name).split())
+        person.name = " ".join(_text_safe(person.name).split())
         if person.file_as:
-            person.file_as = " ".join(xml_safe(person.file_as).split())
+            person.file_as = " ".join(_text_safe(person.file_as).split())
     meta.authors = [p for p in meta.authors if p.name]
     meta.contributors = [p for p in meta.contributors if p.name]
-    meta.subjects = [" ".join(xml_safe(s).split()) for s in meta.subjects if xml_safe(s).strip()]
-    meta.keywords = [" ".join(xml_safe(s).split()) for s in meta.keywords if xml_safe(s).strip()]
+    meta.subjects = [" ".join(_text_safe(s).split()) for s in meta.subjects if _text_safe(s).strip()]
+    meta.keywords = [" ".join(_text_safe(s).split()) for s in meta.keywords if _text_safe(s).strip()]
     if meta.series is not None:
-        meta.series.name = " ".join(xml_safe(meta.series.name).split())
+        meta.series.name = " ".join(_text_safe(meta.series.name).split())
     if meta.epigraph is not None:
-        meta.epigraph.text = xml_safe(meta.epigraph.text).strip()
-        meta.epigraph.source = " ".join(xml_safe(meta.epigraph.source).split())
+        meta.epigraph.text = _text_safe(meta.epigraph.text).strip()
+        meta.epigraph.source = " ".join(_text_safe(meta.epigraph.source).split())
 
 
 def _sample_text(book: Book, limit: int = 20_000) -> str:

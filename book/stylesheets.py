@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .context import BuildContext
 from .errors import ConfigError, SourceError
+from .fonts.css import fallback_css
 from .limits import MAX_ASSET_BYTES
 from .model import Stylesheet
 
@@ -31,7 +32,8 @@ def styles_dir() -> Path:
 
 
 def shipped_css(output: str, theme: str) -> str:
-    """base + theme + output sheet (``output`` is epub, print or screen)."""
+    """base + theme + output sheet (``output`` is epub, print or screen),
+    then their font stacks again with the fallback fonts (book/fonts)."""
     folder = styles_dir()
     names = ["base.css", f"themes/{theme}.css", f"{output}.css"]
     parts = []
@@ -40,7 +42,13 @@ def shipped_css(output: str, theme: str) -> str:
         if not path.is_file():
             raise ConfigError(f"stylesheet {name} is missing from the installation")
         parts.append(f"/* {name} */\n" + path.read_text(encoding="utf-8"))
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    return text + "\n" + fallback_css(text)
+
+
+def with_fallbacks(sheet: Stylesheet) -> str:
+    """A user's stylesheet followed by its font stacks with the fallbacks."""
+    return f"/* {sheet.name} */\n{sheet.text}\n{fallback_css(sheet.text)}"
 
 
 def load_user_styles(ctx: BuildContext, extra: list[Path] | None = None) -> list[Stylesheet]:

@@ -37,6 +37,8 @@ class Pass:
 PASSES: tuple[Pass, ...] = (
     Pass("sanitize", "sanitize", "chapter",
          "drop scripts, handlers, forms and unsafe URLs whatever the reader"),
+    Pass("controls", "controls", "chapter",
+         "remove DEL and C1 control characters: not text, printed as boxes"),
     Pass("structure", "structure", "chapter",
          "nest sections under headings, fix heading levels, add epub:type and roles"),
     Pass("language", "language", "chapter",

@@ -29,8 +29,9 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..detect.language import detect_passages, function_word_share, words_of
+from ..fonts.scripts import RUN, run_language
 from ..model import Chapter
-from ..xhtml import XML_LANG, element, has_class, text_content
+from ..xhtml import XML_LANG, element, has_class, nearest_lang, text_content
 
 #: Fewest letters a passage needs before its language is judged.
 MIN_LETTERS = 30
@@ -38,6 +39,8 @@ MIN_LETTERS = 30
 MIN_QUOTE_LETTERS = 25
 _SKIP = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg",
                    "h1", "h2", "h3", "h4", "h5", "h6", "nav"})
+#: Elements whose content is not text in a language (code, formulas).
+_NOT_TEXT = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg"})
 _QUOTE = re.compile(r"“[^“”]+”|„[^„”“]+[”“]|«[^«»]+»|»[^«»]+«|\"[^\"]+\"")
 
 
@@ -81,6 +84,7 @@ def _mark(el: etree._Element, lang: str) -> None:
 def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
     """Mark the chapter's passages in other languages with ``lang``."""
     book = _book_language(chapter, ctx)
+    _mark_script_runs(chapter.tree, book)
     if not book:
         return chapter
     units = _units(chapter.tree)
@@ -110,6 +114,27 @@ def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
         for (node, attr, match), lang in sorted(marked, key=lambda s: -s[0][2].start()):
             _wrap(node, attr, match.start() + 1, match.end() - 1, lang)
     return chapter
+
+
+def _mark_script_runs(root: etree._Element, book: str) -> None:
+    """Runs of Japanese (kana) or Korean (Hangul) in text of another
+    language get a ``<span lang>`` (see :mod:`book.fonts.scripts`)."""
+    slots: list[tuple[etree._Element, str, re.Match[str], str]] = []
+    pending = [root]
+    while pending:
+        el = pending.pop()
+        pending.extend(c for c in el if isinstance(c.tag, str) and c.tag not in _NOT_TEXT)
+        for node, attr in ((el, "text"), *((c, "tail") for c in el if isinstance(c.tag, str))):
+            value = getattr(node, attr)
+            if not value or value.isascii():
+                continue
+            here = nearest_lang(el, book).split("-")[0].lower()
+            for match in RUN.finditer(value):
+                lang = run_language(match.group())
+                if lang and lang != here:
+                    slots.append((node, attr, match, lang))
+    for node, attr, match, lang in sorted(slots, key=lambda s: -s[2].start()):
+        _wrap(node, attr, match.start(), match.end(), lang)
 
 
 def _narrated(text: str, book: str) -> bool:

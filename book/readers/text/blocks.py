@@ -272,9 +272,13 @@ def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None
     indents = [indent_of(line) for line in run]
     if not layout.indent_paragraphs and layout.indented_share < 0.5:
         # Where indentation starts or stops inside a run, a quotation or a
-        # stanza starts or stops ("She sang:" then indented lines).
+        # stanza starts or stops ("She sang:" then indented lines).  A run
+        # whose first line alone is indented is one paragraph or stanza with
+        # a first-line indent, not a line standing on its own.
+        first_line_indent = indents[0] >= INDENT and all(i < INDENT for i in indents[1:])
         for i in range(1, len(run)):
-            if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT):
+            if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT) and not (
+                    first_line_indent and i == 1):
                 cuts.add(i)
     if layout.indent_paragraphs:
         cuts.update(indent_cuts(run))

@@ -24,6 +24,7 @@ from ...model import Book, Matter
 from ...stylesheets import shipped_css
 from ...xhtml import EPUB_TYPE
 from .a11y import accessibility_metadata
+from ...fonts.embedded import bare_tree, check_embedded_fonts
 from .css import package_stylesheet
 from .documents import (
     STYLESHEET_HREF,
@@ -108,6 +109,8 @@ def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) ->
         landmarks.append(Landmark("backmatter", back.href, back.title))
 
     css, css_assets = package_stylesheet(shipped_css("epub", ctx.config.style.theme), book, ctx)
+    check_embedded_fonts(css, {f"../{a.href}": a.data for a in css_assets},
+                         lambda: (bare_tree(d.body, d.lang, d.body_class) for d in docs), ctx.diag)
     items: list[Item] = []
     identifier = book_identifier(meta)
     front_count = len(front)

@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 import tinycss2
 
 from ...context import BuildContext
+from ...fonts.css import fallback_css
 from ...errors import MakeBookError
 from ...limits import MAX_ASSET_BYTES
 from ...model import Asset, Book
@@ -36,6 +37,7 @@ def package_stylesheet(shipped: str, book: Book, ctx: BuildContext) -> tuple[str
     for sheet in book.stylesheets:
         rules = tinycss2.parse_stylesheet(sheet.text, skip_comments=True, skip_whitespace=False)
         parts.append(f"/* {sheet.name} */\n" + _rewrite(rules, sheet.name, ctx, assets))
+        parts.append(fallback_css(sheet.text))
     return "\n".join(parts), list(assets.values())
 
 

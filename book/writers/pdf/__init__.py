@@ -22,6 +22,8 @@ service's gutter for the page count needs wider default margins).  The modules:
 ``postprocess`` last touches on the PDF objects before writing
 ``layout``      :class:`PrintLayout`, for the EPUB's page list
 ``weasyfix``    workarounds for WeasyPrint line-breaking bugs
+``settle``      the second layout: floats that left a hole, listings that wrapped
+``code``        listings and inline code set so no word breaks without a mark
 ``preflight``   the print service's rules (``[pdf] target``) checked on the layout
 
 Codes: PDF001 (variants), PDF002 an image left out, PDF003 a resource
@@ -37,7 +39,8 @@ from typing import Any
 from ...context import BuildContext
 from ...errors import RenderError
 from ...model import Book
-from ...stylesheets import shipped_css, styles_dir
+from ...pagecheck import report, run_checks, summarize
+from ...stylesheets import shipped_css, styles_dir, with_fallbacks
 from .layout import PrintLayout, read_layout
 
 __all__ = ["PdfResult", "PrintLayout", "write_print_pdf", "write_screen_pdf", "render_book"]
@@ -78,7 +81,7 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
     from weasyprint.text.fonts import FontConfiguration
 
     from ...hyphenation import use_corrected_dictionaries
-    from . import metadata, pagecss, postprocess, preflight, variants, weasyfix
+    from . import metadata, pagecss, postprocess, preflight, settle, variants, weasyfix
     from .fetcher import SandboxFetcher
     from .html import Assembler
 
@@ -93,7 +96,7 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
     html_text = assembled.serialize()
     meta = book.metadata
     verso = (meta.author_line if pdf.verso_head == "author" and meta.authors else meta.title)
-    user_css = [f"/* {sheet.name} */\n{sheet.text}" for sheet in book.stylesheets]
+    user_css = [with_fallbacks(sheet) for sheet in book.stylesheets]
     fetcher = SandboxFetcher(ctx.sandbox, book, setup.internal,
                              image_filter=variants.to_cmyk if setup.cmyk_images else None)
     root_url = ctx.sandbox.root.as_uri() + "/"
@@ -139,10 +142,18 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
             if not (print_edition and pdf.target and preflight.widen_gutter(len(document.pages), ctx)):
                 break
             document, file_id = lay_out()
+        for _ in range(settle.MAX_LAYOUTS - 1):  # floats and listings need another look
+            if not settle.settle(assembled.root, document):
+                break
+            html_text = assembled.serialize()
+            document, file_id = lay_out()
         layout = read_layout(document, assembled.division_ids, assembled.body_start_id) \
             if print_edition else None
         if print_edition and pdf.target:
             preflight.preflight(document, ctx)
+        pages = layout.pages if layout is not None else summarize(document.pages)
+        report(run_checks(pages, print_edition=print_edition), ctx.diag,
+               edition="print PDF" if print_edition else "screen PDF")
         finisher = postprocess.make_finisher(
             file_id=file_id, print_edition=print_edition, bleed=print_edition and pdf.bleed > 0,
             outer_bleed_only=pdf.bleed_edges == "outer", bookmarks=pdf.bookmarks,
@@ -161,7 +172,7 @@ def render_book(book: Book, ctx: BuildContext, *, print_edition: bool) -> PdfRes
         ctx.diag.warn("PDF003", f"the PDF does not load {url[:120]!r}: only files inside the "
                       "book folder and embedded data are used")
     for message in dict.fromkeys(log.messages):
-        if "Error fetching" in message or "Failed to load" in message:
-            continue  # reported as PDF003 above
+        if "Error fetching" in message or "Failed to load" in message or ".notdef" in message:
+            continue  # reported as PDF003 and LAY003
         ctx.diag.note("PDF004", f"WeasyPrint: {message[:300]}")
     return PdfResult(data, layout)

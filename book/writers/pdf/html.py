@@ -32,8 +32,9 @@ from ...pagination import KEY_ATTRIBUTE, block_key, text_blocks
 from ...passes.contents import chapter_label
 from ...sandbox import is_data_uri, is_remote
 from ...xhtml import EPUB_TYPE, XML_LANG, add_class, element, opening_heading
-from . import frontmatter, notes, pagecss
+from . import code, frontmatter, notes, pagecss, settle
 from .fetcher import asset_url
+from .pagecss import shorten
 
 #: Chapter kinds set like the half-title: one quiet page, no folio.
 _PLAIN_KINDS = frozenset({"dedication", "epigraph"})
@@ -52,15 +53,6 @@ class Assembled:
 
     def serialize(self) -> str:
         return "<!DOCTYPE html>\n" + etree.tostring(self.root, method="html", encoding="unicode")
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word to at most ``limit`` characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–—- ")
-    return (cut or text[: limit - 1]) + "…"
 
 
 def toc_entries(book: Book, depth: int) -> list[tuple[TocEntry, int, bool]]:
@@ -171,7 +163,7 @@ class Assembler:
         add_class(tree, "mb-division")
         add_class(tree, f"mb-{chapter.kind}")
         add_class(tree, f"mb-matter-{chapter.matter.name.lower()}")
-        if chapter.kind == "part":
+        if chapter.kind == "part" and not holds_text(tree):
             page = pagecss.PART
         elif chapter.kind in _PLAIN_KINDS:
             page = pagecss.PLAIN
@@ -202,6 +194,8 @@ class Assembler:
         self._images(tree, chapter)
         _scene_breaks(tree)
         _keep_small_tables(tree)
+        settle.mark_floats(tree, str(index))
+        code.inline_break_points(tree)
         return tree
 
     def _images(self, tree: etree._Element, chapter: Chapter) -> None:
@@ -231,6 +225,24 @@ class Assembler:
             _replace_with_alt(img)
 
 
+def holds_text(tree: etree._Element) -> bool:
+    """Does a division hold more than its title (text, pictures, tables)?
+
+    A part that does is set like a chapter: its opening page shows the
+    folio at the foot and the pages after it carry running heads, where a
+    bare part-title page carries nothing.
+    """
+    heading = opening_heading(tree)
+    skip = {heading, heading.getparent()} if heading is not None else set()
+    for child in tree:
+        if not isinstance(child.tag, str) or child in skip or child.tag == "span":
+            continue
+        if "".join(child.itertext()).strip() or child.tag in ("img", "figure", "table") or \
+                next(child.iter("img", "table", "svg"), None) is not None:
+            return True
+    return bool((tree.text or "").strip())
+
+
 def _replace_with_alt(img: etree._Element) -> None:
     alt = (img.get("alt") or "").strip()
     span = element("span", f"[{alt}]" if alt else None, attrib={"class": "mb-missing-image"})
@@ -248,8 +260,10 @@ def _scene_breaks(tree: etree._Element) -> None:
 
 
 #: Tables of at most this many rows are kept on one page: splitting a short
-#: table leaves two stubs a reader must join across a page turn.
-SMALL_TABLE_ROWS = 12
+#: table leaves two stubs a reader must join across a page turn.  Longer
+#: ones may split between rows (two rows at least on each side, print.css)
+#: rather than leave a hole where they did not fit.
+SMALL_TABLE_ROWS = 6
 
 
 def _keep_small_tables(tree: etree._Element) -> None:
@@ -258,7 +272,7 @@ def _keep_small_tables(tree: etree._Element) -> None:
             add_class(table, "mb-keep")
 
 
-_KEEP_DATA = frozenset({KEY_ATTRIBUTE, "data-running"})
+_KEEP_DATA = frozenset({KEY_ATTRIBUTE, "data-running", settle.FLOAT_ATTRIBUTE})
 
 
 def _clean(root: etree._Element) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...pagecheck import PageSummary, summarize
+
 
 def roman(number: int) -> str:
     """Lower-case Roman numeral, as printed on front-matter pages."""
@@ -32,13 +34,15 @@ class PrintLayout:
     or as it would be printed on a page that shows none ("i", "ii"... in the
     front matter, "1", "2"... from the first page of the body); blank pages
     are in ``blank_pages``; ``chapter_first_page`` maps chapter ids to the
-    0-based index of their opening page.
+    0-based index of their opening page; ``pages`` summarizes what each page
+    holds (:mod:`book.pagecheck`), for the checks on the laid-out pages.
     """
 
     document: Any
     page_labels: list[str] = field(default_factory=list)
     blank_pages: set[int] = field(default_factory=set)
     chapter_first_page: dict[str, int] = field(default_factory=dict)
+    pages: list[PageSummary] = field(default_factory=list)
 
 
 def page_labels(page_count: int, body_start: int | None) -> list[str]:
@@ -65,4 +69,5 @@ def read_layout(document: Any, chapter_ids: list[str], body_start_id: str | None
                 first[anchor] = index
     body_start = first.get(body_start_id) if body_start_id else None
     labels = page_labels(len(document.pages), body_start)
-    return PrintLayout(document, labels, blank, {cid: first[cid] for cid in chapter_ids if cid in first})
+    return PrintLayout(document, labels, blank, {cid: first[cid] for cid in chapter_ids if cid in first},
+                       summarize(document.pages, labels))

@@ -13,7 +13,10 @@ html.py and frontmatter.py emit):
                         title or author, recto = chapter title) with the
                         folio at the outer corner; the opening page of each
                         chapter has no running head and its folio at the foot
-``mb-part``             part-title pages: nothing in the margins
+                        (only the opening page: ``:nth(1 of name)``)
+``mb-part``             a part's title page: nothing in the margins (a
+                        part that holds text of its own is set as a
+                        chapter, so its text pages carry folios)
 ``…-start``             the first body division: the page counter restarts
                         at 1 on its first page (so the body is numbered
                         1, 2, 3… after i, ii, iii… of the front matter)
@@ -57,6 +60,15 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–—- ")
+    return (cut or text[: limit - 1]) + "…"
+
+
 def _empty_boxes(names: tuple[str, ...] = _BOXES) -> str:
     return " ".join(f"@{box} {{ content: none }}" for box in names)
 
@@ -90,7 +102,9 @@ def page_css(pdf: PdfConfig, style: StyleConfig, *, verso_head: str, print_editi
     rules.append("@page { " + " ".join(base) + " }")
     rules.append(f"@page :left {{ margin-left: {outer}; margin-right: {inner}; }}")
     rules.append(f"@page :right {{ margin-left: {inner}; margin-right: {outer}; }}")
-    head = css_string(verso_head)
+    # The verso head (title or author) is shortened like the recto's, so it
+    # never runs into the folio.
+    head = css_string(shorten(verso_head, running_head_chars(pdf, style)))
     # The running heads sit one line above the text block, the folio of an
     # opening page one line below it (vertical-align places them in the margin box).
     rh = ("font-size: 0.8em; font-variant: small-caps; letter-spacing: 0.06em; "
@@ -98,7 +112,7 @@ def page_css(pdf: PdfConfig, style: StyleConfig, *, verso_head: str, print_editi
     foot = "font-size: 0.85em; vertical-align: top; padding-top: 1.8em;"
     rules.append(f"@page {PLAIN} {{ {_empty_boxes()} }}")
     rules.append(f"@page {FRONT} {{ @bottom-center {{ content: counter(page, lower-roman); {foot} }} }}")
-    for name in (CHAPTER, CHAPTER + START):
+    for name in BODY_NAMES:
         rules.append(
             f"@page {name}:left {{ "
             f"@top-left {{ content: counter(page); {rh} font-variant: normal; letter-spacing: 0; }} "
@@ -107,13 +121,14 @@ def page_css(pdf: PdfConfig, style: StyleConfig, *, verso_head: str, print_editi
             f"@page {name}:right {{ "
             f"@top-center {{ content: string(mb-chapter, first); {rh} }} "
             f"@top-right {{ content: counter(page); {rh} font-variant: normal; letter-spacing: 0; }} }}")
-        # Opening page of each chapter: no running head, folio at the foot.
-        rules.append(
-            f"@page {name}:nth(1 of {name}) {{ "
-            f"{_empty_boxes(('top-left', 'top-center', 'top-right'))} "
-            f"@bottom-center {{ content: counter(page); {foot} }} }}")
-    for name in (PART, PART + START):
-        rules.append(f"@page {name} {{ {_empty_boxes()} }}")
+        # The opening page only (the first page of the page group, CSS
+        # Paged Media 3 §4.3 ":nth()"): a chapter's has no running head and
+        # its folio at the foot; a part's title page has nothing in the
+        # margins.  Later pages of either are ordinary text pages.
+        opening = (_empty_boxes() if name.startswith(PART) else
+                   f"{_empty_boxes(('top-left', 'top-center', 'top-right'))} "
+                   f"@bottom-center {{ content: counter(page); {foot} }}")
+        rules.append(f"@page {name}:nth(1 of {name}) {{ {opening} }}")
     for name in (CHAPTER + START, PART + START):
         rules.append(f"@page {name}:nth(1 of {name}) {{ counter-reset: page 1; }}")
     rules.append(f"@page {BLEED_PAGE} {{ margin: 0; {_empty_boxes()} }}")
