@@ -78,6 +78,9 @@ class BuildContext:
     build_time: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=timezone.utc))
     #: Source files read in this build (absolute paths), for build_time.
     source_paths: list[Path] = field(default_factory=list)
+    #: How many manuscript files the book has (a reader may treat a book of
+    #: one file differently: its lone top heading is the book's title).
+    source_count: int = 1
 
     @property
     def language(self) -> str:

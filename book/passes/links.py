@@ -9,6 +9,10 @@ and rewrites every link that pointed at them:
   the same source file, then anywhere in the book;
 * ``other.md#id`` or ``other.md`` (a link to another manuscript file)
   resolves in the chapters read from that file;
+* a fragment no id matches may name a heading the way GitHub anchors it
+  (``#Spis-treści`` for "Spis treści"): readers put those anchors on the
+  headings as ``data-mb-alias``, and a fragment matches one as written or
+  in lower case (GitHub's own pages ignore the letter case);
 * links to nothing in the book are unwrapped (their text kept) with a
   warning, because a dangling fragment is an EPUBCheck error (RSC-012).
 
@@ -76,6 +80,12 @@ def _unique_ids(chapter: Chapter, factory: IdFactory) -> dict[str, str]:
         if new != old:
             el.set("id", new)
         table.setdefault(old, new)
+    for el in chapter.tree.iter():
+        alias = el.get("data-mb-alias") if isinstance(el.tag, str) else None
+        if alias is not None:
+            del el.attrib["data-mb-alias"]
+            if el.get("id") is not None:
+                table.setdefault(alias, el.get("id"))
     # Same-chapter references by id (ARIA, table headers, labels).
     for el in chapter.tree.iter():
         if not isinstance(el.tag, str):
@@ -107,7 +117,8 @@ def _resolve_links(book: Book, index: int, renames: list[dict[str, str]],
                 a.attrib.pop("href")
                 continue
             order = [index] + [i for i in same_file if i != index]
-            target = _lookup(fragment, order, renames) or global_ids.get(fragment)
+            target = (_lookup(fragment, order, renames) or global_ids.get(fragment)
+                      or global_ids.get(fragment.lower()))
             if target is None:
                 _dangling(a, chapter, f"link to a missing anchor #{fragment}", "LINK001", ctx)
             else:
@@ -133,9 +144,10 @@ def _resolve_links(book: Book, index: int, renames: list[dict[str, str]],
 
 
 def _lookup(fragment: str, order: list[int], renames: list[dict[str, str]]) -> str | None:
-    for i in order:
-        if fragment in renames[i]:
-            return renames[i][fragment]
+    for candidate in dict.fromkeys((fragment, fragment.lower())):
+        for i in order:
+            if candidate in renames[i]:
+                return renames[i][candidate]
     return None
 
 
