@@ -327,7 +327,7 @@ def _end_tag_name(content: str) -> str | None:
 def _plain_text(children: list[Token]) -> str:
     parts: list[str] = []
     for child in children:
-        if child.type in ("text", "code_inline", "mb_emoji"):
+        if child.type in ("text", "code_inline", "mb_emoji", "mb_citation", "math_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
