@@ -16,7 +16,8 @@ The steps:
    normalized package in memory;
 4. convert with mammoth's style map :data:`.prepare.STYLE_MAP`,
    pictures going through :class:`.images.ImageCollector`;
-5. tidy mammoth's HTML (notes to the model's form, bookmarks, tables,
+5. build the lists from the paragraphs :mod:`.numbering` marked, tidy
+   mammoth's HTML (notes to the model's form, bookmarks, tables,
    checkboxes), sanitize it, and cut it into chapters at Heading 1 (or the
    top heading level used) with the HTML reader's chapter builder.
 
@@ -60,6 +61,7 @@ from ..html.metadata import language_tag
 from ..html.notes import normalize_notes
 from ..html.semantics import mark_scene_breaks
 from .images import ImageCollector
+from .numbering import build_lists
 from .parts import PartNames, find_parts
 from .parts import rels_name as _rels_name
 from .prepare import STYLE_MAP, declare_synthetic_styles, prepare_document, prepare_notes
@@ -386,7 +388,8 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     document = _tree(trees, main_name)
     if document is None or document.tag != f"{{{W_NS}}}document":
         raise SourceError(f"{main_name} is not a WordprocessingML document", file=display)
-    prepared = prepare_document(document, styles)
+    prepared = prepare_document(document, styles, _tree(trees, names.numbering),
+                                _tree(trees, names.styles))
     _drop_dangling(parts, trees, names, display, ctx)
     parts[main_name] = _serialize(document)
     styles_key = find_entry_name(parts, names.styles) or names.styles
@@ -412,6 +415,7 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
                       "blocks were inferred from fonts", file=display)
 
     body = _parse_output(result.value, display)
+    build_lists(body, prepared.list_items)
     _tidy_images(body)
     _tidy_checkboxes(body)
     sanitize_tree(body, ctx, file=display)

@@ -15,6 +15,8 @@ moves.  This module settles all of that on the lxml tree of
   the book gets its own;
 * the first Title (and Subtitle) paragraph becomes metadata, not text;
 * hidden text (``w:vanish``) and moved-from text are removed;
+* list paragraphs are numbered as Word numbers them and marked for
+  :func:`.numbering.build_lists` (mammoth's own lists lose the formats);
 * ``REF``/``NOTEREF`` cross-reference fields with ``\\h`` (Word's "insert
   as hyperlink") become ``HYPERLINK \\l`` fields, which mammoth links, and
   ``HYPERLINK`` fields are rewritten so mammoth reads their target right
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .fields import field_texts, link_cross_references, normalize_hyperlinks
+from .numbering import Item, mark_list_paragraphs, read_numbering, style_numbering
 from .styles import StyleTable, is_monospace, run_font, run_hidden
 from .wordml import W, remove_element, unwrap_element
 
@@ -105,6 +108,8 @@ class Prepared:
     code_by_font: bool = True
     headings: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Marker name → list item, for :func:`.numbering.build_lists`.
+    list_items: dict[str, Item] = field(default_factory=dict)
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -396,8 +401,11 @@ def _bridge_code_gaps(paragraphs: list[etree._Element]) -> None:
             _set_style(p, "pPr", "pStyle", code)
 
 
-def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
-    """Prepare ``word/document.xml`` in place (see the module docstring)."""
+def prepare_document(root: etree._Element, styles: StyleTable,
+                     numbering: etree._Element | None = None,
+                     styles_root: etree._Element | None = None) -> Prepared:
+    """Prepare ``word/document.xml`` in place (see the module docstring);
+    ``numbering`` and ``styles_root`` are the numbering and styles parts."""
     prepared = Prepared()
     _remove_hidden_and_moved(root, styles, prepared)
     link_cross_references(root)
@@ -414,6 +422,10 @@ def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
     live = [p for p in paragraphs if p.getparent() is not None]
     _classify(live, styles, fonts, overrides, prepared.code_by_font, prepared)
     _bridge_code_gaps(live)
+    headings = {id(p) for p in live if (_style_id(p) or "").startswith("MbHeading")}
+    prepared.list_items = mark_list_paragraphs(
+        [p for p in live if p.getparent() is not None], read_numbering(numbering),
+        style_numbering(styles_root), headings)
     _mark_tables(root, styles)
     mark_decorative_pictures(root)
     return prepared
