@@ -55,12 +55,15 @@ FORMATS: dict[str, tuple[str | None, str]] = {
 _BULLETS = frozenset({"bullet"})
 _MAX_LEVEL = 8
 _FIRST_ID = 800000
+#: Indents closer than this (twips; 1/8 inch) are the same depth.
+INDENT_TOLERANCE = 180
 
 
 @dataclass
 class Level:
     fmt: str = "decimal"
     start: int = 1
+    indent: int | None = None   # w:pPr/w:ind left (twips)
     restart: int | None = None  # w:lvlRestart (1-based level, 0 = never)
     style: str | None = None    # w:pStyle: paragraphs in this style use this level
 
@@ -74,6 +77,8 @@ class Item:
     level: int
     fmt: str
     value: int
+    #: Left indent of the text in twips (paragraph's own, else its level's).
+    indent: int = 0
 
     @property
     def ordered(self) -> bool:
@@ -105,11 +110,25 @@ def _int(el: etree._Element | None, default: int | None = None) -> int | None:
         return default
 
 
+def left_indent(ppr: etree._Element | None) -> int | None:
+    """``w:ind`` left (or start) of a paragraph's or level's properties, in twips."""
+    ind = ppr.find(W + "ind") if ppr is not None else None
+    if ind is None:
+        return None
+    for name in ("left", "start"):
+        try:
+            return int(ind.get(W + name, ""))
+        except ValueError:
+            continue
+    return None
+
+
 def _level(lvl: etree._Element) -> Level:
     fmt = lvl.find(W + "numFmt")
     style = lvl.find(W + "pStyle")
     return Level(fmt=(fmt.get(W + "val") if fmt is not None else None) or "decimal",
                  start=_int(lvl.find(W + "start"), 1) or 0,
+                 indent=left_indent(lvl.find(W + "pPr")),
                  restart=_int(lvl.find(W + "lvlRestart")),
                  style=style.get(W + "val") if style is not None else None)
 
@@ -209,7 +228,8 @@ class Counter:
             restart = other.restart if other is not None and other.restart is not None else deeper
             if restart and ilvl < restart:
                 counts[deeper] = None
-        return Item(num_id, abstract, ilvl, level.fmt, counts[ilvl] or 0)
+        indent = level.indent if level.indent is not None else (ilvl + 1) * 360
+        return Item(num_id, abstract, ilvl, level.fmt, counts[ilvl] or 0, indent)
 
 
 def mark_list_paragraphs(paragraphs: list[etree._Element], numbering: Numbering,
@@ -248,6 +268,9 @@ def mark_list_paragraphs(paragraphs: list[etree._Element], numbering: Numbering,
         item = counter.next(num_id, ilvl)
         if item is None:
             continue
+        own_indent = left_indent(ppr)
+        if own_indent is not None:
+            item.indent = own_indent
         name = f"{MARKER}{len(items)}"
         items[name] = item
         if ppr is None:
@@ -323,23 +346,48 @@ def build_lists(body: etree._Element, items: dict[str, Item]) -> int:
     return made
 
 
+@dataclass
+class _Frame:
+    """One open list while a run of items is built."""
+
+    item: Item
+    element: etree._Element
+    expected: int
+
+
+def _place(stack: list[_Frame], item: Item) -> _Frame | None:
+    """Pop what ``item`` closes; the frame it joins (None: it opens a list).
+
+    Within one Word list the level decides; between lists the indentation
+    does, so a bulleted list indented under a numbered item nests in it and
+    the numbered list goes on after it (what Word shows).
+    """
+    while stack:
+        top = stack[-1].item
+        if top.abstract == item.abstract:
+            if top.level > item.level:
+                stack.pop()
+                continue
+            return stack[-1] if top.level == item.level else None
+        if top.indent >= item.indent - INDENT_TOLERANCE:
+            stack.pop()  # a list as deep (or deeper) as this item ends here
+            continue
+        return None
+    return None
+
+
 def _build_run(run: list[etree._Element], item_of: dict[int, Item]) -> int:
-    # (level, list element, (abstract, format), next expected value)
-    stack: list[list] = []
+    stack: list[_Frame] = []
     anchor = run[0]
     parent = anchor.getparent()
     top: etree._Element | None = None
     for block in run:
         item = item_of[id(block)]
-        key = (item.abstract, item.fmt)
-        while stack and stack[-1][0] > item.level:
-            stack.pop()
-        if stack and stack[-1][0] == item.level and stack[-1][2] != key:
-            stack.pop()
-        if not stack or stack[-1][0] < item.level:
+        frame = _place(stack, item)
+        if frame is None:
             lst = _list_element(item)
             if stack:
-                holder = stack[-1][1]
+                holder = stack[-1].element
                 last = holder[-1] if len(holder) else etree.SubElement(holder, "li")
                 last.append(lst)
             elif top is None:
@@ -348,15 +396,15 @@ def _build_run(run: list[etree._Element], item_of: dict[int, Item]) -> int:
             else:
                 top.addnext(lst)
                 top = lst
-            stack.append([item.level, lst, key, item.value])
-        frame = stack[-1]
+            frame = _Frame(item, lst, item.value)
+            stack.append(frame)
         if block.tag == "p" and not len(block) and not (block.text or "").strip():
             parent.remove(block)  # an empty numbered paragraph: its number is skipped
             continue
-        li = etree.SubElement(frame[1], "li")
-        if frame[1].tag == "ol" and item.value != frame[3]:
+        li = etree.SubElement(frame.element, "li")
+        if frame.element.tag == "ol" and item.value != frame.expected:
             li.set("value", str(item.value))
-        frame[3] = item.value + 1
+        frame.expected = item.value + 1
         tail = block.tail
         parent.remove(block)
         block.tail = None
