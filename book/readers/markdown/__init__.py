@@ -112,9 +112,9 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
                         image_file=image_finder(source, ctx))
     rendered = renderer.render(tokens, env, front.text)
     metadata = dict(front.metadata)
-    title = title_heading(rendered.body, metadata.get("title") or ctx.config.metadata.title,
-                          alone=ctx.source_count == 1)
-    if title and not metadata.get("title"):
+    given = metadata.get("title") or ctx.config.metadata.title
+    title = title_heading(rendered.body, given, alone=ctx.source_count == 1)
+    if title and not given:
         metadata["title"] = title
     chapters = split_chapters(rendered.body, source, ctx, at_h1=bool(title))
     place_notes(chapters, rendered.notes)
@@ -269,18 +269,32 @@ def _title_from_content(chapter: Chapter) -> None:
 
 
 def place_notes(chapters: list[Chapter], notes: dict[str, etree._Element]) -> None:
-    """Put each footnote in the chapter that first calls it (at its end)."""
+    """Put each footnote at the end of the chapter that first calls it; a
+    later chapter calling it too gets its own copy (as Pandoc repeats a note
+    for each call), so no call is left without its note."""
     if not notes or not chapters:
         return
-    placed: set[str] = set()
+    placed: dict[str, Chapter] = {}
+    copies = 0
     for chapter in chapters:
-        for call in chapter.tree.iter("a"):
+        own: dict[str, str] = {}
+        for call in list(chapter.tree.iter("a")):
             if call.get(EPUB_TYPE) != "noteref":
                 continue
             key = (call.get("href") or "")[1:]
-            if key in notes and key not in placed:
-                placed.add(key)
+            if key not in notes:
+                continue
+            if key not in placed:
+                placed[key] = chapter
                 chapter.tree.append(notes[key])
+            elif placed[key] is not chapter:
+                if key not in own:
+                    copies += 1
+                    copy = deepcopy(notes[key])
+                    own[key] = f"{key}-{copies + 1}"
+                    copy.set("id", own[key])
+                    chapter.tree.append(copy)
+                call.set("href", f"#{own[key]}")
     for key, note in notes.items():
         if key not in placed:
             chapters[-1].tree.append(note)

@@ -280,6 +280,8 @@ class LatexRendering:
             if command.name in PAGE_BREAKS:
                 self.page_break_pending = True
                 continue
+            if TEXT_SYMBOLS.get(command.name) == "" and not command.args:
+                continue  # layout only (\hfill, \noindent): nothing to print
             image = self._tex_image(command) if command.name != "begin" else None
             if command.name == "begin":
                 before = len(parent)
