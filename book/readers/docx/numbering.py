@@ -238,12 +238,13 @@ def mark_list_paragraphs(paragraphs: list[etree._Element], numbering: Numbering,
     """Number every list paragraph, take its numbering from mammoth and leave
     a marker bookmark; returns marker name → :class:`Item`.
 
-    ``skip`` holds ``id()`` of paragraphs whose numbering stays (headings).
+    ``skip`` holds ``id()`` of paragraphs whose numbering stays (headings):
+    they count, as in Word, but are not list items.
     """
     counter = Counter(numbering)
     items: dict[str, Item] = {}
     for p in paragraphs:
-        if id(p) in skip or p.getparent() is None:
+        if p.getparent() is None:
             continue
         ppr = p.find(W + "pPr")
         numpr = ppr.find(W + "numPr") if ppr is not None else None
@@ -266,8 +267,8 @@ def mark_list_paragraphs(paragraphs: list[etree._Element], numbering: Numbering,
             continue
         ilvl = min(max(ilvl or 0, 0), _MAX_LEVEL)
         item = counter.next(num_id, ilvl)
-        if item is None:
-            continue
+        if item is None or id(p) in skip:
+            continue  # a numbered heading counts, and keeps its numbering
         own_indent = left_indent(ppr)
         if own_indent is not None:
             item.indent = own_indent
