@@ -231,6 +231,7 @@ def test_external_targets_are_encoded_or_refused() -> None:
     assert external_href("http://exa mple.org/") is None
     assert external_href("http://example.org:port/") is None
     assert external_href("mailto:ann lee@example.org") == "mailto:ann%20lee@example.org"
+    assert external_href("//example.org/wiki") == "https://example.org/wiki"
 
 
 def test_a_word_file_with_every_feature_is_a_valid_epub(tmp_path: Path) -> None:

@@ -170,8 +170,11 @@ _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0
 def external_href(href: str) -> str | None:
     """``href`` as a valid absolute URL, encoding what must be encoded; None
     when it cannot be one.  ``https://example.org/a b`` → ``…/a%20b``,
-    ``https://bücher.de/`` → ``https://xn--bcher-kva.de/``."""
+    ``https://bücher.de/`` → ``https://xn--bcher-kva.de/``, ``//host/x`` →
+    ``https://host/x``."""
     text = href.strip()
+    if text.startswith("//"):
+        text = f"https:{text}"  # protocol-relative (saved web pages): a book has no page scheme
     try:
         parts = urlsplit(text)
         port = parts.port
