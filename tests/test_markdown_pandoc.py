@@ -282,3 +282,28 @@ def test_a_pandoc_manuscript_builds_with_its_figure_and_notes(tmp_path: Path) ->
     assert "newpage" not in "".join(text.values()) and "[^" not in "".join(text.values())
     assert epubcheck_messages(result.outputs["epub"]) == []
     assert result.outputs["pdf"].stat().st_size > 0
+
+
+# ---------------------------------------------------------------- hostile input
+
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "\\x{" * 100_000,
+    "\\begin{a}" * 50_000,
+    "\\begin{a}\n" * 50_000,
+    "::: x\n" * 30_000,
+    "[@a " * 100_000,
+    "<p>" + "[^a]" * 50_000 + "</p>\n\n[^a]: n\n",
+    "x\n\n---\ntitle: a\n---\n" * 5_000,
+    "x\n\n---\ntitle: a\n" * 20_000,
+], ids=["open-braces", "begin-inline", "begin-lines", "unclosed-divs", "citations",
+        "calls-in-html", "yaml-blocks", "unclosed-yaml"])
+def test_pandoc_rules_stay_linear_on_hostile_input(tmp_path: Path, text: str) -> None:
+    start = time.process_time()
+    result, _ = read_md(tmp_path, text)
+    assert time.process_time() - start < 10
+    assert result.chapters

@@ -67,6 +67,8 @@ _NAME = re.compile(r"[A-Za-z]{1,40}\*?")
 _NOT_BEFORE = re.compile(r"[\w:\\/.]")
 _MAX_ARGS = 9
 _MAX_ARG = 4000
+#: How far ``\\begin{x}`` looks for its ``\\end{x}`` (characters).
+_MAX_ENVIRONMENT = 64_000
 
 
 @dataclass(frozen=True)
@@ -81,30 +83,55 @@ class Command:
         return [text for kind, text in self.args if kind == "{"]
 
 
-def _group(src: str, pos: int, limit: int, opening: str) -> int:
+_SPECIAL = re.compile(r"[\\{}\[\]]")
+
+
+class Budget:
+    """Characters the TeX rules may still scan in one document.
+
+    A group that never closes is scanned to its window's end each time a
+    command starts inside it; on hostile input (``\\x{`` a million times)
+    that would be quadratic, so the scanning stops (the rest stays text)
+    once a few times the document's length has been looked at.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.left = 4 * size + 100_000
+
+    def spend(self, amount: int) -> bool:
+        self.left -= amount
+        return self.left > 0
+
+
+def _group(src: str, pos: int, limit: int, opening: str, budget: Budget) -> int:
     """End (exclusive) of the balanced group opening at ``pos``, or -1."""
     closing = "}" if opening == "{" else "]"
     depth = 0
     end = min(limit, pos + _MAX_ARG)
-    index = pos
-    while index < end:
+    skip = -1
+    for match in _SPECIAL.finditer(src, pos, end):
+        index = match.start()
+        if index == skip:
+            continue
         char = src[index]
         if char == "\\":
-            index += 2
-            continue
-        if char == opening:
+            skip = index + 1
+        elif char == opening:
             depth += 1
         elif char == closing:
             depth -= 1
             if depth == 0:
+                budget.spend(index + 1 - pos)
                 return index + 1
-        index += 1
+    budget.spend(end - pos)
     return -1
 
 
-def parse_command(src: str, pos: int, limit: int) -> tuple[Command, int] | None:
+def parse_command(src: str, pos: int, limit: int,
+                  budget: Budget | None = None) -> tuple[Command, int] | None:
     """The command starting with the backslash at ``pos`` and where it ends."""
-    if pos + 1 >= limit or src[pos] != "\\":
+    budget = budget if budget is not None else Budget(limit)
+    if pos + 1 >= limit or src[pos] != "\\" or budget.left <= 0:
         return None
     match = _NAME.match(src, pos + 1, limit)
     if not match:
@@ -118,14 +145,16 @@ def parse_command(src: str, pos: int, limit: int) -> tuple[Command, int] | None:
             probe += 1
         if probe >= limit or src[probe] not in "{[":
             break
-        end = _group(src, probe, limit, src[probe])
+        end = _group(src, probe, limit, src[probe], budget)
         if end < 0:
             break
         args.append((src[probe], src[probe + 1:end - 1]))
         index = end
     if name.rstrip("*") == "begin" and args:
         environment = args[0][1]
-        close = src.find(f"\\end{{{environment}}}", index, limit)
+        window = min(limit, index + _MAX_ENVIRONMENT)
+        close = src.find(f"\\end{{{environment}}}", index, window)
+        budget.spend((close if close >= 0 else window) - index)
         if close < 0:
             return None
         body = src[index:close]
@@ -137,12 +166,19 @@ def parse_command(src: str, pos: int, limit: int) -> tuple[Command, int] | None:
     return Command(bare, tuple(args), src[pos:index]), index
 
 
+def _budget(env: dict, src: str) -> Budget:
+    budget = env.get("mb_tex_budget")
+    if not isinstance(budget, Budget):
+        budget = env["mb_tex_budget"] = Budget(len(src))
+    return budget
+
+
 def tex_inline_rule(state: StateInline, silent: bool) -> bool:
     """``\\command[opt]{arg}`` in running text → an ``mb_tex`` token."""
     pos = state.pos
     if state.src[pos] != "\\" or (pos > 0 and _NOT_BEFORE.match(state.src[pos - 1])):
         return False
-    found = parse_command(state.src, pos, state.posMax)
+    found = parse_command(state.src, pos, state.posMax, _budget(state.env, state.src))
     if found is None:
         return False
     command, end = found
@@ -163,7 +199,7 @@ def tex_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
     if not state.src.startswith("\\begin{", first):
         return False
     limit = state.eMarks[min(end - 1, start + 2000)] if end > start else state.eMarks[start]
-    found = parse_command(state.src, first, limit)
+    found = parse_command(state.src, first, limit, _budget(state.env, state.src))
     if found is None:
         return False
     command, stop = found
@@ -189,9 +225,10 @@ def latex_plugin(md: MarkdownIt) -> None:
 def commands_in(tex: str) -> list[Command]:
     """The commands of a piece of TeX, outermost first, in order."""
     found: list[Command] = []
+    budget = Budget(len(tex))
     pos = tex.find("\\")
-    while 0 <= pos < len(tex):
-        parsed = parse_command(tex, pos, len(tex))
+    while 0 <= pos < len(tex) and budget.left > 0:
+        parsed = parse_command(tex, pos, len(tex), budget)
         if parsed is None:
             pos = tex.find("\\", pos + 1)
             continue

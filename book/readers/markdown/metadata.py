@@ -48,6 +48,8 @@ class FrontMatter:
     #: The block names a bibliography (``bibliography:``/``references:``),
     #: which only Pandoc's citeproc can use.
     bibliography: bool = False
+    #: Lines the block takes (0 when there is none).
+    used: int = 0
 
 
 def split_front_matter(text: str, warn: Warn) -> FrontMatter:
@@ -60,7 +62,7 @@ def split_front_matter(text: str, warn: Warn) -> FrontMatter:
     """
     first_line, _, _ = text[:256].partition("\n")
     if first_line.rstrip() == _OPEN:
-        front = _yaml_block(text, 0, warn)
+        front = _yaml_block(text, warn)
     elif text.startswith("%"):
         front = _pandoc_title_block(text)
     else:
@@ -73,12 +75,17 @@ def split_front_matter(text: str, warn: Warn) -> FrontMatter:
 def _later_yaml_blocks(front: FrontMatter, warn: Warn) -> None:
     """YAML blocks after the top: a ``---`` line after a blank line, before a
     line of text, closed by ``---`` or ``...``, holding a mapping with a key
-    Pandoc or this reader knows (so a rule around "Note: …" stays text)."""
-    text = front.text
-    lines = text.split("\n")
+    Pandoc or this reader knows (so a rule around "Note: …" stays text).
+
+    Linear: the lines are blanked in place, and the search for closing
+    lines stops once a few times the text's length has been scanned.
+    """
+    lines = front.text.split("\n")
     fence: str | None = None
-    offset = len(lines[0]) + 1
-    for index in range(1, len(lines) - 1):
+    budget = 4 * len(front.text) + 100_000
+    changed = False
+    index = 1
+    while index < len(lines) - 1:
         line = lines[index]
         stripped = line.lstrip(" ")
         if len(line) - len(stripped) < 4 and stripped[:3] in ("```", "~~~"):
@@ -87,19 +94,28 @@ def _later_yaml_blocks(front: FrontMatter, warn: Warn) -> None:
                 fence = marker
             elif marker == fence and not stripped.strip(marker[0]).strip():
                 fence = None
-        elif (fence is None and line.rstrip() == _OPEN and not lines[index - 1].strip()
-              and lines[index + 1].strip()):
-            found = _yaml_block(text, offset, warn, first_line=index)
-            if found.text is not text:
-                text = found.text
-                front.bibliography = front.bibliography or found.bibliography
-                for key, value in found.metadata.items():
-                    if isinstance(value, list) and isinstance(front.metadata.get(key), list):
-                        value = list(dict.fromkeys([*front.metadata[key], *value]))
-                    front.metadata[key] = value
-                lines[index:] = text[offset:].split("\n")
-        offset += len(lines[index]) + 1
-    front.text = text
+        elif (fence is None and budget > 0 and line.rstrip() == _OPEN
+              and not lines[index - 1].strip() and lines[index + 1].strip()):
+            end, size = index + 1, 0
+            while end < len(lines) and lines[end].rstrip() not in _CLOSE and size <= MAX_FRONT_MATTER:
+                size += len(lines[end]) + 1
+                end += 1
+            budget -= size
+            if end < len(lines) and size <= MAX_FRONT_MATTER:
+                found = _yaml_block("\n".join(lines[index:end + 1]), warn, first_line=index,
+                                    top=False)
+                if found.used:
+                    lines[index:end + 1] = [""] * (end + 1 - index)
+                    changed = True
+                    front.bibliography = front.bibliography or found.bibliography
+                    for key, value in found.metadata.items():
+                        if isinstance(value, list) and isinstance(front.metadata.get(key), list):
+                            value = list(dict.fromkeys([*front.metadata[key], *value]))
+                        front.metadata[key] = value
+                    index = end
+        index += 1
+    if changed:
+        front.text = "\n".join(lines)
 
 
 #: Keys that make a YAML block after the top metadata: the ones read here
@@ -111,12 +127,15 @@ PANDOC_KEYS = frozenset({
     "numbersections", "institute", "affiliation", "thanks", "email", "output", "abstract-title",
     "cover-image", "css", "epub-cover-image", "rights", "contributor", "editor", "translator",
 })
-def _yaml_block(text: str, start: int, warn: Warn, first_line: int = 0) -> FrontMatter:
-    """The YAML block opening at offset ``start`` (line ``first_line``, 0-based)."""
-    head = text[start:start + MAX_FRONT_MATTER + 8]
+def _yaml_block(text: str, warn: Warn, first_line: int = 0, top: bool = True) -> FrontMatter:
+    """The YAML block opening ``text`` (at line ``first_line``, 0-based, of the
+    file).  ``used`` is the number of lines it takes (0: not metadata); at
+    the top (``top``) they are blanked in the returned text and invalid YAML
+    is a warning."""
+    head = text[:MAX_FRONT_MATTER + 8]
     lines = head.split("\n")
     end = None
-    for index in range(1, len(lines) - 1 if start + len(head) < len(text) else len(lines)):
+    for index in range(1, len(lines) - 1 if len(head) < len(text) else len(lines)):
         if lines[index].rstrip() in _CLOSE:
             end = index
             break
@@ -127,22 +146,22 @@ def _yaml_block(text: str, start: int, warn: Warn, first_line: int = 0) -> Front
     try:
         data = yaml.safe_load(body) if body.strip() else {}
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        if start or not _KEY_LINE.match(first_content):
+        if not top or not _KEY_LINE.match(first_content):
             return FrontMatter(text)  # a thematic break, not front matter
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 + first_line if mark is not None else first_line + 1
         warn("MD060", "the front matter is not valid YAML and was ignored", line)
-        return FrontMatter(_blank_lines(text, start, end + 1))
+        return FrontMatter(_blank_lines(text, 0, end + 1), used=end + 1)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         return FrontMatter(text)  # "---\nText\n---" is Markdown (a break and a heading)
-    if start and not _known_keys(data):
+    if not top and not _known_keys(data):
         return FrontMatter(text)
-    blank = _blank_lines(text, start, end + 1)
+    blank = _blank_lines(text, 0, end + 1) if top else text
     bibliography = any(str(key).lower() in ("bibliography", "references") for key in data)
     return FrontMatter(blank, metadata_from_mapping(data, warn, lines[:end], first_line),
-                       bibliography)
+                       bibliography, used=end + 1)
 
 
 def _known_keys(data: dict[Any, Any]) -> bool:

@@ -126,14 +126,18 @@ def _split_text(node: etree._Element, calls: dict[str, int],
             append_text(holder, f"[^{label}]")
         append_text(holder, after)
     moved = list(holder)
+    if not moved:
+        return
     if tail:
         node.tail = holder.text
-        position = parent.index(node) + 1
+        node.addnext(moved[0])
     else:
         node.text = holder.text
-        position = 0
-    for offset, child in enumerate(moved):
-        parent.insert(position + offset, child)
+        node.insert(0, moved[0])
+    previous = moved[0]
+    for child in moved[1:]:  # addnext: linear, where insert(index) would be quadratic
+        previous.addnext(child)
+        previous = child
 
 
 class NoteRendering:

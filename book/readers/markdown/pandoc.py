@@ -93,8 +93,15 @@ def fenced_div_rule(state: StateBlock, start: int, end: int, silent: bool) -> bo
     opening = _fence(state, start)
     if opening is None or not opening[1]:
         return False
+    # Lines the rule may still scan: unclosed fences must not make it quadratic.
+    left = state.env.get("mb_div_budget")
+    if left is None:
+        left = 20 * state.lineMax + 10_000
+    if left <= 0:
+        return False
     depth, close = 1, None
     for line in range(start + 1, end):
+        left -= 1
         if state.sCount[line] < state.blkIndent:
             break
         found = _fence(state, line)
@@ -104,6 +111,7 @@ def fenced_div_rule(state: StateBlock, start: int, end: int, silent: bool) -> bo
         if depth == 0:
             close = line
             break
+    state.env["mb_div_budget"] = left
     if close is None:
         return False
     if silent:
