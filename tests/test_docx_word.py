@@ -209,7 +209,9 @@ def field_paragraphs() -> str:
         + p(runs='<w:bookmarkStart w:id="7" w:name="firing"/>' + r("Firing")
             + '<w:bookmarkEnd w:id="7"/>')
         + p(runs=fld("begin") + instr(' HYPERLINK "C:\\\\Kiln\\\\notes.doc" ') + fld("separate")
-            + r("local notes") + fld("end")))
+            + r("local notes") + fld("end"))
+        + p(runs=fld("begin") + instr(" HYPERLINK www.example.org/kilns ") + fld("separate")
+            + r("kiln makers") + fld("end")))
 
 
 def test_hyperlink_fields_are_read_with_their_switches(tmp_path: Path) -> None:
@@ -218,7 +220,7 @@ def test_hyperlink_fields_are_read_with_their_switches(tmp_path: Path) -> None:
              for a in result.chapters[0].tree.iter("a") if a.get("href")]
     assert links == [("https://example.org/kiln glaze", "glazes"),
                      ("https://example.org/dated", "dated page"),
-                     ("#firing", "see firing")]
+                     ("#firing", "see firing"), ("www.example.org/kilns", "kiln makers")]
     assert "local notes" in "".join(result.chapters[0].tree.itertext())
 
 
@@ -251,7 +253,8 @@ def test_a_word_file_with_every_feature_is_a_valid_epub(tmp_path: Path) -> None:
     assert epubcheck_messages(result.outputs["epub"]) == []  # no RSC-020 for odd targets
     hrefs = [a.get("href") for c in result.book.chapters for a in c.tree.iter("a")
              if (a.get("href") or "").startswith("http")]
-    assert hrefs == ["https://example.org/kiln%20glaze", "https://example.org/dated"]
+    assert hrefs == ["https://example.org/kiln%20glaze", "https://example.org/dated",
+                     "http://www.example.org/kilns"]
     assert "SAN003" in [d.code for d in result.diagnostics.items]  # the C: link: text kept
     with zipfile.ZipFile(result.outputs["epub"]) as epub:
         text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))

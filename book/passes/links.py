@@ -16,7 +16,9 @@ and rewrites every link that pointed at them:
 * links to nothing in the book are unwrapped (their text kept) with a
   warning, because a dangling fragment is an EPUBCheck error (RSC-012).
 
-External links must be valid URLs (EPUBCheck RSC-020): a space, a quote,
+A target written without its scheme but naming a web host (``www.example.org``,
+as Word fields often hold) is an http link.  External links must be valid
+URLs (EPUBCheck RSC-020): a space, a quote,
 a backslash or a letter outside ASCII written in one (Word fields and
 hand-typed HTML hold such targets) is percent-encoded (RFC 3986 §2.1, the
 host in IDNA form, RFC 5891); a target that stays unusable (no host, a bad
@@ -114,6 +116,9 @@ def _resolve_links(book: Book, index: int, renames: list[dict[str, str]],
         href = a.get("href")
         if href is None:
             continue
+        if _WEB_HOST.match(href.strip()):  # "www.example.org/x": Word and browsers mean http
+            href = f"http://{href.strip()}"
+            a.set("href", href)
         try:
             parts = urlsplit(href.strip())
         except ValueError:  # "http://[oops": not a URL at all
@@ -162,6 +167,7 @@ def _resolve_links(book: Book, index: int, renames: list[dict[str, str]],
 
 #: Characters a URL may hold as they are (RFC 3986 §2.2–2.3, and "%").
 _URL_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
+_WEB_HOST = re.compile(r"^www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:[/?#:]|$)", re.I)
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}"
                    r"[A-Za-z0-9])?)*\.?$")
