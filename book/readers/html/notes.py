@@ -17,7 +17,10 @@ asks:
 * the note: ``<aside epub:type="footnote" id="key">`` with block content,
   placed right after the block that first calls it, so the note stays in
   the call's chapter when the document is split.  Back-links, the old
-  note list and its "Footnotes" heading disappear.
+  note list and its "Footnotes" heading disappear.  A note its source
+  marks as an endnote (``epub:type="endnote"``, ``role="doc-endnote"``, or
+  an endnote id: mammoth's ``endnote-1`` for Word's endnotes) becomes
+  ``<aside epub:type="endnote">`` instead (:func:`note_kind`).
 
 EPUB 3 Structural Semantics (noteref, footnote, endnote, rearnote) and
 DPUB-ARIA 1.1 (doc-noteref, doc-footnote, doc-endnotes, doc-backlink) are
