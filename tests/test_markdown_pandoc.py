@@ -109,6 +109,19 @@ def test_footnotes_defined_in_an_html_block_and_called_from_one(tmp_path: Path) 
     assert codes(ctx) == []
 
 
+def test_footnote_lines_inside_raw_html_are_notes_not_text(tmp_path: Path) -> None:
+    text = ('Moss grows.[^m]\n\n<div class="box">\n<p>Lichen too.[^l]</p>\n'
+            "[^m]: On the *north* side.\n[^l]: Slowly.\n[^m]: Ignored twice.\n</div>\n")
+    result, ctx = read_md(tmp_path, text)
+    assert body(result) == (
+        '<p>Moss grows.<a href="#fn-doc-m" epub-type="noteref">1</a></p><div class="box">\n'
+        '<p>Lichen too.<a href="#fn-doc-l" epub-type="noteref">2</a></p></div>'
+        '<aside id="fn-doc-m" epub-type="footnote"><p>On the <em>north</em> side.</p></aside>'
+        '<aside id="fn-doc-l" epub-type="footnote"><p>Slowly.</p></aside>')
+    assert warned(ctx, "MD013") == [(7, "footnote [^m] is defined again here; the first "
+                                         "definition is kept (as Pandoc does)")]
+
+
 def test_a_call_with_no_note_anywhere_is_left_out_with_a_warning(tmp_path: Path) -> None:
     result, ctx = read_md(tmp_path, "Larches drop needles.[^16] Pines keep them.\n")
     assert body(result) == "<p>Larches drop needles. Pines keep them.</p>"

@@ -8,9 +8,13 @@
   are registered with the plugin before it gathers the notes, and the
   renderer turns them into note calls (:func:`link_calls`).
 * Definitions inside an HTML container (``<div>`` … ``</div>``) are read
-  because :mod:`.html_blocks` gives the container's lines to Markdown.
+  because :mod:`.pandoc` gives the container's lines to Markdown; a
+  definition line that still ends up inside a raw HTML block (``<p>…</p>``
+  on the line before it) is taken out of the HTML and read as a note
+  (:func:`definitions_in_html`), so its text is never printed raw.
 
-The core rules run between markdown-it's "inline" and "footnote_tail".
+:func:`definitions_in_html` runs before markdown-it's "inline" rule, the
+other two between "inline" and "footnote_tail".
 """
 
 from __future__ import annotations
@@ -57,6 +61,46 @@ def drop_duplicate_definitions(state: StateCore) -> None:
     state.tokens = keep
 
 
+_DEFINITION_LINE = re.compile(r"^ {0,3}\[\^([^\]\s]{1,200})\]:[ \t]*(.*)$")
+
+
+def definitions_in_html(state: StateCore) -> None:
+    """Footnote definition lines inside raw HTML blocks become definitions."""
+    if not any(t.type == "html_block" and "[^" in t.content for t in state.tokens):
+        return
+    refs = state.env.setdefault("footnotes", {}).setdefault("refs", {})
+    state.env["footnotes"].setdefault("list", {})
+    tokens: list[Token] = []
+    for token in state.tokens:
+        tokens.append(token)
+        if token.type != "html_block" or "[^" not in token.content:
+            continue
+        kept: list[str] = []
+        for offset, line in enumerate(token.content.split("\n")):
+            match = _DEFINITION_LINE.match(line)
+            if not match:
+                kept.append(line)
+                continue
+            label = match.group(1)
+            line_map = [token.map[0] + offset, token.map[0] + offset + 1] if token.map else None
+            if f":{label}" in refs:  # defined before: the first wins (MD013)
+                state.env.setdefault(DUPLICATES, []).append(
+                    (label, line_map[0] + 1 if line_map else None))
+                continue
+            refs[f":{label}"] = -1
+            opener = Token("footnote_reference_open", "", 1)
+            opener.meta, opener.map, opener.level = {"label": label}, line_map, token.level
+            paragraph = Token("paragraph_open", "p", 1)
+            paragraph.map, paragraph.level = line_map, token.level + 1
+            inline = Token("inline", "", 0)
+            inline.content, inline.map, inline.children = match.group(2), line_map, []
+            inline.level = token.level + 2
+            tokens += [opener, paragraph, inline, Token("paragraph_close", "p", -1),
+                       Token("footnote_reference_close", "", -1)]
+        token.content = "\n".join(kept)
+    state.tokens = tokens
+
+
 def register_html_calls(state: StateCore) -> None:
     """Calls inside HTML blocks count as calls of defined notes."""
     data = state.env.get("footnotes") or {}
@@ -85,6 +129,7 @@ def register_html_calls(state: StateCore) -> None:
 
 def notes_plugin(md: MarkdownIt) -> None:
     """Install the two core rules around the footnote plugin's tail."""
+    md.core.ruler.before("inline", "mb_html_note_definitions", definitions_in_html)
     md.core.ruler.before("footnote_tail", "mb_duplicate_notes", drop_duplicate_definitions)
     md.core.ruler.before("footnote_tail", "mb_html_note_calls", register_html_calls)
 
