@@ -168,7 +168,13 @@ def test_a_main_document_at_another_path_is_read(tmp_path: Path) -> None:
         archive.writestr("_rels/.rels", (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="/content/main.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+            'relationships/metadata/core-properties" Target="meta/props.xml"/>'
             "</Relationships>"))
+        archive.writestr("meta/props.xml", (
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            "<dc:creator>Hedda Moor</dc:creator></cp:coreProperties>"))
         archive.writestr("content/_rels/main.xml.rels", (
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="s" Type="{rel}/styles" Target="looks.xml"/></Relationships>'))
@@ -179,6 +185,7 @@ def test_a_main_document_at_another_path_is_read(tmp_path: Path) -> None:
             f'<w:document xmlns:w="{W_NS}"><w:body>{p("Moved House", style="Kop1")}'
             f'{p("The parts live elsewhere.")}</w:body></w:document>'))
     result = read_source(path)
+    assert result.metadata == {"authors": ["Hedda Moor"]}
     assert [c.title for c in result.chapters] == ["Moved House"]
     assert "".join(serialize(el) for el in result.chapters[0].tree) == (
         "<h1>Moved House</h1><p>The parts live elsewhere.</p>")

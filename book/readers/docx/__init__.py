@@ -81,7 +81,6 @@ DANGLING = "DOCX008"
 #: Largest single XML part we parse (War and Peace as DOCX is ~20 MB of XML).
 MAX_XML_PART = 96 * limits.MiB
 
-_CORE = "docProps/core.xml"
 _UNRECOGNISED = re.compile(r"^Unrecognised (paragraph|run|table) style: (.*?) \(Style ID: (.*)\)$")
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -204,8 +203,8 @@ def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], na
                           hint="open the file in Word or LibreOffice and save it again")
 
 
-def _core_metadata(trees: dict[str, etree._Element]) -> dict[str, object]:
-    root = _tree(trees, _CORE)
+def _core_metadata(trees: dict[str, etree._Element], name: str) -> dict[str, object]:
+    root = _tree(trees, name)
     found: dict[str, object] = {}
     if root is None:
         return found
@@ -429,7 +428,7 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     _tidy_tables(body)
     mark_scene_breaks(body)
 
-    metadata = _core_metadata(trees)
+    metadata = _core_metadata(trees, names.core)
     if prepared.title:
         metadata["title"] = prepared.title
     if prepared.subtitle:

@@ -24,6 +24,10 @@ _TYPE_PREFIXES = ("http://schemas.openxmlformats.org/officeDocument/2006/relatio
 #: The kinds of part a Word document refers to by relationship.
 PART_KINDS = ("styles", "numbering", "footnotes", "endnotes", "settings")
 MAIN_DOCUMENT = "word/document.xml"
+_CORE_TYPES = ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+               "core-properties",
+               "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/"
+               "core-properties")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class PartNames:
     footnotes: str
     endnotes: str
     settings: str
+    #: The core properties (title, creator…): a package relationship too.
+    core: str = "docProps/core.xml"
 
 
 def rels_name(part: str) -> str:
@@ -54,7 +60,7 @@ def relationship_targets(rels: etree._Element | None, kind: str, base: str) -> l
     found: list[str] = []
     if rels is None:
         return found
-    types = {prefix + kind for prefix in _TYPE_PREFIXES}
+    types = {prefix + kind for prefix in _TYPE_PREFIXES} if "/" not in kind else {kind}
     for rel in rels:
         if not isinstance(rel.tag, str) or rel.get("Type") not in types:
             continue
@@ -94,4 +100,8 @@ def find_parts(entries: list[str], trees: dict[str, etree._Element]) -> PartName
         name = next((_find(names, t) for t in relationship_targets(document_rels, kind, base)
                      if _find(names, t)), None)
         found[kind] = name or _find(names, f"word/{kind}.xml") or f"word/{kind}.xml"
-    return PartNames(main=main, **found)
+    package_rels = tree("_rels/.rels")
+    core = next((_find(names, t) for kind in _CORE_TYPES
+                 for t in relationship_targets(package_rels, kind, "") if _find(names, t)),
+                None) or _find(names, "docProps/core.xml") or "docProps/core.xml"
+    return PartNames(main=main, core=core, **found)
