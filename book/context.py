@@ -85,6 +85,9 @@ class BuildContext:
     #: source span): the fidelity check's side of the comparison.
     source_texts: dict[str, SourceText] = field(default_factory=dict)
     read_snapshots: dict[str, list[tuple[int | None, str]]] = field(default_factory=dict)
+    #: How many manuscript files the book has (a reader may treat a book of
+    #: one file differently: its lone top heading is the book's title).
+    source_count: int = 1
 
     @property
     def language(self) -> str:

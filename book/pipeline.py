@@ -47,6 +47,7 @@ def read_book(project: Project, ctx: BuildContext) -> Book:
     """Read every source of the project and assemble the book."""
     book = Book(metadata=ctx.config.metadata)
     hints: list[tuple[str, ReadResult]] = []
+    ctx.source_count = len(project.sources)
     for source in project.sources:
         ctx.source_paths.append(source.path)
         result = reader_for(source.path.suffix)(source, ctx)

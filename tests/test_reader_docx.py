@@ -59,14 +59,14 @@ NUMBERING = f"""<w:numbering xmlns:w="{W_NS}">
 def make_docx(path: Path, body: str, *, styles: str = "", footnotes: str | None = None,
               endnotes: str | None = None, images: dict[str, bytes] | None = None,
               links: dict[str, str] | None = None, core: str | None = None,
-              defaults: str = "") -> Path:
+              defaults: str = "", numbering: str | None = None) -> Path:
     rels = [f'<Relationship Id="rIdStyles" Type="{R_NS}/styles" Target="styles.xml"/>',
             f'<Relationship Id="rIdNum" Type="{R_NS}/numbering" Target="numbering.xml"/>']
     parts = {
         "word/styles.xml": f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>'
                            f"{defaults}</w:rPr></w:rPrDefault></w:docDefaults>"
                            f'{style("Normal", "Normal")}{styles}</w:styles>',
-        "word/numbering.xml": NUMBERING,
+        "word/numbering.xml": numbering if numbering is not None else NUMBERING,
     }
     if footnotes is not None:
         parts["word/footnotes.xml"] = f'<w:footnotes xmlns:w="{W_NS}">{footnotes}</w:footnotes>'

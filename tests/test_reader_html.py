@@ -216,7 +216,8 @@ def test_malformed_date_is_not_passed_on(tmp_path):
 
 
 def _only_notes(chapter):
-    asides = [a for a in chapter.tree.iter("aside") if "footnote" in epub_types(a)]
+    asides = [a for a in chapter.tree.iter("aside")
+              if {"footnote", "endnote"} & set(epub_types(a))]
     calls = [a for a in chapter.tree.iter("a") if "noteref" in epub_types(a)]
     return asides, calls
 
@@ -289,6 +290,7 @@ def test_epub_asides_and_endnote_lists(tmp_path):
     result, _ = read_html(tmp_path, markup)
     asides, _ = _assert_linked(result.chapters[0], 2)
     assert text_content(asides[1]) == "Endnote."
+    assert [epub_types(a) for a in asides] == [["footnote"], ["endnote"]]  # kinds kept
 
 
 def test_notes_follow_their_calls_into_the_right_chapter(tmp_path):

@@ -467,3 +467,16 @@ def test_q_elements_get_their_marks_in_the_text(lang: str, expected: str) -> Non
     """WeasyPrint draws no CSS quotes: the marks of <q> go into the text."""
     root = _typeset('<p>Rzekł <q cite="http://x.org">tak, <q>nie</q> <code>"x"</code></q>.</p>', lang)
     assert etree.tostring(root, encoding="unicode") == expected
+
+
+def test_curly_quotes_follow_the_language_of_their_passage() -> None:
+    """Issue 11 item 17: English “…” left in Russian text become «…» (and
+    „…“ one level down); an English passage keeps its own marks."""
+    source = ('<section><p>She said “yes”. <span lang="ru">Он ответил: “Вот, “лодка””.</span>'
+              '</p><p lang="ru">Она: “Да”.</p><p lang="de">Er rief “Halt”.</p></section>')
+    root = _typeset(source, "en")
+    assert etree.tostring(root, encoding="unicode") == (
+        '<section><p>She said “yes”. <span lang="ru">Он ответил: «Вот, „лодка“».</span>'
+        '</p><p lang="ru">Она: «Да».</p><p lang="de">Er rief „Halt“.</p></section>')
+    assert etree.tostring(_typeset(etree.tostring(root, encoding="unicode"), "en"),
+                          encoding="unicode") == etree.tostring(root, encoding="unicode")

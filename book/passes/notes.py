@@ -8,6 +8,12 @@ place: the EPUB keeps them as pop-up footnotes at the end of the chapter
 ``doc-noteref``/``doc-footnote``), the print PDF floats each to the foot of
 the page of its call.
 
+A note its reader marked as an endnote (``epub:type="endnote"``: Word's
+endnotes) keeps that kind: ``aside.footnote.endnote`` with
+``epub:type="endnote"``, numbered in the same sequence as the chapter's
+footnotes.  The print PDF leaves endnotes at the chapter's (or book's) end
+instead of floating them to the foot of the page (book/writers/pdf/notes.py).
+
 Codes: NOTE001 a call to a note that does not exist; NOTE002 a note that no
 call refers to.
 """
@@ -108,8 +114,10 @@ def _canonical_note(note: etree._Element, chapter: Chapter, number: int, lang: s
             else:
                 parent.text = (parent.text or "") + tail
         parent.remove(note)
-    aside = element("aside", attrib={"id": f"{chapter.id}-note-{number}", "class": "footnote"})
-    aside.set(EPUB_TYPE, "footnote")
+    endnote = bool({"endnote", "rearnote"} & set(epub_types(note)))
+    aside = element("aside", attrib={"id": f"{chapter.id}-note-{number}",
+                                     "class": "footnote endnote" if endnote else "footnote"})
+    aside.set(EPUB_TYPE, "endnote" if endnote else "footnote")
     aside.set("role", "doc-footnote")
     if note.get("lang"):
         aside.set("lang", note.get("lang"))

@@ -24,6 +24,11 @@ right, with a stack of open quotations:
   stack, so straight quotes inside them nest correctly and idempotence
   holds: a paragraph with no straight quote is never touched.
 
+* Curly double quotes typed in another language's style follow the
+  language of the passage they stand in (issue 11): English “…” left in a
+  Russian passage become «…» (or „…“ one level down), in a German one
+  „…“; marks the language itself uses stay (:func:`_restyle`).
+
 A quotation left open at the end of a paragraph stays open: that is how a
 quotation running over several paragraphs is printed.
 
@@ -48,7 +53,9 @@ from .stream import BLOCK, Edit, local_name
 #: Stand-ins for the marks of a <q> element until the scan chooses them
 #: (Unicode noncharacters: never meaningful in a manuscript).
 Q_OPEN, Q_CLOSE = "\ufdd0", "\ufdd1"
-_STRAIGHT = re.compile("[\"'\ufdd0\ufdd1]")
+_STRAIGHT = re.compile("[\"'\ufdd0\ufdd1“”„]")
+#: Curly double quotes that may belong to another language's style.
+_CURLY_DOUBLE = frozenset("“”„")
 _MARKS = re.compile("[\"'„“”‘’‚«»‹›\ufdd0\ufdd1]")
 #: Invisible characters skipped when looking at a quote's neighbours.
 _TRANSPARENT = frozenset("\u2060\u200b\u00ad\u200c\u200d")
@@ -123,8 +130,30 @@ def _scan_block(text: str, lo: int, hi: int, profile_at: Callable[[int], Profile
             glyph = _straight(char, pos, prev, nxt, text, lo, stack, decided, profile)
             if glyph is not None and glyph != char:
                 edits.append((pos, pos + 1, glyph))
+        elif char in _CURLY_DOUBLE and (glyph := _restyle(char, prev, stack, profile)) is not None:
+            if glyph != char:
+                edits.append((pos, pos + 1, glyph))
         else:
             _typeset(char, prev, nxt, stack, (p_open, p_close, n_open, n_close))
+
+
+def _restyle(char: str, prev: str | None, stack: list[_Entry], profile: Profile) -> str | None:
+    """The mark for a curly double quote written in another language's style
+    (English “…” in Russian text → «…», in German → „…“), or None when the
+    mark is one the language uses (British “…” stay: they are its nested
+    marks, and a common primary style).
+
+    An opening “ or „ the language never opens with opens a quotation of
+    the right depth; the next closing curly quote closes it with the
+    matching mark.
+    """
+    (p_open, _), (n_open, _) = profile.quotes  # type: ignore[misc]
+    opening = _is_space(prev) or prev in _OPENING_CONTEXT
+    if not opening and stack and stack[-1].kind == "c":
+        return _close("c", stack, profile)
+    if opening and char != "\u201d" and char not in (p_open, n_open):
+        return _open("c", stack, profile)
+    return None
 
 
 def mark_q_elements(root: etree._Element) -> None:

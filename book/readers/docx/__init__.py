@@ -16,7 +16,8 @@ The steps:
    normalized package in memory;
 4. convert with mammoth's style map :data:`.prepare.STYLE_MAP`,
    pictures going through :class:`.images.ImageCollector`;
-5. tidy mammoth's HTML (notes to the model's form, bookmarks, tables,
+5. build the lists from the paragraphs :mod:`.numbering` marked, tidy
+   mammoth's HTML (notes to the model's form, bookmarks, tables,
    checkboxes), sanitize it, and cut it into chapters at Heading 1 (or the
    top heading level used) with the HTML reader's chapter builder.
 
@@ -34,6 +35,7 @@ DOCX008 a hyperlink, note call or picture pointing to nothing dropped warning
 DOCX020 a picture left out (unreadable, not convertible, unsafe SVG)  warning
 DOCX021 a picture converted to PNG                                    note
 DOCX022 a picture's description was machine-written                   warning
+DOCX023 a picture's description is a file name (left undescribed)     warning
 ====== ============================================================ ========
 """
 
@@ -59,8 +61,11 @@ from ..html.metadata import language_tag
 from ..html.notes import normalize_notes
 from ..html.semantics import mark_scene_breaks
 from .images import ImageCollector
+from .numbering import build_lists
+from .parts import PartNames, find_parts
+from .parts import rels_name as _rels_name
 from .prepare import STYLE_MAP, declare_synthetic_styles, prepare_document, prepare_notes
-from .references import NOTE_KINDS, drop_dangling_references, note_ids, relationship_ids
+from .references import drop_dangling_references, note_ids, relationship_ids
 from .styles import parse_styles
 from .wordml import W_NS
 from ...fidelity.source import SourceText
@@ -77,11 +82,6 @@ DANGLING = "DOCX008"
 #: Largest single XML part we parse (War and Peace as DOCX is ~20 MB of XML).
 MAX_XML_PART = 96 * limits.MiB
 
-_MAIN_DOCUMENT = "word/document.xml"
-_NOTES_PARTS = ("word/footnotes.xml", "word/endnotes.xml")
-_RELATIONSHIP_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-_STYLES = "word/styles.xml"
-_CORE = "docProps/core.xml"
 _UNRECOGNISED = re.compile(r"^Unrecognised (paragraph|run|table) style: (.*?) \(Style ID: (.*)\)$")
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -112,9 +112,6 @@ def _load_package(data: bytes, display: str) -> dict[str, bytes]:
                                      "MiB, over the limit", file=display)
                 continue  # a huge embedded file: left out, as mammoth never needs it whole
             parts[name] = read_entry(archive, info, display, limit=limit)
-    if find_entry_name(parts, _MAIN_DOCUMENT) is None:
-        raise SourceError("this ZIP has no word/document.xml, so it is not a Word document",
-                          file=display, hint="save the manuscript as .docx from your word processor")
     return parts
 
 
@@ -171,25 +168,7 @@ def _rebuild(parts: dict[str, bytes]) -> io.BytesIO:
     return buffer
 
 
-def _rels_name(part: str) -> str:
-    """``word/document.xml`` → ``word/_rels/document.xml.rels`` (OPC, ECMA-376 Part 2 §9.3.3)."""
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-
-
-def _notes_part(parts: dict[str, bytes], document_rels: etree._Element | None, kind: str) -> str:
-    """Where mammoth will read the ``kind`` notes: the document's relationship
-    of that type whose target exists, else ``word/{kind}s.xml``."""
-    for rel in document_rels if document_rels is not None else ():
-        if rel.get("Type") == f"{_RELATIONSHIP_TYPE}{kind}s" and rel.get("Target"):
-            target = rel.get("Target").lstrip("/")
-            name = target if rel.get("Target").startswith("/") else f"word/{target}"
-            if name in parts:
-                return name
-    return f"word/{kind}s.xml"
-
-
-def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], main_name: str,
+def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], names: PartNames,
                    display: str, ctx: BuildContext) -> None:
     """Links, note calls and pictures pointing to nothing the package holds are
     dropped with a warning (:func:`.references.drop_dangling_references`)
@@ -198,8 +177,8 @@ def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], ma
     Edits the trees; serializes the parts it changed except the main
     document, which the caller serializes next anyway.
     """
-    document_rels = _tree(trees, _rels_name(main_name))
-    notes_parts = {kind: _notes_part(parts, document_rels, kind) for kind in NOTE_KINDS}
+    main_name = names.main
+    notes_parts = {"footnote": names.footnotes, "endnote": names.endnotes}
     known = {kind: note_ids(_tree(trees, name), kind) for kind, name in notes_parts.items()}
     for name in (main_name, *notes_parts.values()):
         root = _tree(trees, name)
@@ -225,8 +204,8 @@ def _drop_dangling(parts: dict[str, bytes], trees: dict[str, etree._Element], ma
                           hint="open the file in Word or LibreOffice and save it again")
 
 
-def _core_metadata(trees: dict[str, etree._Element]) -> dict[str, object]:
-    root = _tree(trees, _CORE)
+def _core_metadata(trees: dict[str, etree._Element], name: str) -> dict[str, object]:
+    root = _tree(trees, name)
     found: dict[str, object] = {}
     if root is None:
         return found
@@ -399,17 +378,23 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     data = ctx.sandbox.read_bytes(source.path, limit=limits.MAX_ZIP_BYTES, file=display)
     parts = _load_package(data, display)
     trees = _parse_all_xml(parts, display)
-    styles = parse_styles(_tree(trees, _STYLES))
-    main_name = find_entry_name(parts, _MAIN_DOCUMENT)
-    document = _tree(trees, _MAIN_DOCUMENT)
-    if document is None or main_name is None or document.tag != f"{{{W_NS}}}document":
-        raise SourceError("word/document.xml is not a WordprocessingML document", file=display)
-    prepared = prepare_document(document, styles)
-    _drop_dangling(parts, trees, main_name, display, ctx)
+    names = find_parts(list(parts), trees)
+    if names is None:
+        raise SourceError("this ZIP has no main document part (word/document.xml or the part "
+                          "its relationships name), so it is not a Word document", file=display,
+                          hint="save the manuscript as .docx from your word processor")
+    styles = parse_styles(_tree(trees, names.styles))
+    main_name = names.main
+    document = _tree(trees, main_name)
+    if document is None or document.tag != f"{{{W_NS}}}document":
+        raise SourceError(f"{main_name} is not a WordprocessingML document", file=display)
+    prepared = prepare_document(document, styles, _tree(trees, names.numbering),
+                                _tree(trees, names.styles))
+    _drop_dangling(parts, trees, names, display, ctx)
     parts[main_name] = _serialize(document)
-    styles_key = find_entry_name(parts, _STYLES) or _STYLES
-    parts[styles_key] = _serialize(declare_synthetic_styles(_tree(trees, _STYLES)))
-    for name in _NOTES_PARTS:
+    styles_key = find_entry_name(parts, names.styles) or names.styles
+    parts[styles_key] = _serialize(declare_synthetic_styles(_tree(trees, names.styles)))
+    for name in (names.footnotes, names.endnotes):
         key = find_entry_name(parts, name)
         notes_root = _tree(trees, name)
         if key and notes_root is not None:
@@ -430,6 +415,7 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
                       "blocks were inferred from fonts", file=display)
 
     body = _parse_output(result.value, display)
+    build_lists(body, prepared.list_items)
     _tidy_images(body)
     _tidy_checkboxes(body)
     sanitize_tree(body, ctx, file=display)
@@ -443,7 +429,7 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
     _tidy_tables(body)
     mark_scene_breaks(body)
 
-    metadata = _core_metadata(trees)
+    metadata = _core_metadata(trees, names.core)
     if prepared.title:
         metadata["title"] = prepared.title
     if prepared.subtitle:

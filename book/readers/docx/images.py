@@ -12,7 +12,9 @@ rest with a warning naming the picture.  Identical pictures share one asset.
 Alt text: Word 365 fills the description of new pictures with machine
 captions ending in "Description automatically generated".  The caption is
 kept (it is better than nothing) but the boilerplate is cut and a warning
-asks for a real description.  A picture without any description gets no
+asks for a real description.  Older Word versions (and some converters)
+store the picture's file path instead (``C:\\Users\\…\\image1.png``): that
+describes nothing, so the picture is reported as undescribed (DOCX023).  A picture without any description gets no
 ``alt`` at all, so the accessibility checks can say so; one the author
 marked decorative in Word gets ``alt=""``.
 """
@@ -53,6 +55,21 @@ _SVG_DANGEROUS = frozenset({"script", "foreignobject", "iframe", "object", "embe
 DROPPED = "DOCX020"
 CONVERTED = "DOCX021"
 AUTO_ALT = "DOCX022"
+PATH_ALT = "DOCX023"
+
+#: A description that is only a file name or path, as Word writes on its own.
+_FILE_ALT = re.compile(
+    r"^(?:[A-Za-z]:[\\/]|\\\\|/|~/|\.{1,2}[\\/]|file:)?(?:[^\\/:*?\"<>|]*[\\/])*"
+    r"[^\\/:*?\"<>|]+\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp|heic|ico|pict?)$", re.I)
+
+
+def is_file_name(text: str) -> bool:
+    """True for ``C:\\Users\\ann\\image1.png``, ``image1.png``, ``./a/b.jpg``;
+    false for a sentence that happens to end in ``.png``."""
+    text = text.strip()
+    if not _FILE_ALT.match(text):
+        return False
+    return any(sep in text for sep in "\\/") or " " not in text
 
 
 def sniff_image_type(data: bytes) -> str | None:
@@ -152,11 +169,19 @@ class ImageCollector:
         raw_alt = getattr(image, "alt_text", None)
         decorative = raw_alt == DECORATIVE_ALT
         alt, machine = (None, False) if decorative else clean_alt(raw_alt)
+        path_alt = alt if alt and is_file_name(alt) else None
+        if path_alt:
+            alt = None
         label = f"image {self.count}" + (f" ({alt!r})" if alt else "")
         href = self._asset_for(image, label)
         if href is None:
             self.dropped += 1
             return {"src": "", "data-mb-drop": "1", **({"alt": alt} if alt else {})}
+        if path_alt:
+            self.ctx.diag.warn(PATH_ALT, f"{label}: the description is a file name "
+                               f"({path_alt[-60:]!r}), not a description; the picture is "
+                               "undescribed", file=self.display,
+                               hint="write what the picture shows in its alt text in Word")
         if machine:
             self.ctx.diag.warn(AUTO_ALT, f"{label}: the description was written by Word's automatic "
                                "captioning; check that it describes the picture", file=self.display,

@@ -15,8 +15,12 @@ moves.  This module settles all of that on the lxml tree of
   the book gets its own;
 * the first Title (and Subtitle) paragraph becomes metadata, not text;
 * hidden text (``w:vanish``) and moved-from text are removed;
+* list paragraphs are numbered as Word numbers them and marked for
+  :func:`.numbering.build_lists` (mammoth's own lists lose the formats);
 * ``REF``/``NOTEREF`` cross-reference fields with ``\\h`` (Word's "insert
-  as hyperlink") become ``HYPERLINK \\l`` fields, which mammoth links;
+  as hyperlink") become ``HYPERLINK \\l`` fields, which mammoth links, and
+  ``HYPERLINK`` fields are rewritten so mammoth reads their target right
+  (:mod:`.fields`);
 * a picture marked decorative in Word (``adec:decorative``) gets an empty
   alt text, so it is hidden from assistive technology instead of reported;
 * a table whose style formats its first row and whose ``tblLook`` turns
@@ -37,6 +41,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .fields import field_texts, link_cross_references, normalize_hyperlinks
+from .numbering import Item, mark_list_paragraphs, read_numbering, style_numbering
 from .styles import StyleTable, is_monospace, run_font, run_hidden
 from .wordml import W, remove_element, unwrap_element
 
@@ -87,7 +93,6 @@ CONTENTS_WORDS = frozenset({
 #: font (a manuscript in Courier, "standard manuscript format"), not code.
 MONOSPACE_BODY_SHARE = 0.5
 
-_REF_FIELD = re.compile(r"^\s*(?:REF|NOTEREF)\s+(\S+)(.*)$", re.S)
 _TOC_FIELD = re.compile(r"^\s*TOC\b")
 _CONTAINERS_TO_UNWRAP = ("dir", "bdo")
 
@@ -103,6 +108,8 @@ class Prepared:
     code_by_font: bool = True
     headings: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Marker name → list item, for :func:`.numbering.build_lists`.
+    list_items: dict[str, Item] = field(default_factory=dict)
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -169,41 +176,11 @@ def _remove_hidden_and_moved(root: etree._Element, styles: StyleTable, prepared:
             unwrap_element(el)
 
 
-def _fields(root: etree._Element):
-    """Complex fields as (instruction text, begin fldChar, instr elements, end fldChar)."""
-    stack: list[dict] = []
-    for el in root.iter(W + "fldChar", W + "instrText"):
-        if el.tag == W + "instrText":
-            if stack and not stack[-1]["separated"]:
-                stack[-1]["instr"].append(el)
-            continue
-        kind = el.get(W + "fldCharType")
-        if kind == "begin":
-            stack.append({"begin": el, "instr": [], "separated": False})
-        elif kind == "separate" and stack:
-            stack[-1]["separated"] = True
-        elif kind == "end" and stack:
-            entry = stack.pop()
-            text = "".join(i.text or "" for i in entry["instr"])
-            yield text, entry["begin"], entry["instr"], el
-
-
 def _ancestor_paragraph(el: etree._Element) -> etree._Element | None:
     node = el
     while node is not None and node.tag != W + "p":
         node = node.getparent()
     return node
-
-
-def _link_cross_references(root: etree._Element) -> None:
-    for text, _begin, instr, _end in list(_fields(root)):
-        match = _REF_FIELD.match(text)
-        if not match or "\\h" not in match.group(2) or not instr:
-            continue
-        bookmark = match.group(1).strip('"')
-        instr[0].text = f' HYPERLINK \\l "{bookmark}" '
-        for extra in instr[1:]:
-            extra.text = ""
 
 
 def _remove_toc(root: etree._Element, styles: StyleTable, prepared: Prepared) -> None:
@@ -228,7 +205,7 @@ def _remove_toc(root: etree._Element, styles: StyleTable, prepared: Prepared) ->
                 removed_before.append(prev)
             remove_element(sdt)
 
-    for text, begin, _instr, end in list(_fields(root)):
+    for text, begin, end in list(field_texts(root)):
         if not _TOC_FIELD.match(text):
             continue
         first, last = _ancestor_paragraph(begin), _ancestor_paragraph(end)
@@ -424,11 +401,15 @@ def _bridge_code_gaps(paragraphs: list[etree._Element]) -> None:
             _set_style(p, "pPr", "pStyle", code)
 
 
-def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
-    """Prepare ``word/document.xml`` in place (see the module docstring)."""
+def prepare_document(root: etree._Element, styles: StyleTable,
+                     numbering: etree._Element | None = None,
+                     styles_root: etree._Element | None = None) -> Prepared:
+    """Prepare ``word/document.xml`` in place (see the module docstring);
+    ``numbering`` and ``styles_root`` are the numbering and styles parts."""
     prepared = Prepared()
     _remove_hidden_and_moved(root, styles, prepared)
-    _link_cross_references(root)
+    link_cross_references(root)
+    normalize_hyperlinks(root)
     _remove_toc(root, styles, prepared)
     paragraphs = list(root.iter(W + "p"))
     body = root.find(W + "body")
@@ -441,6 +422,10 @@ def prepare_document(root: etree._Element, styles: StyleTable) -> Prepared:
     live = [p for p in paragraphs if p.getparent() is not None]
     _classify(live, styles, fonts, overrides, prepared.code_by_font, prepared)
     _bridge_code_gaps(live)
+    headings = {id(p) for p in live if (_style_id(p) or "").startswith("MbHeading")}
+    prepared.list_items = mark_list_paragraphs(
+        [p for p in live if p.getparent() is not None], read_numbering(numbering),
+        style_numbering(styles_root), headings)
     _mark_tables(root, styles)
     mark_decorative_pictures(root)
     return prepared
@@ -490,6 +475,7 @@ def prepare_notes(root: etree._Element, styles: StyleTable, *, by_font: bool) ->
     """Prepare ``footnotes.xml`` / ``endnotes.xml``: hidden text, code, emphasis."""
     prepared = Prepared()
     _remove_hidden_and_moved(root, styles, prepared)
-    _link_cross_references(root)
+    link_cross_references(root)
+    normalize_hyperlinks(root)
     paragraphs = list(root.iter(W + "p"))
     _classify(paragraphs, styles, _Fonts(styles), {}, by_font, prepared)

@@ -17,7 +17,10 @@ asks:
 * the note: ``<aside epub:type="footnote" id="key">`` with block content,
   placed right after the block that first calls it, so the note stays in
   the call's chapter when the document is split.  Back-links, the old
-  note list and its "Footnotes" heading disappear.
+  note list and its "Footnotes" heading disappear.  A note its source
+  marks as an endnote (``epub:type="endnote"``, ``role="doc-endnote"``, or
+  an endnote id: mammoth's ``endnote-1`` for Word's endnotes) becomes
+  ``<aside epub:type="endnote">`` instead (:func:`note_kind`).
 
 EPUB 3 Structural Semantics (noteref, footnote, endnote, rearnote) and
 DPUB-ARIA 1.1 (doc-noteref, doc-footnote, doc-endnotes, doc-backlink) are
@@ -72,6 +75,21 @@ class NoteReport:
     calls: int = 0
     unreferenced: int = 0
     keys: list[str] = field(default_factory=list)
+
+
+#: Ids that mark endnotes: mammoth (``endnote-1``), LibreOffice
+#: (``sdendnote1``), Word's "Save as web page" (``_edn1``).
+_ENDNOTE_ID = re.compile(r"^(?:endnote|sdendnote|_edn)", re.I)
+
+
+def note_kind(note: etree._Element) -> str:
+    """"endnote" for a note its source marks as one (epub:type endnote or
+    rearnote, role doc-endnote, an endnote id), else "footnote": Word's
+    endnotes stay endnotes, collected at the end rather than at the foot
+    of the page."""
+    if {"endnote", "rearnote"} & set(epub_types(note)) or note.get("role") == "doc-endnote":
+        return "endnote"
+    return "endnote" if _ENDNOTE_ID.match(note.get("id") or "") else "footnote"
 
 
 def _is_explicit_note(el: etree._Element) -> bool:
@@ -380,7 +398,7 @@ def normalize_notes(root: etree._Element) -> NoteReport:
             ref_ids |= _ref_ids(a)
         anchor = _anchor_block(calls[0], root)
         aside = etree.Element("aside")
-        aside.set(EPUB_TYPE, "footnote")
+        aside.set(EPUB_TYPE, note_kind(container))
         aside.set("id", key)
         line = container.get("data-mb-line")
         if line:
@@ -413,8 +431,9 @@ def normalize_notes(root: etree._Element) -> NoteReport:
     for el in list(root.iter("aside", "div", "section", "p")):
         if el.getparent() is None or not _is_explicit_note(el):
             continue
-        if el.tag == "aside" and epub_types(el)[:1] == ["footnote"]:
+        if el.tag == "aside" and epub_types(el)[:1] in (["footnote"], ["endnote"]):
             continue
+        kind = note_kind(el)
         others = [t for t in epub_types(el) if t not in _NOTE_TYPES]
         if el.tag == "p":
             aside = etree.Element("aside")
@@ -427,7 +446,7 @@ def normalize_notes(root: etree._Element) -> NoteReport:
             el.attrib.pop(EPUB_TYPE, None)
             el = aside
         el.tag = "aside"
-        el.set(EPUB_TYPE, " ".join(["footnote", *others]))
+        el.set(EPUB_TYPE, " ".join([kind, *others]))
         if el.get("role") in _NOTE_ROLES:
             el.set("role", "doc-footnote")
         report.unreferenced += 1

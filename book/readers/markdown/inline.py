@@ -15,6 +15,7 @@ of a form control.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 from lxml import etree
@@ -23,6 +24,7 @@ from markdown_it.token import Token
 from ...limits import MAX_DEPTH
 from ...passes.sanitize.inline_svg import svg_image
 from ...xhtml import EPUB_TYPE, append_text, xml_safe
+from .latex import TEX_ELEMENTS, LatexRendering
 from .leanpub import width_class
 from .raw_html import PHRASING, VOID, tag_events, unsafe_url
 from .tree import ID_OK, TreeBuilder, Warn
@@ -45,14 +47,21 @@ CHECKED_MARK, UNCHECKED_MARK = "\u2611", "\u2610"
 _MISSING_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-class InlineRenderer(TreeBuilder):
+class InlineRenderer(TreeBuilder, LatexRendering):
     """Renders the inline tokens of a block into its element."""
 
-    def __init__(self, *, file: str, key_prefix: str, warn: Warn, lang: str = "") -> None:
+    def __init__(self, *, file: str, key_prefix: str, warn: Warn, lang: str = "",
+                 image_file: Callable[[str], str | None] | None = None) -> None:
         super().__init__(file=file, key_prefix=key_prefix, warn=warn)
         self.task_labels = TASK_LABELS.get(lang.split("-")[0].lower(), TASK_LABELS["en"])
         self.pending_task: bool | None = None
         self.unused_warned: set[str] = set()
+        self.image_file = image_file or (lambda name: None)
+        self.page_break_pending = False
+        #: Citations kept as written (``[@key]``), for one warning per file.
+        self.citations: list[tuple[str, int | None]] = []
+        self.math_count = 0
+        self.cleaner.on_tex = self.tex_source
 
     # ------------------------------------------------------------ inline
 
@@ -85,19 +94,25 @@ class InlineRenderer(TreeBuilder):
             kind = child.type
             if skipping is not None:
                 if svg_markup is not None:
-                    svg_markup.append(child.content if kind in ("html_inline", "text")
+                    svg_markup.append(child.content if kind in ("html_inline", "text", "mb_tex")
                                       else "\n" if kind.endswith("break") else "")
                 if kind == "html_inline" and _end_tag_name(child.content) == skipping:
-                    skipping = None
                     if svg_markup is not None:
                         flush()
-                        self._inline_svg("".join(svg_markup), frames[-1][0], line)
+                        gathered = "".join(svg_markup)
+                        if skipping == "svg":
+                            self._inline_svg(gathered, frames[-1][0], line)
+                        else:  # <latex>…</latex>: the markup gathered is TeX
+                            self.tex_source(gathered[gathered.find(">") + 1:]
+                                            .rsplit("<", 1)[0], frames[-1][0], line)
                         svg_markup = None
+                    skipping = None
                 continue
             if kind == "text":
-                texts.append(child.content)
-                if "[^" in child.content:
-                    self._warn_missing_notes(child.content, line)
+                content = child.content
+                if "[^" in content:
+                    content = self._missing_notes(content, line)
+                texts.append(content)
                 continue
             if kind == "softbreak":
                 texts.append("\n")
@@ -122,8 +137,18 @@ class InlineRenderer(TreeBuilder):
                 self._noteref(child, top, line)
             elif kind == "html_inline":
                 skipping = self._html_inline(child, frames, line, base_depth)
-                if skipping == "svg":
+                if skipping == "svg" or skipping in TEX_ELEMENTS:
                     svg_markup = [child.content]
+            elif kind == "mb_tex":
+                self._tex_inline(child.meta["command"], top, line)
+            elif kind in ("math_inline", "math_inline_double"):
+                self.math_count += 1
+                math = etree.SubElement(top, "code", {"class": "tex-math"})
+                math.text = xml_safe(child.content.strip())
+            elif kind == "mb_citation":
+                self.citations.append((child.content, line))
+                cite = etree.SubElement(top, "span", {"class": "citation"})
+                cite.text = xml_safe(child.content)
             elif child.nesting == 1:
                 el = self._inline_open(child, line)
                 if el is not None and self._inline_room(base_depth + len(frames)):
@@ -208,22 +233,33 @@ class InlineRenderer(TreeBuilder):
 
     def _noteref(self, token: Token, parent: etree._Element, line: int | None) -> None:
         note_id = token.meta.get("id", -1)
+        if self._note_call(parent, note_id, line) is None:
+            self.warn("MD012", f"footnote [^{token.meta.get('label', '')}] has no definition; "
+                      "the call was left out", line)
+
+    def _note_call(self, parent: etree._Element, note_id: int,
+                   line: int | None) -> etree._Element | None:
+        """A call of note ``note_id`` appended to ``parent`` (None: no such note)."""
         key = self.note_keys.get(note_id)
         if key is None:
-            append_text(parent, f"[^{token.meta.get('label', '')}]")
-            return
+            return None
         call = etree.SubElement(parent, "a", {"href": f"#{key}"})
         call.set(EPUB_TYPE, "noteref")
         call.text = str(note_id + 1)
         if line is not None:
             call.set("data-mb-line", str(line))
+        return call
 
-    def _warn_missing_notes(self, text: str, line: int | None) -> None:
+    def _missing_notes(self, text: str, line: int | None) -> str:
+        """Calls of notes no definition gives: left out (Pandoc would print
+        ``[^16]``; a book must not), each reported once."""
         for match in _MISSING_NOTE.finditer(text):
             label = match.group(1)
             if label not in self.unused_warned:
                 self.unused_warned.add(label)
-                self.warn("MD012", f"footnote [^{label}] has no definition; left as text", line)
+                self.warn("MD012", f"footnote [^{label}] has no definition; the call was left "
+                          "out", line)
+        return _MISSING_NOTE.sub("", text)
 
     def _html_inline(self, token: Token, frames: list[tuple[etree._Element, str]],
                      line: int | None, base_depth: int) -> str | None:
@@ -291,7 +327,7 @@ def _end_tag_name(content: str) -> str | None:
 def _plain_text(children: list[Token]) -> str:
     parts: list[str] = []
     for child in children:
-        if child.type in ("text", "code_inline", "mb_emoji"):
+        if child.type in ("text", "code_inline", "mb_emoji", "mb_citation", "math_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

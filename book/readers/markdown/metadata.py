@@ -45,19 +45,93 @@ class FrontMatter:
 
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: The block names a bibliography (``bibliography:``/``references:``),
+    #: which only Pandoc's citeproc can use.
+    bibliography: bool = False
+    #: Lines the block takes (0 when there is none).
+    used: int = 0
 
 
 def split_front_matter(text: str, warn: Warn) -> FrontMatter:
-    """Find and read a metadata block at the very top of ``text``."""
+    """Read the metadata blocks of ``text`` and blank their lines.
+
+    A YAML block at the very top, or anywhere after a blank line (Pandoc's
+    ``yaml_metadata_block``: several blocks merge, a later value wins); else
+    a Pandoc title block (``% Title``) or MultiMarkdown ``Key: value`` lines
+    at the top.  YAML blocks inside fenced code are examples, not metadata.
+    """
     first_line, _, _ = text[:256].partition("\n")
     if first_line.rstrip() == _OPEN:
-        return _yaml_block(text, warn)
-    if text.startswith("% "):
-        return _pandoc_title_block(text)
-    return FrontMatter(text)
+        front = _yaml_block(text, warn)
+    elif text.startswith("%"):
+        front = _pandoc_title_block(text)
+    else:
+        front = _mmd_title_block(text, warn)
+    if "\n---" in front.text:
+        _later_yaml_blocks(front, warn)
+    return front
 
 
-def _yaml_block(text: str, warn: Warn) -> FrontMatter:
+def _later_yaml_blocks(front: FrontMatter, warn: Warn) -> None:
+    """YAML blocks after the top: a ``---`` line after a blank line, before a
+    line of text, closed by ``---`` or ``...``, holding a mapping with a key
+    Pandoc or this reader knows (so a rule around "Note: …" stays text).
+
+    Linear: the lines are blanked in place, and the search for closing
+    lines stops once a few times the text's length has been scanned.
+    """
+    lines = front.text.split("\n")
+    fence: str | None = None
+    budget = 4 * len(front.text) + 100_000
+    changed = False
+    index = 1
+    while index < len(lines) - 1:
+        line = lines[index]
+        stripped = line.lstrip(" ")
+        if len(line) - len(stripped) < 4 and stripped[:3] in ("```", "~~~"):
+            marker = stripped[:3]
+            if fence is None:
+                fence = marker
+            elif marker == fence and not stripped.strip(marker[0]).strip():
+                fence = None
+        elif (fence is None and budget > 0 and line.rstrip() == _OPEN
+              and not lines[index - 1].strip() and lines[index + 1].strip()):
+            end, size = index + 1, 0
+            while end < len(lines) and lines[end].rstrip() not in _CLOSE and size <= MAX_FRONT_MATTER:
+                size += len(lines[end]) + 1
+                end += 1
+            budget -= size
+            if end < len(lines) and size <= MAX_FRONT_MATTER:
+                found = _yaml_block("\n".join(lines[index:end + 1]), warn, first_line=index,
+                                    top=False)
+                if found.used:
+                    lines[index:end + 1] = [""] * (end + 1 - index)
+                    changed = True
+                    front.bibliography = front.bibliography or found.bibliography
+                    for key, value in found.metadata.items():
+                        if isinstance(value, list) and isinstance(front.metadata.get(key), list):
+                            value = list(dict.fromkeys([*front.metadata[key], *value]))
+                        front.metadata[key] = value
+                    index = end
+        index += 1
+    if changed:
+        front.text = "\n".join(lines)
+
+
+#: Keys that make a YAML block after the top metadata: the ones read here
+#: and the variables Pandoc's templates and citeproc use.
+PANDOC_KEYS = frozenset({
+    "bibliography", "csl", "nocite", "link-citations", "references", "citation-style",
+    "header-includes", "include-before", "include-after", "documentclass", "classoption",
+    "geometry", "papersize", "fontsize", "mainfont", "linestretch", "toc", "toc-title",
+    "numbersections", "institute", "affiliation", "thanks", "email", "output", "abstract-title",
+    "cover-image", "css", "epub-cover-image", "rights", "contributor", "editor", "translator",
+})
+def _yaml_block(text: str, warn: Warn, first_line: int = 0, top: bool = True) -> FrontMatter:
+    """The YAML block opening ``text`` (at line ``first_line``, 0-based, of the
+    file).  ``used`` is the number of lines it takes (0: not metadata); at
+    the top (``top``) they are blanked in the returned text and invalid YAML
+    is a warning."""
     head = text[:MAX_FRONT_MATTER + 8]
     lines = head.split("\n")
     end = None
@@ -72,32 +146,47 @@ def _yaml_block(text: str, warn: Warn) -> FrontMatter:
     try:
         data = yaml.safe_load(body) if body.strip() else {}
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        if not _KEY_LINE.match(first_content):
+        if not top or not _KEY_LINE.match(first_content):
             return FrontMatter(text)  # a thematic break, not front matter
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + 2 + first_line if mark is not None else first_line + 1
         warn("MD060", "the front matter is not valid YAML and was ignored", line)
-        return FrontMatter(_blank_lines(text, end + 1))
+        return FrontMatter(_blank_lines(text, 0, end + 1), used=end + 1)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         return FrontMatter(text)  # "---\nText\n---" is Markdown (a break and a heading)
-    return FrontMatter(_blank_lines(text, end + 1), metadata_from_mapping(data, warn, lines[:end]))
+    if not top and not _known_keys(data):
+        return FrontMatter(text)
+    blank = _blank_lines(text, 0, end + 1) if top else text
+    bibliography = any(str(key).lower() in ("bibliography", "references") for key in data)
+    return FrontMatter(blank, metadata_from_mapping(data, warn, lines[:end], first_line),
+                       bibliography, used=end + 1)
 
 
-def _blank_lines(text: str, count: int) -> str:
-    """Replace the first ``count`` lines by empty lines (line numbers stay)."""
-    pos = 0
+def _known_keys(data: dict[Any, Any]) -> bool:
+    keys = {str(key).strip().lower() for key in data}
+    return bool(keys & (PANDOC_KEYS | set(TEXT_FIELDS) | set(AUTHOR_KEYS) | set(LANGUAGE_KEYS)
+                        | set(LIST_FIELDS) | {"date"}))
+
+
+def _blank_lines(text: str, start: int, count: int) -> str:
+    """Blank ``count`` lines from offset ``start`` (line numbers stay)."""
+    pos = start
     for _ in range(count):
         nl = text.find("\n", pos)
         if nl < 0:
-            return "\n" * (count - 1)
+            return text[:start] + "\n" * (count - 1)
         pos = nl + 1
-    return "\n" * count + text[pos:]
+    return text[:start] + "\n" * count + text[pos:]
 
 
 def _pandoc_title_block(text: str) -> FrontMatter:
-    """Pandoc's ``% title`` / ``% authors`` / ``% date`` (continuations indented)."""
+    """Pandoc's ``% title`` / ``% authors`` / ``% date``.
+
+    Indented lines continue a field: the title's continue its text, the
+    authors' add an author (as a semicolon does).
+    """
     fields: list[str] = []
     lines = text.split("\n", 64)
     used = 0
@@ -105,29 +194,84 @@ def _pandoc_title_block(text: str) -> FrontMatter:
         if line.startswith("%") and len(fields) < 3:
             fields.append(line[1:].strip())
         elif line[:1] in (" ", "\t") and fields and line.strip():
-            fields[-1] = f"{fields[-1]} {line.strip()}".strip()
+            joiner = "; " if len(fields) == 2 else " "
+            fields[-1] = f"{fields[-1]}{joiner}{line.strip()}".strip("; ")
         else:
             break
         used += 1
     meta: dict[str, Any] = {}
     if fields and fields[0]:
-        meta["title"] = fields[0]
+        meta["title"] = plain_inline(fields[0])
     if len(fields) > 1 and fields[1]:
-        meta["authors"] = [a.strip() for a in fields[1].split(";") if a.strip()]
+        meta["authors"] = [plain_inline(a.strip()) for a in fields[1].split(";") if a.strip()]
     if len(fields) > 2 and fields[2]:
         date = normalize_date(fields[2])
+        if date is None:
+            year = _YEAR.search(fields[2])
+            date = year.group(1) if year else None
         if date:
             meta["date"] = date
-    return FrontMatter(_blank_lines(text, used), meta)
+    return FrontMatter(_blank_lines(text, 0, used), meta)
+
+
+#: Keys that make ``Key: value`` lines at the top a MultiMarkdown title block.
+_MMD_KEYS = frozenset({"title", "author", "authors", "date", "subtitle", "language", "lang",
+                       "keywords", "subject", "description", "abstract", "publisher", "rights",
+                       "copyright"})
+_MMD_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]{0,40}):[ \t]*(.*)$")
+
+
+def _mmd_title_block(text: str, warn: Warn) -> FrontMatter:
+    """``Title: …`` / ``Author: …`` lines before the first blank line
+    (MultiMarkdown's metadata, read by Pandoc as ``mmd_title_block``).
+
+    Every line up to the blank one must be a key line or an indented
+    continuation, and one key must be a bibliographic one, so a paragraph
+    that happens to open with "Note: …" stays text.
+    """
+    data: dict[str, Any] = {}
+    keys: list[str] = []
+    used = 0
+    for line in text.split("\n", 64)[:64]:
+        if not line.strip():
+            break
+        match = _MMD_LINE.match(line)
+        if match:
+            key = match.group(1).strip()
+            keys.append(key)
+            value = match.group(2).strip()
+            previous = data.get(key)
+            if previous is None:
+                data[key] = value
+            else:  # a key given twice (two Author lines) makes a list
+                data[key] = [*(previous if isinstance(previous, list) else [previous]), value]
+        elif line[:1] in (" ", "\t") and keys:
+            current = data[keys[-1]]
+            addition = line.strip()
+            if isinstance(current, list):
+                current[-1] = f"{current[-1]} {addition}".strip()
+            else:
+                data[keys[-1]] = f"{current} {addition}".strip()
+        else:
+            return FrontMatter(text)
+        used += 1
+    if not keys or not any(k.lower().replace(" ", "") in _MMD_KEYS for k in keys):
+        return FrontMatter(text)
+    for key in ("author", "Author", "authors", "Authors"):
+        value = data.get(key)
+        if isinstance(value, str) and ";" in value:
+            data[key] = [name.strip() for name in value.split(";") if name.strip()]
+    lines = text.split("\n", used)[:used]
+    return FrontMatter(_blank_lines(text, 0, used), metadata_from_mapping(data, warn, lines))
 
 
 # ---------------------------------------------------------------- fields
 
 
-def _line_of(lines: list[str], key: str) -> int | None:
+def _line_of(lines: list[str], key: str, offset: int = 0) -> int | None:
     for number, line in enumerate(lines, 1):
         if line.startswith((f"{key}:", f"{key} :")):
-            return number
+            return number + offset
     return None
 
 
@@ -147,7 +291,10 @@ def _names(value: Any) -> list[str]:
     names: list[str] = []
     for item in items[:MAX_ITEMS]:
         if isinstance(item, dict):
-            item = item.get("name") or item.get("literal")
+            if len(item) == 1 and isinstance(next(iter(item.values())), (dict, type(None))):
+                item = next(iter(item))  # Pandoc Scholar: ``- Jane Doe: {orcid: …}``
+            else:
+                item = item.get("name") or item.get("literal")
         text = _scalar(item)
         if text:
             names.append(text)
@@ -164,10 +311,21 @@ def _strings(value: Any) -> list[str]:
     return [text] if text else []
 
 
+#: Dates written out in English (Pandoc title blocks: ``July 17, 2006``).
+_WRITTEN_DATES = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %Y", "%b %Y")
+
+
 def normalize_date(value: str) -> str | None:
-    """An ISO date prefix (``2020``, ``2020-05``, ``2020-05-17``), else None."""
+    """An ISO date prefix (``2020``, ``2020-05``, ``2020-05-17``) or an English
+    date written out (``July 17, 2006``), as ISO; else None."""
     match = _ISO_DATE.match(value.strip())
     if not match:
+        for pattern in _WRITTEN_DATES:
+            try:
+                parsed = dt.datetime.strptime(" ".join(value.split()), pattern)
+            except ValueError:
+                continue
+            return parsed.strftime("%Y-%m-%d" if "%d" in pattern else "%Y-%m")
         return None
     year, month, day = match.groups()
     if month and not 1 <= int(month) <= 12:
@@ -219,12 +377,14 @@ def plain_inline(text: str) -> str:
     return " ".join("".join(pieces).split()) or text
 
 
-def metadata_from_mapping(data: dict[Any, Any], warn: Warn, lines: list[str]) -> dict[str, Any]:
-    """Map front-matter keys to :class:`~book.model.Metadata` field names."""
+def metadata_from_mapping(data: dict[Any, Any], warn: Warn, lines: list[str],
+                          offset: int = 0) -> dict[str, Any]:
+    """Map front-matter keys to :class:`~book.model.Metadata` field names
+    (``offset``: the line before the block's first, for warnings)."""
     meta: dict[str, Any] = {}
     lowered = {str(k).strip().lower(): (str(k), v) for k, v in list(data.items())[:200]}
     for key, (original, value) in lowered.items():
-        line = _line_of(lines, original)
+        line = _line_of(lines, original, offset)
         if key in TEXT_FIELDS:
             text = _scalar(value)
             if key == "title" and isinstance(value, dict):  # Pandoc allows {main, sub}

@@ -2,7 +2,9 @@
 
 CommonMark plus the extensions books use: GFM tables, strikethrough,
 autolinks and task lists; footnotes (also multi-paragraph and inline
-``^[…]``); definition lists; ``^super^`` and ``~sub~`` script; GitHub alerts
+``^[…]``, first definition winning: ``notes.py``); Pandoc's math,
+citations, fenced divs and Markdown inside HTML containers (``pandoc.py``)
+and raw TeX (``latex.py``); definition lists; ``^super^`` and ``~sub~`` script; GitHub alerts
 (``> [!TIP]``); emoji shortcodes; attributes after images and links
 (``![x](a.png){.wide}``); and Leanpub's dialect (``leanpub.py``).
 
@@ -40,7 +42,10 @@ from mdit_py_plugins.superscript import superscript_plugin
 
 from ...limits import MAX_DEPTH
 from .autolink import autolink_plugin
+from .latex import latex_plugin
 from .leanpub import leanpub_plugin
+from .notes import notes_plugin
+from .pandoc import pandoc_plugin
 
 #: markdown-it nesting limit (blocks and inlines); each level is one element.
 MAX_NESTING = min(64, MAX_DEPTH // 3)
@@ -51,7 +56,7 @@ MAX_TABLE_COLUMNS = 512
 #: Attributes accepted in ``{…}`` after an image, link or code span.
 INLINE_ATTRS = ("id", "class", "width", "title", "lang")
 #: Inline rules switched off for bracket-flooded paragraphs.
-_LINK_RULES = ["link", "image", "footnote_ref", "footnote_inline"]
+_LINK_RULES = ["link", "image", "footnote_ref", "footnote_inline", "mb_citation"]
 
 _EMOJI_NAME = re.compile(r":([a-z0-9_+\-]{1,60}):")
 
@@ -181,6 +186,9 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
     md.block.ruler.at("table", guarded_table)
     md.block.tokenize = flattening_tokenize(md.block.tokenize)  # type: ignore[method-assign]
     md.use(footnote_plugin)
+    md.use(notes_plugin)
+    md.use(pandoc_plugin)
+    md.use(latex_plugin)
     md.use(deflist_plugin)
     md.use(autolink_plugin)
     md.use(superscript_plugin)

@@ -141,6 +141,9 @@ class HtmlCleaner:
     def __init__(self, warn: Warn, file: str) -> None:
         self.warn = warn
         self.file = file
+        #: Called with the TeX of a ``<latex>``/``<tex>`` element, the element
+        #: its result goes into, and the line (:mod:`.latex`); None drops it.
+        self.on_tex: Callable[[str, etree._Element, int | None], None] | None = None
 
     # ------------------------------------------------------------ parsing
 
@@ -189,6 +192,8 @@ class HtmlCleaner:
         source = pieces[0]
         tag = source.tag if isinstance(source.tag, str) else ""
         action = self.classify(tag)
+        if action == "tex":
+            return "drop", None  # the inline renderer gathers the TeX up to the end tag
         if action == "drop":
             self._report_drop(tag, line)
             return "drop", None
@@ -203,13 +208,15 @@ class HtmlCleaner:
     # ------------------------------------------------------------ rules
 
     def classify(self, tag: str) -> str:
-        """"keep", "drop" (with content), "unwrap" or "math"."""
+        """"keep", "drop" (with content), "unwrap", "math" or "tex" (raw LaTeX)."""
         if tag in KNOWN:
             return "keep"
         if tag in DROP_WITH_CONTENT:
             return "drop"
         if tag == "math":
             return "math"
+        if tag in ("latex", "tex"):
+            return "tex"
         return "unwrap"
 
     def _report_drop(self, tag: str, line: int | None) -> None:
@@ -286,6 +293,10 @@ class HtmlCleaner:
                 continue
             if action == "drop":
                 self._report_drop(tag, line)
+                continue
+            if action == "tex":
+                if self.on_tex is not None:
+                    self.on_tex("".join(src.itertext()), target, line)
                 continue
             if action == "math":
                 self.warn("MD054", "MathML in Markdown is not supported; kept as plain text", line)

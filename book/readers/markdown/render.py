@@ -30,12 +30,15 @@ from lxml import etree
 from markdown_it.token import Token
 
 from ...limits import MAX_DEPTH
-from ...xhtml import EPUB_TYPE, append_text, xml_safe
+from ...xhtml import append_text, xml_safe
 from .inline import InlineRenderer
+from .latex import figures_from_tex_images
 from .leanpub import ASIDE_KINDS
+from .notes import NoteRendering, link_calls
+from .pandoc import PandocRendering, table_captions
 from .parser import MAX_NESTING
 from .raw_html import PHRASING, tag_events, unclosed_tags
-from .tree import CLASS_OK, Frame, Rendered, heading_slug
+from .tree import CLASS_OK, LANG_OK, Frame, Rendered, heading_slug
 
 #: Attribute-line keys the renderer applies.
 APPLIED_KEYS = frozenset({"id", "class", "title", "caption", "lang", "format", "language",
@@ -60,7 +63,7 @@ _MATTER = {"frontmatter", "mainmatter", "backmatter"}
 _ASIDE_ELEMENTS = {kind: (tag, role) for kind, tag, role in ASIDE_KINDS.values()}
 
 
-class Renderer(InlineRenderer):
+class Renderer(InlineRenderer, NoteRendering, PandocRendering):
     """Builds the tree of one document; create one per file."""
 
     # ------------------------------------------------------------ entry
@@ -89,6 +92,8 @@ class Renderer(InlineRenderer):
                 index += 1
         if self.pending:
             self.warn("MD020", "attribute line with no block after it was ignored", self.pending_line)
+        table_captions(body)
+        self._report_pandoc(env)
         for frame in self.stack[1:]:
             if frame.opener == "html":
                 line = frame.element.get("data-mb-line")
@@ -199,13 +204,16 @@ class Renderer(InlineRenderer):
                 self._add_classes(el, found["class"])
             if "part" in (el.get("class") or "").split():
                 el.set("data-mb-part", "true")
+            if found.get("lang") and LANG_OK.match(found["lang"]):
+                el.set("lang", found["lang"])
             explicit = found.get("id")
             if explicit:
                 self._set_id(el, explicit, token.map[0] + 1 if token.map else None)
+            text = "".join(c.content for c in inline.children or []
+                           if c.type in ("text", "code_inline", "mb_emoji"))
             if el.get("id") is None:
-                text = "".join(c.content for c in inline.children or []
-                               if c.type in ("text", "code_inline", "mb_emoji"))
                 el.set("id", self._unique_id(heading_slug(text)))
+            self._github_alias(el, text)
             self._render_inline(inline, el)
             return index + 2
         return index + 1
@@ -315,54 +323,29 @@ class Renderer(InlineRenderer):
         return index + 1
 
     def _inline_block(self, tokens: list[Token], index: int) -> int:
-        self._render_inline(tokens[index], self._top)
+        token = tokens[index]
+        target = self._top
+        self._render_inline(token, target)
+        if target.tag == "p" and any(c.type == "mb_tex" for c in token.children or []):
+            parent = target.getparent()
+            if not len(target) and not (target.text or "").strip():
+                if parent is not None:
+                    parent.remove(target)  # only raw TeX (\newpage): nothing to print
+            else:
+                figures_from_tex_images(target)
+        return index + 1
+
+    def _tex_block(self, tokens: list[Token], index: int) -> int:
+        token = tokens[index]
+        holder = etree.Element("p")
+        self._set_line(holder, token)
+        self._tex_inline(token.meta["command"], holder, token.map[0] + 1 if token.map else None)
+        if len(holder):
+            self._apply_block_attrs(holder)
+            self._top.append(figures_from_tex_images(holder))
         return index + 1
 
     def _skip(self, tokens: list[Token], index: int) -> int:
-        return index + 1
-
-    # ------------------------------------------------------------ footnotes
-
-    def _assign_note_keys(self, env: dict[str, Any], source: str) -> None:
-        data = env.get("footnotes") or {}
-        taken: set[str] = set()
-        for note_id, info in sorted((data.get("list") or {}).items()):
-            label = info.get("label")
-            base = heading_slug(label, 40) if label else str(note_id + 1)
-            if label and base == "section":
-                base = str(note_id + 1)
-            key = f"fn-{self.key_prefix}-{base}"
-            candidate, n = key, 2
-            while candidate in taken:
-                candidate = f"{key}-{n}"
-                n += 1
-            taken.add(candidate)
-            self.note_keys[note_id] = candidate
-        self.ids.update(taken)
-        for ref, note_id in (data.get("refs") or {}).items():
-            if note_id == -1:
-                label = ref[1:]
-                self.warn("MD011", f"footnote [^{label}] is defined but never referenced; "
-                          "it was left out", _line_of(source, f"[^{label}]:"))
-
-    def _footnote_block(self, tokens: list[Token], index: int) -> int:
-        holder = etree.Element("div")
-        self.stack.append(Frame(holder, "footnote_block_open"))
-        return index + 1
-
-    def _footnote(self, tokens: list[Token], index: int) -> int:
-        token = tokens[index]
-        key = self.note_keys.get(token.meta.get("id", -1))
-        aside = etree.Element("aside")
-        aside.set(EPUB_TYPE, "footnote")
-        if key:
-            aside.set("id", key)
-            self.notes[key] = aside
-        self.stack.append(Frame(aside, "footnote_open"))
-        return index + 1
-
-    def _footnote_close(self, tokens: list[Token], index: int) -> int:
-        self._close(tokens[index])
         return index + 1
 
     # ------------------------------------------------------------ raw HTML
@@ -407,9 +390,17 @@ class Renderer(InlineRenderer):
                 piece.set("data-mb-line", str(line))
             self._top.append(piece)
             appended.append(piece)
-        if attrs and appended:
+        if (attrs or self.page_break_pending) and appended:
             self._apply_block_attrs(appended[0], attrs)
+        if loose is not None:
+            figures_from_tex_images(loose)
+        calls = (token.meta or {}).get("mb_note_calls")
+        if calls:
+            for piece in [*appended, *([loose] if loose is not None else [])]:
+                link_calls(piece, calls, lambda parent, note_id: self._note_call(parent, note_id, line))
         self._open_html_containers(unclosed_tags(content), appended)
+        for tag in _unmatched_end_tags(events[leading_ends:]):
+            self._close_html(tag)
         return index + 1
 
     def _open_html_containers(self, unclosed: list[str], appended: list[etree._Element]) -> None:
@@ -437,7 +428,11 @@ class Renderer(InlineRenderer):
             if frame.opener != "html":
                 return
             if frame.tag == tag:
+                element = frame.element
                 del self.stack[depth:]
+                if (not len(element) and not (element.text or "").strip()
+                        and element.get("id") is None and element.getparent() is not None):
+                    element.getparent().remove(element)  # held only note definitions
                 return
 
     # ------------------------------------------------------------ checks
@@ -477,6 +472,9 @@ Renderer.HANDLERS = {
     "footnote_close": Renderer._footnote_close,
     "footnote_anchor": Renderer._skip,
     "front_matter": Renderer._skip,
+    "mb_tex_block": Renderer._tex_block,
+    "math_block": Renderer._math_block,
+    "mb_div_open": Renderer._div,
 }
 
 
@@ -523,6 +521,17 @@ def _fill_code(code: etree._Element, content: str) -> None:
         code.text = code.text[:-1]
 
 
-def _line_of(source: str, needle: str) -> int | None:
-    pos = source.find(needle)
-    return source.count("\n", 0, pos) + 1 if pos >= 0 else None
+def _unmatched_end_tags(events: list[tuple[str, str]]) -> list[str]:
+    """End tags of an HTML block that close what an earlier block opened."""
+    opened: list[str] = []
+    unmatched: list[str] = []
+    for kind, tag in events:
+        if kind == "start":
+            opened.append(tag)
+        elif kind == "end":
+            if tag in opened:
+                while opened and opened.pop() != tag:
+                    pass
+            else:
+                unmatched.append(tag)
+    return unmatched

@@ -13,6 +13,7 @@ build on it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,8 @@ Warn = Callable[[str, str, int | None], None]
 _TRAILING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 #: An id the author may write (a valid XML name, ASCII).
 ID_OK = re.compile(r"^[A-Za-z_][\w.\-]*$")
+#: A language tag the author may write (the sanitize pass checks it fully).
+LANG_OK = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$")
 #: A class name the author may write.
 CLASS_OK = re.compile(r"^-?[A-Za-z_][\w\-]*$")
 _SLUG_DROP = re.compile(r"[^\w\- ]+")
@@ -46,6 +49,16 @@ def heading_slug(text: str, max_length: int = 80) -> str:
         start += 1
     slug = slug[start:start + max_length].strip("-")
     return slug or "section"
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lower case, every character that is
+    not a letter, mark, digit, ``_``, ``-`` or space removed, each space a
+    hyphen (no collapsing): ``Spis treści`` → ``spis-treści``,
+    ``1. Why?`` → ``1-why``.  Links written for GitHub use these."""
+    kept = [ch for ch in text.strip().lower()
+            if ch in " -_" or unicodedata.category(ch)[0] in "LMN"]
+    return "".join(kept).replace(" ", "-")
 
 
 @dataclass
@@ -74,6 +87,7 @@ class TreeBuilder:
         self.warn = warn
         self.cleaner = HtmlCleaner(warn, file)
         self.ids: set[str] = set()       # every id taken or reserved in the file
+        self.github_slugs: dict[str, int] = {}  # GitHub anchors given so far, with their count
         self.assigned: set[str] = set()  # ids already set on an element
         self.note_keys: dict[int, str] = {}
         self.notes: dict[str, etree._Element] = {}
@@ -81,6 +95,7 @@ class TreeBuilder:
         self.pending_line: int | None = None
         self.stack: list[Frame] = []
         self.depth_warned = False
+        self.page_break_pending = False  # a \newpage waits for the next block
 
     # ------------------------------------------------------------ stack
 
@@ -150,6 +165,17 @@ class TreeBuilder:
         self.assigned.add(candidate)
         return candidate
 
+    def _github_alias(self, el: etree._Element, text: str) -> None:
+        """Remember the heading's GitHub anchor (numbered like GitHub's for a
+        repeated heading) where it differs from its id; the links pass
+        resolves links written for GitHub through it (``data-mb-alias``)."""
+        base = github_slug(text)
+        count = self.github_slugs.get(base, 0)
+        self.github_slugs[base] = count + 1
+        slug = base if count == 0 else f"{base}-{count}"
+        if slug and slug != el.get("id"):
+            el.set("data-mb-alias", slug)
+
     def _heading_attrs(self, inline: Token, *, strip: bool) -> dict[str, str] | None:
         """``{#id .class}`` at the end of a heading's text (stripped if asked)."""
         children = inline.children or []
@@ -172,8 +198,9 @@ class TreeBuilder:
                 found["id"] = value
             elif key == "class":
                 found["class"] = f"{found.get('class', '')} {value}".strip()
-            else:
-                return None
+            elif key == "lang":
+                found["lang"] = value
+            # other key=value pairs (Pandoc custom attributes) are not for the book
         if strip:
             last.content = last.content[:match.start()].rstrip()
         return found
@@ -187,6 +214,9 @@ class TreeBuilder:
     def _apply_block_attrs(self, el: etree._Element, attrs: dict[str, str] | None = None) -> None:
         """Apply (and consume) a preceding attribute line to a block element."""
         attrs = self._take_pending() if attrs is None else attrs
+        if self.page_break_pending:  # a \newpage came before this block
+            self.page_break_pending = False
+            self._add_classes(el, "page-break-before")
         for key, value in attrs.items():
             if key == "id":
                 self._set_id(el, value)

@@ -95,8 +95,8 @@ def place_footnotes(root: etree._Element, lang: str) -> int:
         if "noteref" not in (call.get("class") or "").split() and "noteref" not in epub_types(call):
             continue
         key = (call.get("href") or "").lstrip("#")
-        if key in seen or key not in notes:
-            continue
+        if key in seen or key not in notes or "endnote" in epub_types(notes[key]):
+            continue  # endnotes stay at the end (book/passes/notes.py)
         if _inside(call, {"table", "figure", "aside", "h1", "h2", "h3", "h4", "h5", "h6"}):
             continue  # see #1871 in the module docstring: stays a chapter-end note
         seen.add(key)
