@@ -561,6 +561,26 @@ def test_indented_lines_are_verse(tmp_path: Path) -> None:
     assert lines == ["Aj, nie chodź kiele woza,", "Aj, nie trzymaj się osi,"]
 
 
+def test_verse_with_changing_indentation_is_one_stanza(tmp_path: Path) -> None:
+    # A sonnet printed with flush first lines and indented others, no blank
+    # line between its parts: the flush lines do not split off as stanzas.
+    prose = ("This paragraph is ordinary prose, long enough to show the width at which the\n"
+             "file is wrapped, and it goes on a little further than that for good measure.\n")
+    sonnet = ("The harbour lamps were lit before the rain,\n"
+              "  And every boat lay quiet at its chain;\n"
+              "  The gulls had gone to roost along the wall.\n"
+              "I stood and watched the water turn to lead,\n"
+              "  And thought of all the things I had not said;\n"
+              "  The tide came in and left me in the rain.\n")
+    result, _ = read_str(tmp_path, prose * 8 + "\n" + sonnet + "\n" + prose)
+    stanzas = [p for p in result.chapters[0].tree.iter("p") if classes(p) == ["stanza"]]
+    assert len(stanzas) == 1
+    lines = stanzas[0].findall("span")
+    assert [classes(span) for span in lines] == [["line"], ["line", "indent"], ["line", "indent"],
+                                                 ["line"], ["line", "indent"], ["line", "indent"]]
+    assert text_content(lines[3]) == "I stood and watched the water turn to lead,"
+
+
 def test_inline_conventions(tmp_path: Path) -> None:
     text = ("A _very_ dark night, and *bold* too; 5 * 3 is fifteen, snake_case stays, "
             "and -- stays for the typography pass. A *lone asterisk stays.\n")

@@ -34,6 +34,8 @@ TAB_WIDTH = 4
 INDENT = 2
 #: Lines longer than this are not hard-wrapped text.
 MAX_WRAP = 100
+#: The longest line a run of verse with changing indentation may hold.
+MAX_VERSE_LINE = 72
 #: Lines shorter than this (the median of a run) are verse, not paragraphs.
 SHORT_LINE = 50
 #: A line at least this long may be a line of wrapped prose.
@@ -275,11 +277,15 @@ def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None
         # stanza starts or stops ("She sang:" then indented lines).  A run
         # whose first line alone is indented is one paragraph or stanza with
         # a first-line indent, not a line standing on its own.
+        # Verse whose indentation comes and goes line after line (a sonnet's
+        # flush first lines, a ballad's indented even lines) is one stanza
+        # with indented lines, kept together as the source sets it.
         first_line_indent = indents[0] >= INDENT and all(i < INDENT for i in indents[1:])
-        for i in range(1, len(run)):
-            if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT) and not (
-                    first_line_indent and i == 1):
-                cuts.add(i)
+        if not _indented_verse(run, indents):
+            for i in range(1, len(run)):
+                if (indents[i] >= INDENT) != (indents[i - 1] >= INDENT) and not (
+                        first_line_indent and i == 1):
+                    cuts.add(i)
     if layout.indent_paragraphs:
         cuts.update(indent_cuts(run))
     elif layout.wrap is None:
@@ -288,6 +294,22 @@ def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None
     elif layout.blankless:
         cuts.update(sentence_cuts(run, layout.wrap))
     return {c for c in cuts if 0 < c < len(run)}
+
+
+def _indented_verse(run: list[str], indents: list[int]) -> bool:
+    """Lines of verse whose indentation changes again and again: at least
+    two lines go in and one comes back out, every line is short and the
+    lines open with capitals and close with punctuation, as verse does.  A
+    quotation or a song set off inside prose changes indentation once on
+    the way in and once on the way out, and its prose lines are long."""
+    if len(run) < 4:
+        return False
+    steps = list(zip(indents, indents[1:]))
+    ins = sum(1 for a, b in steps if a < INDENT <= b)
+    outs = sum(1 for a, b in steps if b < INDENT <= a)
+    if ins < 2 or outs < 1:
+        return False
+    return max(width_of(line) for line in run) <= MAX_VERSE_LINE and _verse_lines(run)
 
 
 def _standalone_line(run: list[str], i: int, layout: Layout) -> bool:
