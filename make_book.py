@@ -104,6 +104,10 @@ def _run(action, debug: bool) -> None:
     except KeyboardInterrupt:
         _say(f"{PROG}: interrupted; nothing was written")
         sys.exit(130)
+    except MemoryError:
+        _say(f"{PROG}: error: out of memory; nothing was written (a memory limit or a very "
+             "large image or book)")
+        sys.exit(1)
     except Exception as exc:  # a bug in make_book, not in the manuscript
         if debug:
             traceback.print_exc()

@@ -161,6 +161,8 @@ def prepare_image(data: bytes, policy: ImagePolicy) -> PreparedImage:
             return _prepare_raster(data, image, policy)
         except (LimitError, SourceError):
             raise
+        except MemoryError:
+            raise  # the machine, not the image: the build fails, never drops the picture
         except Image.DecompressionBombError:
             raise LimitError(f"the image has more pixels than the "
                              f"{MAX_IMAGE_PIXELS / 1e6:.0f}-megapixel limit") from None

@@ -80,6 +80,8 @@ def open_image(data: bytes) -> Image.Image:
         raise SourceError("not an image make_book can read",
                           hint="use JPEG, PNG, GIF, WebP or SVG (TIFF, BMP, PSD... are converted)"
                           ) from None
+    except MemoryError:
+        raise  # the machine, not the image: the build fails, never drops the picture
     except Exception as exc:  # noqa: BLE001  header parsers raise many types on bad input
         raise SourceError(f"the image header is corrupt ({describe(exc)})") from None
     width, height = image.size
