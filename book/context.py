@@ -50,6 +50,14 @@ class BuildOptions:
     strict: bool = False
     allow_remote: bool = False
     debug: bool = False
+    #: PDF layout: None lays each edition out as one WeasyPrint document in
+    #: this process (the library default, which keeps the document for
+    #: inspection); a number lays the book out in chunks with that many
+    #: worker processes (the command line's ``--jobs``, default: the cores).
+    jobs: int | None = None
+    #: Reuse and fill the build cache (book/cache); the command line's
+    #: default, off with ``--no-cache``.
+    cache: bool = False
 
 
 def source_date_epoch() -> datetime | None:
