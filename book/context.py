@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from .config import ProjectConfig
 from .diagnostics import Diagnostics
@@ -58,6 +59,8 @@ class BuildOptions:
     #: Reuse and fill the build cache (book/cache); the command line's
     #: default, off with ``--no-cache``.
     cache: bool = False
+    #: Progress display (book/progress.py); None shows nothing.
+    progress: Any = None
 
 
 def source_date_epoch() -> datetime | None:
@@ -86,6 +89,8 @@ class BuildContext:
     build_time: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=timezone.utc))
     #: Source files read in this build (absolute paths), for build_time.
     source_paths: list[Path] = field(default_factory=list)
+    #: The build cache's store (book/cache), when caching.
+    cache: Any = None
 
     @property
     def language(self) -> str:

@@ -417,12 +417,16 @@ def insert_page_breaks(book: Book, layout: Any, ctx: BuildContext) -> None:
     """Insert a page-break marker into the model where each print page begins.
 
     ``layout`` is the print PDF writer's PrintLayout: ``pages["text"]`` (each
-    page's :func:`page_runs`), ``page_labels`` (the folio printed on each
+    page's :func:`page_runs`; else they are read from ``document``),
+    ``page_labels`` (the folio printed on each
     page) and ``blank_pages`` (0-based indexes).
     """
     runs = (getattr(layout, "pages", None) or {}).get("text")
-    if runs is None:
-        return
+    if runs is None:  # a layout without extracted text: read its document
+        document = getattr(layout, "document", None)
+        if document is None:
+            return
+        runs = [page_runs(page) for page in document.pages]
     labels = [str(label) for label in (getattr(layout, "page_labels", None) or [])]
     blank = set(getattr(layout, "blank_pages", None) or ())
 

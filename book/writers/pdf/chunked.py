@@ -39,12 +39,12 @@ class EditionLayout:
 
     def __init__(self, name: str, book: Book, ctx: BuildContext, setup: RenderSetup,
                  assembled: Assembled, chunks: list[chunking.Chunk], salt: str,
-                 on_progress: Callable[[str, float, str], None] | None = None) -> None:
+                 on_progress: Callable[..., None] | None = None) -> None:
         self.name = name
         self.ctx = ctx
         self.setup = setup
         self.assembled = assembled
-        self.cache = getattr(ctx, "cache", None)
+        self.cache = ctx.cache
         self.salt = salt
         self.front = chunks[0] if chunks and chunks[0].front else None
         self.body = [chunk for chunk in chunks if not chunk.front]
@@ -56,6 +56,8 @@ class EditionLayout:
         self.laid_out: list[int] = []
         self.on_progress = on_progress
         self.pages_seen: dict[int, int] = {}
+        #: Division id → title, for the progress display.
+        self.titles = {c.id: c.toc_title or c.title for c in book.chapters}
         for chunk in self.body:
             chunking.serialize(assembled, chunk)
             self.keys[chunk.index] = self._content_key(chunk)
@@ -73,7 +75,7 @@ class EditionLayout:
 
     def _content_key(self, chunk: chunking.Chunk) -> str:
         digest = hashlib.sha256()
-        for part in [self.salt, self.name, chunking.CHUNK_CSS, chunk.html,
+        for part in [self.name, chunking.CHUNK_CSS, chunk.html,
                      repr(chunk.next_page_class),
                      "\n".join(chunk.foreign_targets),
                      *(f"{e.name}={e.extract}" for e in extractors_for(self.name)),
@@ -91,11 +93,15 @@ class EditionLayout:
         return hashlib.sha256(f"{content}:{offsets.counter}:{offsets.roman}".encode()).hexdigest()
 
     def _get(self, stage: str, key: str) -> bytes | None:
-        return self.cache.get(stage, key) if self.cache is not None else None
+        if self.cache is None:
+            return None
+        return self.cache.get(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest())
 
     def _put(self, stage: str, key: str, value: bytes) -> None:
+        """Entries are keyed by the content key and the tool and system
+        fingerprints (the salt), which the file identifiers leave out."""
         if self.cache is not None:
-            self.cache.put(stage, key, value)
+            self.cache.put(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest(), value)
 
     # ------------------------------------------------------- scheduling
 
@@ -207,8 +213,10 @@ class EditionLayout:
                 estimate = self.paginations[i].pages if i in self.paginations else max(pages * 1.25, 1)
                 done += self.sizes[i] * 0.8 * min(pages / estimate, 1.0)
         chunk = self.by_index[index]
-        where = chunk.division_ids[0] if chunk.division_ids else "opening pages"
-        self.on_progress(self.name, done / total, where)
+        first = chunk.division_ids[0] if chunk.division_ids else ""
+        where = self.titles.get(first, first) or "opening pages"
+        pages = sum(self.pages_seen.values())
+        self.on_progress(self.name, done / total, where, pages)
 
     # ---------------------------------------------------------- joining
 
@@ -239,18 +247,24 @@ class EditionLayout:
         return data, PrintLayout(None, labels, blank, first, extracted)
 
     def messages(self) -> tuple[list[str], list[str]]:
+        """WeasyPrint's messages and the refused URLs of every chunk; the
+        files the chunks read are told to the build's watchers."""
+        from ...sandbox import note_used
+
         messages: list[str] = []
         refused: list[str] = []
         for _, result in self.ordered():
             messages += result.messages
             refused += result.refused
+            for path in result.files:
+                note_used(path)
         return messages, refused
 
 
 # ------------------------------------------------------------ the build
 
 def plan_edition(name: str, book: Book, ctx: BuildContext, salt: str,
-                 on_progress: Callable[[str, float, str], None] | None) -> EditionLayout:
+                 on_progress: Callable[..., None] | None) -> EditionLayout:
     """Assemble one edition, cut it into chunks and read what the cache holds."""
     print_edition = name == "print"
     assembled = Assembler(book, ctx, print_edition=print_edition).build()
@@ -280,8 +294,10 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
     from . import PdfResult, report
 
     jobs = max(1, ctx.options.jobs or 1)
-    salt = getattr(ctx, "cache_salt", "")
-    progress = getattr(ctx, "progress", None)
+    from ...cache.keys import base_key
+
+    salt = base_key() if ctx.cache is not None else ""
+    progress = ctx.options.progress
     on_progress = progress.layout if progress is not None else None
     layouts = {name: plan_edition(name, book, ctx, salt, on_progress) for name in editions}
     run_layouts(layouts, jobs)
@@ -323,7 +339,8 @@ def _pagination_from(record: bytes) -> Paginated | None:
 def _result_bytes(result: ChunkResult) -> bytes:
     head = json.dumps({"labels": result.labels, "blank": result.blank,
                        "extracted": result.extracted, "stand_ins": result.stand_ins,
-                       "messages": result.messages, "refused": result.refused},
+                       "messages": result.messages, "refused": result.refused,
+                       "files": result.files},
                       sort_keys=True).encode("utf-8")
     return len(head).to_bytes(8, "big") + head + result.data
 
@@ -338,6 +355,6 @@ def _result_from(record: bytes, edition: str, index: int) -> ChunkResult | None:
         return ChunkResult(edition, index, data, [str(x) for x in head["labels"]],
                            [int(x) for x in head["blank"]], dict(head["extracted"]),
                            [str(x) for x in head["stand_ins"]], list(head["messages"]),
-                           list(head["refused"]), 0.0)
+                           list(head["refused"]), 0.0, [str(x) for x in head["files"]])
     except (ValueError, KeyError, TypeError):
         return None

@@ -85,6 +85,8 @@ class ChunkResult:
     messages: list[str]
     refused: list[str]
     peak_mib: float
+    #: Files of the book folder the chunk read (fonts, images by path).
+    files: list[str] = field(default_factory=list)
 
 
 #: Set while a chunk is laid out in this process: called once, before the
@@ -196,7 +198,22 @@ def lay_out_chunk(job: ChunkJob, get_offsets: Callable[[Paginated], Offsets],
     stand_ins = _add_stand_ins(document, job.foreign_targets)
     data = write_pdf(job.setup, document, log, identifier=job.identifier)
     return ChunkResult(job.edition, job.index, data, labels, blank, extracted, stand_ins,
-                       log.messages, list(fetcher.refused), peak_mib())
+                       log.messages, list(fetcher.refused), peak_mib(), _files(fetcher.served))
+
+
+def _files(served: list[str]) -> list[str]:
+    """Paths of the files (not in-memory assets) the fetcher served."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    from .fetcher import ASSET_FOLDER
+
+    found = []
+    for url in served:
+        parts = urlsplit(url)
+        if parts.scheme == "file" and not parts.path.startswith(f"/{ASSET_FOLDER}/"):
+            found.append(url2pathname(parts.path))
+    return sorted(set(found))
 
 
 def _add_stand_ins(document: Any, targets: list[str]) -> list[str]:
