@@ -22,7 +22,7 @@ from ...context import BuildContext
 from ...model import Book
 from . import chunks as chunking
 from . import metadata, preflight
-from .extract import EXTRACTORS, adjust_values, extractors_for
+from .extract import EXTRACTORS, adjust_values, build_needs, extractors_for
 from .html import Assembled, Assembler
 from .job import RenderSetup, make_setup
 from .layout import PrintLayout, chapter_pages, label_ranges
@@ -55,6 +55,7 @@ class EditionLayout:
         self.dispatched: set[int] = set()
         self.laid_out: list[int] = []
         self.on_progress = on_progress
+        self.extractors = extractors_for(name, build_needs(ctx, name))
         self.pages_seen: dict[int, int] = {}
         #: Division id → title, for the progress display.
         self.titles = {c.id: c.toc_title or c.title for c in book.chapters}
@@ -78,7 +79,7 @@ class EditionLayout:
         for part in [self.name, chunking.CHUNK_CSS, chunk.html,
                      repr(chunk.next_page_class),
                      "\n".join(chunk.foreign_targets),
-                     *(f"{e.name}={e.extract}" for e in extractors_for(self.name)),
+                     *(f"{e.name}={e.extract}" for e in self.extractors),
                      *self.setup.fingerprint()]:
             digest.update(part.encode("utf-8") if isinstance(part, str) else part)
             digest.update(b"\x00")
@@ -181,7 +182,8 @@ class EditionLayout:
                         ends_with_block=chunk.next_page_class is not None,
                         identifier=self.keys[chunk.index][:32].encode("ascii"),
                         foreign_targets=chunk.foreign_targets,
-                        assets=chunk.assets, extra_css=chunking.CHUNK_CSS)
+                        assets=chunk.assets, extra_css=chunking.CHUNK_CSS,
+                        extractors=tuple(e.name for e in self.extractors))
 
     def paginated(self, index: int, result: Paginated) -> None:
         self.paginations[index] = result
@@ -273,20 +275,31 @@ def plan_edition(name: str, book: Book, ctx: BuildContext, salt: str,
     return EditionLayout(name, book, ctx, setup, assembled, parts, salt, on_progress)
 
 
-def run_layouts(layouts: dict[str, EditionLayout], jobs: int) -> None:
+def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) -> None:
     """Lay out what the cache did not hold: in this process when only one
-    chunk needs it, else with up to ``jobs`` workers."""
+    chunk needs it, else with up to ``jobs`` workers (``pool``, when one
+    was started early, has them)."""
     from .pool import LayoutPool, run_here
 
     pending = sum(len(layout.by_index) - len(layout.results) for layout in layouts.values())
     if not pending:
         return
     workers = min(jobs, pending)
-    if workers <= 1:
+    if workers <= 1 and pool is None:
         run_here(layouts)  # type: ignore[arg-type]
         return
-    with LayoutPool(workers) as pool:
+    if pool is not None:
         pool.run(layouts)  # type: ignore[arg-type]
+        return
+    with LayoutPool(workers) as fresh:
+        fresh.run(layouts)  # type: ignore[arg-type]
+
+
+def _fresh_layout_likely(ctx: BuildContext) -> bool:
+    """No cache, or one that has never held a layout: the whole book will be
+    laid out, so the workers may start before the chunks are planned."""
+    store = ctx.cache
+    return store is None or store.count(PAGINATION_STAGE) == 0
 
 
 def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> dict[str, Any]:
@@ -299,8 +312,17 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
     salt = base_key() if ctx.cache is not None else ""
     progress = ctx.options.progress
     on_progress = progress.layout if progress is not None else None
-    layouts = {name: plan_edition(name, book, ctx, salt, on_progress) for name in editions}
-    run_layouts(layouts, jobs)
+    from .pool import LayoutPool
+
+    # Workers take a moment to start (a Python with WeasyPrint): when the
+    # whole book will surely be laid out, they start while the chunks are planned.
+    early = LayoutPool(jobs) if jobs > 1 and _fresh_layout_likely(ctx) else None
+    try:
+        layouts = {name: plan_edition(name, book, ctx, salt, on_progress) for name in editions}
+        run_layouts(layouts, jobs, early)
+    finally:
+        if early is not None:
+            early.close()
     pdf = ctx.config.pdf
     if "print" in layouts and pdf.target:
         for _ in range(3):  # a wider gutter adds pages, which may ask for a wider one

@@ -44,11 +44,11 @@ from .fetcher import asset_url
 from .html import Assembled
 
 #: A body chunk is cut once it holds this many characters of HTML...
-MIN_CHARS = 48_000
+MIN_CHARS = 32_000
 #: ...before a division whose id hashes to a multiple of this...
 CUT_EVERY = 4
 #: ...or before any division once it holds this many.
-MAX_CHARS = 160_000
+MAX_CHARS = 128_000
 #: The block that ends a chunk on a recto (see the module docstring).
 END_CLASS = "mb-chunk-end"
 #: Rules the chunked layout adds after every other sheet.

@@ -49,15 +49,20 @@ class Extractor:
     adjust: str | None = None
     #: The editions it runs for.
     editions: tuple[str, ...] = ("print", "screen")
+    #: Runs only when the build needs it: "epub" (the EPUB is built with the
+    #: print PDF: its page list), "target" (a print service's preflight),
+    #: "bookmarks" (the PDF keeps its outline); None: always.
+    needs: str | None = None
 
 
 #: Every extractor, in the order they run.
 EXTRACTORS: tuple[Extractor, ...] = (
     Extractor("anchors", "book.writers.pdf.extract:page_anchors"),
-    Extractor("bookmarks", "book.writers.pdf.extract:page_bookmarks"),
+    Extractor("bookmarks", "book.writers.pdf.extract:page_bookmarks", needs="bookmarks"),
     Extractor("text", "book.pagelist:page_runs", adjust="book.pagelist:rebase_runs",
-              editions=("print",)),
-    Extractor("images", "book.writers.pdf.preflight:page_images", editions=("print",)),
+              editions=("print",), needs="epub"),
+    Extractor("images", "book.writers.pdf.preflight:page_images", editions=("print",),
+              needs="target"),
 )
 
 
@@ -66,8 +71,29 @@ def _load(path: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-def extractors_for(edition: str) -> tuple[Extractor, ...]:
-    return tuple(e for e in EXTRACTORS if edition in e.editions)
+def extractors_for(edition: str, needs: set[str] | frozenset[str] = frozenset({
+        "epub", "target", "bookmarks"})) -> tuple[Extractor, ...]:
+    """The extractors to run for ``edition`` in a build that ``needs`` these."""
+    return tuple(e for e in EXTRACTORS if edition in e.editions
+                 and (e.needs is None or e.needs in needs))
+
+
+def build_needs(ctx: Any, edition: str) -> frozenset[str]:
+    """What the extractors' ``needs`` may ask for, in this build."""
+    pdf = ctx.config.pdf
+    found = set()
+    if "epub" in ctx.options.formats and "pdf" in ctx.options.formats:
+        found.add("epub")
+    if pdf.target and edition == "print":
+        found.add("target")
+    if pdf.bookmarks or edition == "screen":
+        found.add("bookmarks")
+    return frozenset(found)
+
+
+def by_names(names: Iterable[str]) -> tuple[Extractor, ...]:
+    wanted = set(names)
+    return tuple(e for e in EXTRACTORS if e.name in wanted)
 
 
 def run_extractors(pages: Sequence[Any], infos: Sequence[PageInfo],
@@ -116,5 +142,5 @@ def page_bookmarks(page: Any, info: PageInfo) -> list[tuple[int, str, tuple[floa
             for level, label, (x, y), state in page.bookmarks]
 
 
-__all__ = ["EXTRACTORS", "Extractor", "PageInfo", "adjust_values", "extractors_for", "is_blank",
-           "run_extractors"]
+__all__ = ["EXTRACTORS", "Extractor", "PageInfo", "adjust_values", "build_needs", "by_names",
+           "extractors_for", "is_blank", "run_extractors"]

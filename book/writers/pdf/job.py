@@ -117,16 +117,24 @@ def make_fetcher(setup: RenderSetup, assets: dict[str, Asset]):
                           image_filter=variants.to_cmyk if setup.cmyk_images else None)
 
 
-def render_html(setup: RenderSetup, html_text: str, fetcher: Any, log: WeasyLog, *,
-                identifier: bytes, extra_css: str = "") -> Any:
-    """Lay out ``html_text`` with ``setup``; returns WeasyPrint's Document.
+#: Parsed sheets kept between the chunks one process lays out with the same
+#: recipe: (recipe key) → (font configuration, colour profiles, sheets,
+#: WeasyPrint's messages while parsing them).
+_SHEETS: dict[str, tuple[Any, dict, list, list[str]]] = {}
 
-    ``extra_css`` follows every other sheet (the chunked layout's own rules).
-    WeasyPrint's warnings land in ``log``.
-    """
-    from weasyprint import CSS, HTML
+
+def _sheets(setup: RenderSetup, fetcher: Any, extra_css: str, reuse: bool
+            ) -> tuple[Any, dict, list, list[str]]:
+    """The parsed sheets of ``setup``, parsed once per process when ``reuse``."""
+    import hashlib
+
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    key = hashlib.sha256("\0".join([setup.css_text, extra_css, *setup.user_css, setup.root_url])
+                         .encode("utf-8", "surrogatepass")).hexdigest()
+    if reuse and key in _SHEETS:
+        return _SHEETS[key]
     font_config = FontConfiguration()
     # One dict shared by the sheets and the render: @color-profile rules
     # (the PDF/X output intent) are collected while the sheets are parsed.
@@ -134,11 +142,36 @@ def render_html(setup: RenderSetup, html_text: str, fetcher: Any, log: WeasyLog,
     own = setup.css_text + ("\n" + extra_css if extra_css else "")
     sheets = [CSS(string=own, base_url=setup.root_url, url_fetcher=fetcher,
                   font_config=font_config, color_profiles=profiles)]
+    log = WeasyLog()
     weasy_logger = logging.getLogger(WEASY_LOGGER)
     weasy_logger.addHandler(log)
     try:
         sheets += [CSS(string=text, base_url=setup.root_url, url_fetcher=fetcher,
                        font_config=font_config, color_profiles=profiles) for text in setup.user_css]
+    finally:
+        weasy_logger.removeHandler(log)
+    parsed = (font_config, profiles, sheets, log.messages)
+    if reuse:
+        _SHEETS.clear()  # one recipe at a time: a new build or edition replaces it
+        _SHEETS[key] = parsed
+    return parsed
+
+
+def render_html(setup: RenderSetup, html_text: str, fetcher: Any, log: WeasyLog, *,
+                identifier: bytes, extra_css: str = "", reuse_sheets: bool = False) -> Any:
+    """Lay out ``html_text`` with ``setup``; returns WeasyPrint's Document.
+
+    ``extra_css`` follows every other sheet (the chunked layout's own rules).
+    WeasyPrint's warnings land in ``log``.  With ``reuse_sheets`` (the
+    chunks of one worker), the sheets and fonts are parsed once per process.
+    """
+    from weasyprint import HTML
+
+    font_config, profiles, sheets, messages = _sheets(setup, fetcher, extra_css, reuse_sheets)
+    log.messages.extend(messages)
+    weasy_logger = logging.getLogger(WEASY_LOGGER)
+    weasy_logger.addHandler(log)
+    try:
         return HTML(string=html_text, base_url=setup.root_url, url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=sheets, color_profiles=profiles,
             pdf_variant=setup.pdf_variant, pdf_identifier=identifier,

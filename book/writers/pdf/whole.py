@@ -13,7 +13,7 @@ from typing import Any
 from ...context import BuildContext
 from ...model import Book
 from . import metadata, preflight
-from .extract import extractors_for
+from .extract import build_needs, extractors_for
 from .html import Assembler
 from .job import RenderSetup, WeasyLog, make_fetcher, make_setup, prepare_process, render_html, write_pdf
 from .layout import PrintLayout, label_ranges, read_layout
@@ -52,7 +52,7 @@ def render_whole(book: Book, ctx: BuildContext, *, print_edition: bool
             break
         document, fetcher, file_id, setup = lay_out()
     layout = read_layout(document, assembled.division_ids, assembled.body_start_id,
-                         extractors_for("print") if print_edition else ())
+                         extractors_for("print", build_needs(ctx, "print")) if print_edition else ())
     if print_edition and pdf.target:
         preflight.preflight(layout.page_count, layout.pages["images"], ctx)
     body_start = layout.chapter_first_page.get(assembled.body_start_id or "")

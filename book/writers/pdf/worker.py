@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import Asset
-from .extract import PageInfo, extractors_for, is_blank, run_extractors
+from .extract import PageInfo, by_names, is_blank, run_extractors
 from .job import RenderSetup, WeasyLog, make_fetcher, render_html, write_pdf
 from .layout import roman
 
@@ -45,6 +45,8 @@ class ChunkJob:
     foreign_targets: list[str] = field(default_factory=list)
     assets: dict[str, Asset] = field(default_factory=dict)
     extra_css: str = ""
+    #: Names of the page extractors to run (extract.py).
+    extractors: tuple[str, ...] = ()
 
 
 @dataclass
@@ -180,7 +182,7 @@ def lay_out_chunk(job: ChunkJob, get_offsets: Callable[[Paginated], Offsets],
     _before_margins = before_margins
     try:
         document = render_html(job.setup, job.html, fetcher, log, identifier=job.identifier,
-                               extra_css=job.extra_css)
+                               extra_css=job.extra_css, reuse_sheets=True)
     finally:
         _before_margins = None
         if handler:
@@ -194,7 +196,7 @@ def lay_out_chunk(job: ChunkJob, get_offsets: Callable[[Paginated], Offsets],
     labels = [place.label(index) for index in range(len(document.pages))]
     blank = [index for index, page in enumerate(document.pages) if is_blank(page)]
     infos = [PageInfo(index, labels[index], index in blank) for index in range(len(labels))]
-    extracted = run_extractors(document.pages, infos, extractors_for(job.edition))
+    extracted = run_extractors(document.pages, infos, by_names(job.extractors))
     stand_ins = _add_stand_ins(document, job.foreign_targets)
     data = write_pdf(job.setup, document, log, identifier=job.identifier)
     return ChunkResult(job.edition, job.index, data, labels, blank, extracted, stand_ins,
