@@ -134,7 +134,8 @@ def _sheets(setup: RenderSetup, fetcher: Any, extra_css: str, reuse: bool
     key = hashlib.sha256("\0".join([setup.css_text, extra_css, *setup.user_css, setup.root_url])
                          .encode("utf-8", "surrogatepass")).hexdigest()
     if reuse and key in _SHEETS:
-        return _SHEETS[key]
+        font_config, profiles, sheets, messages = _SHEETS[key]
+        return font_config, _fresh_profiles(profiles), sheets, messages
     font_config = FontConfiguration()
     # One dict shared by the sheets and the render: @color-profile rules
     # (the PDF/X output intent) are collected while the sheets are parsed.
@@ -150,11 +151,29 @@ def _sheets(setup: RenderSetup, fetcher: Any, extra_css: str, reuse: bool
                        font_config=font_config, color_profiles=profiles) for text in setup.user_css]
     finally:
         weasy_logger.removeHandler(log)
-    parsed = (font_config, profiles, sheets, log.messages)
     if reuse:
         _SHEETS.clear()  # one recipe at a time: a new build or edition replaces it
-        _SHEETS[key] = parsed
-    return parsed
+        _SHEETS[key] = (font_config, _profile_sources(profiles), sheets, log.messages)
+        return font_config, _fresh_profiles(_SHEETS[key][1]), sheets, log.messages
+    return font_config, profiles, sheets, log.messages
+
+
+def _profile_sources(profiles: dict) -> dict:
+    """The colour profiles as their bytes, before any render used them."""
+    return {name: (profile.content, profile.src, profile.rendering_intent, profile.components)
+            for name, profile in profiles.items()}
+
+
+def _fresh_profiles(sources: dict) -> dict:
+    """New profile objects for one render: LittleCMS changes a profile's
+    serialization once it has been used, so a profile is never shared by two
+    renders (their PDFs would differ with the order they were made in)."""
+    import io
+
+    from weasyprint.css import ColorProfile
+
+    return {name: ColorProfile(io.BytesIO(data), src, intent, components)
+            for name, (data, src, intent, components) in sources.items()}
 
 
 def render_html(setup: RenderSetup, html_text: str, fetcher: Any, log: WeasyLog, *,

@@ -134,11 +134,12 @@ def _join_structure(base: pikepdf.Pdf, opened: list[pikepdf.Pdf], starts: list[i
     annotation_key = total
     page_entries: list[tuple[int, object]] = []
     annotation_entries: list[object] = []
-    for source, start in zip(opened, starts):
+    ends = [*starts[1:], total]
+    for source, start, end in zip(opened, starts, ends):
         source_root = source.Root.get("/StructTreeRoot")
         if source_root is None:
             continue
-        count = len(source.pages)
+        count = end - start  # the base already holds every page: count from the starts
         entries = list(_numbers(source_root.ParentTree))
         copy = (lambda obj: obj) if source is base else _copier(base)
         remap: dict[int, int] = {}
