@@ -23,8 +23,10 @@ Prints every figure of issue 12 with its target beside it.  WHAT is one of:
 
 Every figure is measured in its own child process so that its peak memory
 (maximum resident set size) is its own; layout workers report theirs.  Times
-are wall-clock seconds; on a busy machine compare ratios rather than
-absolute figures (each ratio is measured side by side in one run).  pandoc
+are wall-clock seconds, with the CPU seconds of every process involved
+beside them; on a busy machine compare ratios rather than absolute figures
+(each ratio is measured side by side in one run), and for the parallel
+layout the CPU seconds (its overhead over one process) as well.  pandoc
 comes from the ``pypandoc-binary`` wheel when it is installed (benchmark
 only, not a dependency); without it those figures say why they are missing.
 """
@@ -202,9 +204,10 @@ def _pdf(key: str, mode: str) -> dict:
         from book.writers.pdf import render_editions
 
         ctx.options.jobs = int(mode[4:])
-        start = time.perf_counter()
+        cpu, start = _cpu(), time.perf_counter()
         result = render_editions(book, ctx, ("print",))["print"]
-        return {"seconds": time.perf_counter() - start, "size": len(result.layout.page_labels)}
+        return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu,
+                "size": len(result.layout.page_labels)}
     from weasyprint import CSS, HTML
 
     from book.stylesheets import shipped_css
@@ -215,10 +218,10 @@ def _pdf(key: str, mode: str) -> dict:
     css = shipped_css("print", ctx.config.style.theme) + pagecss.page_css(
         ctx.config.pdf, ctx.config.style, verso_head=book.metadata.title, print_edition=True)
     setup = variants.print_setup(ctx)
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     document = HTML(string=html).render(stylesheets=[CSS(string=css + variants.CMYK_CSS)])
     document.write_pdf(pdf_variant=setup.pdf_variant)
-    return {"seconds": time.perf_counter() - start, "size": len(document.pages)}
+    return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "size": len(document.pages)}
 
 
 def _command(args: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
@@ -303,8 +306,15 @@ FIGURES = {"text": _text, "epub-writer": _epub_writer, "pdf": _pdf, "pandoc-epub
            "cache": _cache}
 
 
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _measure(figure: str, key: str, mode: str) -> dict:
+    before = _cpu()
     result = FIGURES[figure](key, mode)
+    result.setdefault("cpu", _cpu() - before)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["child_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return result
@@ -327,8 +337,8 @@ def _row(key: str, what: str, label: str, run, ratio: str = "", target: str = ""
         return
     peak = max(run.get("peak_mib", 0), run.get("child_peak_mib", 0))
     size = run.get("size", "")
-    print(f"{key:<4}{what:<7}{label:<34}{run['seconds']:>9.2f}{ratio:>8}{peak:>9.0f}  "
-          f"{size}{'  target ' + target if target else ''}", flush=True)
+    print(f"{key:<4}{what:<7}{label:<34}{run['seconds']:>9.2f}{ratio:>8}{peak:>9.0f}"
+          f"{run.get('cpu', 0):>8.1f}  {size}{'  target ' + target if target else ''}", flush=True)
 
 
 def _ratio(a, b) -> str:
@@ -338,7 +348,8 @@ def _ratio(a, b) -> str:
 
 
 def report(keys: list[str], whats: list[str]) -> None:
-    print(f"{'book':<4}{'what':<7}{'measure':<34}{'seconds':>9}{'ratio':>8}{'peak MiB':>9}  size")
+    print(f"{'book':<4}{'what':<7}{'measure':<34}{'seconds':>9}{'ratio':>8}{'peak MiB':>9}"
+          f"{'CPU s':>8}  size")
     have_pandoc = _pandoc() is not None
     no_pandoc = "unavailable: pandoc not installed (pip install pypandoc-binary)"
     for key in keys:

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ...cache import deps
 from ...context import BuildContext
 from ...model import Book
 from . import chunks as chunking
@@ -94,15 +97,30 @@ class EditionLayout:
         return hashlib.sha256(f"{content}:{offsets.counter}:{offsets.roman}".encode()).hexdigest()
 
     def _get(self, stage: str, key: str) -> bytes | None:
+        """An entry whose files (fonts and images the chunk read from the
+        book folder) are unchanged; see :meth:`_put`."""
         if self.cache is None:
             return None
-        return self.cache.get(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest())
+        found = self.cache.get(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest())
+        if found is None:
+            return None
+        try:
+            size = int.from_bytes(found[:8], "big")
+            files = json.loads(found[8:8 + size])
+            if not isinstance(files, dict) or not deps.unchanged(files):
+                return None
+        except (ValueError, TypeError, IndexError, KeyError):
+            return None
+        return found[8 + size:]
 
-    def _put(self, stage: str, key: str, value: bytes) -> None:
+    def _put(self, stage: str, key: str, value: bytes, files: list[str]) -> None:
         """Entries are keyed by the content key and the tool and system
-        fingerprints (the salt), which the file identifiers leave out."""
+        fingerprints (the salt), which the file identifiers leave out, and
+        carry the state of the files the chunk read."""
         if self.cache is not None:
-            self.cache.put(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest(), value)
+            head = json.dumps(deps.snapshot(Path(f) for f in files), sort_keys=True).encode()
+            self.cache.put(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest(),
+                           len(head).to_bytes(8, "big") + head + value)
 
     # ------------------------------------------------------- scheduling
 
@@ -187,14 +205,17 @@ class EditionLayout:
 
     def paginated(self, index: int, result: Paginated) -> None:
         self.paginations[index] = result
-        self._put(PAGINATION_STAGE, self.keys[index], _pagination_bytes(result))
 
     def finished(self, result: ChunkResult) -> None:
         index = result.index
         self.results[index] = result
         offsets = self.offsets(index)
         if offsets is not None:
-            self._put(RESULT_STAGE, self._result_key(self.keys[index], offsets), _result_bytes(result))
+            # The page count is stored once the chunk is done, with the files it read.
+            self._put(PAGINATION_STAGE, self.keys[index], _pagination_bytes(self.paginations[index]),
+                      result.files)
+            self._put(RESULT_STAGE, self._result_key(self.keys[index], offsets), _result_bytes(result),
+                      result.files)
         self._advance(index)
 
     def page_done(self, index: int, page: int) -> None:
@@ -284,7 +305,7 @@ def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) 
     pending = sum(len(layout.by_index) - len(layout.results) for layout in layouts.values())
     if not pending:
         return
-    workers = min(jobs, pending)
+    workers = min(jobs, pending) if _processes_possible() else 1
     if workers <= 1 and pool is None:
         run_here(layouts)  # type: ignore[arg-type]
         return
@@ -293,6 +314,11 @@ def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) 
         return
     with LayoutPool(workers) as fresh:
         fresh.run(layouts)  # type: ignore[arg-type]
+
+
+def _processes_possible() -> bool:
+    """Workers talk over inherited pipes, which POSIX systems give."""
+    return os.name == "posix"
 
 
 def _fresh_layout_likely(ctx: BuildContext) -> bool:
@@ -316,7 +342,8 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
 
     # Workers take a moment to start (a Python with WeasyPrint): when the
     # whole book will surely be laid out, they start while the chunks are planned.
-    early = LayoutPool(jobs) if jobs > 1 and _fresh_layout_likely(ctx) else None
+    early = LayoutPool(jobs) if jobs > 1 and _processes_possible() and _fresh_layout_likely(ctx) \
+        else None
     try:
         layouts = {name: plan_edition(name, book, ctx, salt, on_progress) for name in editions}
         run_layouts(layouts, jobs, early)

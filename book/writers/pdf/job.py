@@ -45,11 +45,12 @@ class RenderSetup:
     finisher: dict[str, object] = field(default_factory=dict)
 
     def fingerprint(self) -> list[bytes | str]:
-        """Everything of the recipe that shapes the output, for cache keys and file ids."""
+        """Everything of the recipe that shapes the output, for cache keys and file ids
+        (not the book's folder: the same book elsewhere gives the same bytes;
+        files the layout reads are checked by the cache apart, chunked.py)."""
         parts: list[bytes | str] = [self.css_text, *self.user_css, repr(self.pdf_variant),
                                     repr(self.full_fonts), repr(sorted(self.options.items())),
-                                    repr(sorted(self.finisher.items())), repr(self.cmyk_images),
-                                    str(self.sandbox.root)]
+                                    repr(sorted(self.finisher.items())), repr(self.cmyk_images)]
         for name in sorted(self.internal):
             parts += [name, self.internal[name][0]]
         return parts
@@ -119,8 +120,8 @@ def make_fetcher(setup: RenderSetup, assets: dict[str, Asset]):
 
 #: Parsed sheets kept between the chunks one process lays out with the same
 #: recipe: (recipe key) → (font configuration, colour profiles, sheets,
-#: WeasyPrint's messages while parsing them).
-_SHEETS: dict[str, tuple[Any, dict, list, list[str]]] = {}
+#: WeasyPrint's messages while parsing them, URLs fetched while parsing them).
+_SHEETS: dict[str, tuple[Any, dict, list, list[str], list[str]]] = {}
 
 
 def _sheets(setup: RenderSetup, fetcher: Any, extra_css: str, reuse: bool
@@ -134,8 +135,10 @@ def _sheets(setup: RenderSetup, fetcher: Any, extra_css: str, reuse: bool
     key = hashlib.sha256("\0".join([setup.css_text, extra_css, *setup.user_css, setup.root_url])
                          .encode("utf-8", "surrogatepass")).hexdigest()
     if reuse and key in _SHEETS:
-        font_config, profiles, sheets, messages = _SHEETS[key]
+        font_config, profiles, sheets, messages, served = _SHEETS[key]
+        fetcher.served.extend(served)  # the fonts the sheets loaded count for every chunk
         return font_config, _fresh_profiles(profiles), sheets, messages
+    served_before = len(fetcher.served)
     font_config = FontConfiguration()
     # One dict shared by the sheets and the render: @color-profile rules
     # (the PDF/X output intent) are collected while the sheets are parsed.
@@ -153,7 +156,8 @@ def _sheets(setup: RenderSetup, fetcher: Any, extra_css: str, reuse: bool
         weasy_logger.removeHandler(log)
     if reuse:
         _SHEETS.clear()  # one recipe at a time: a new build or edition replaces it
-        _SHEETS[key] = (font_config, _profile_sources(profiles), sheets, log.messages)
+        _SHEETS[key] = (font_config, _profile_sources(profiles), sheets, log.messages,
+                        list(fetcher.served[served_before:]))
         return font_config, _fresh_profiles(_SHEETS[key][1]), sheets, log.messages
     return font_config, profiles, sheets, log.messages
 

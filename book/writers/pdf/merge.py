@@ -258,9 +258,13 @@ def _dedupe(pdf: pikepdf.Pdf) -> None:
     seen: set[tuple[int, int]] = set()
 
     def key(stream: pikepdf.Object) -> bytes:
+        # The raw bytes and the dictionary as written (an indirect reference
+        # in it names an object number, so such streams stay apart).
         digest = hashlib.sha256(stream.read_raw_bytes())
         for name in sorted(k for k in stream.keys() if k != "/Length"):
-            digest.update(name.encode() + repr(stream[name]).encode())
+            value = stream[name]
+            digest.update(name.encode() + b" " + (value.unparse() if isinstance(value, pikepdf.Object)
+                                                  else repr(value).encode()))
         return digest.digest()
 
     def visit(container: pikepdf.Object) -> None:
