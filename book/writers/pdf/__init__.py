@@ -56,7 +56,7 @@ EDITIONS = ("print", "screen")
 
 @dataclass
 class PdfResult:
-    """The PDF bytes and, for the print edition, its layout."""
+    """The PDF bytes and the edition's layout (folios, page facts)."""
 
     data: bytes
     layout: PrintLayout | None = None

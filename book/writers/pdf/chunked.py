@@ -365,7 +365,7 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
         report(ctx, messages, refused)
         if name == "print" and pdf.target:
             preflight.preflight(joined.page_count, joined.pages.get("images", []), ctx)
-        results[name] = PdfResult(data, joined if name == "print" else None)
+        results[name] = PdfResult(data, joined)
     return results
 
 

@@ -30,8 +30,8 @@ def render_whole(book: Book, ctx: BuildContext, *, print_edition: bool
                  ) -> tuple[bytes, PrintLayout | None, WeasyLog, Any]:
     """Lay out and write one edition as a single document.
 
-    Returns the PDF, the layout (print edition), WeasyPrint's log and the
-    fetcher (for what it refused).
+    Returns the PDF, the layout, WeasyPrint's log and the fetcher (for what
+    it refused).
     """
     prepare_process()
     pdf = ctx.config.pdf
@@ -51,11 +51,12 @@ def render_whole(book: Book, ctx: BuildContext, *, print_edition: bool
         if not (print_edition and pdf.target and preflight.widen_gutter(len(document.pages), ctx)):
             break
         document, fetcher, file_id, setup = lay_out()
+    edition = "print" if print_edition else "screen"
     layout = read_layout(document, assembled.division_ids, assembled.body_start_id,
-                         extractors_for("print", build_needs(ctx, "print")) if print_edition else ())
+                         extractors_for(edition, build_needs(ctx, edition)))
     if print_edition and pdf.target:
         preflight.preflight(layout.page_count, layout.pages["images"], ctx)
     body_start = layout.chapter_first_page.get(assembled.body_start_id or "")
     data = write_pdf(setup, document, log, identifier=file_id,
                      page_labels=label_ranges(layout.page_count, body_start))
-    return data, (layout if print_edition else None), log, fetcher
+    return data, layout, log, fetcher
