@@ -118,9 +118,10 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def make_progress(stream: IO[str] | None = None, *, quiet: bool = False) -> Progress:
-    """The display for ``stream`` (stderr by default): live on a terminal,
+    """The display for ``stream`` (standard output by default, so that
+    standard error keeps the one line of an error): live on a terminal,
     plain lines elsewhere (``CI`` set, ``TERM=dumb``), silent with ``quiet``."""
-    stream = stream or sys.stderr
+    stream = stream or sys.stdout
     if quiet:
         return Progress()
     terminal = hasattr(stream, "isatty") and stream.isatty()

@@ -50,7 +50,8 @@ def watch() -> Iterator[set[Path]]:
     try:
         yield seen
     finally:
-        _WATCHERS.remove(seen)
+        # By identity: two watchers may hold equal sets.
+        del _WATCHERS[next(i for i, w in enumerate(_WATCHERS) if w is seen)]
 
 
 def _seen(path: Path) -> None:
