@@ -66,19 +66,36 @@ def _package_files() -> list[Path]:
     return sorted(found)
 
 
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def library_versions() -> list[str]:
+    """``name-version`` of each installed library in :data:`LIBRARIES`, read
+    from the distributions' folder names (``weasyprint-70.0.dist-info``):
+    one listing per import path instead of a metadata lookup per library."""
+    wanted = {_normal(name) for name in LIBRARIES}
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as listing:
+                names = [e.name for e in listing if e.name.endswith((".dist-info", ".egg-info"))]
+        except OSError:
+            continue
+        for folder in names:
+            stem = folder.rsplit(".", 1)[0]
+            project, _, version = stem.partition("-")
+            if _normal(project) in wanted:
+                found.add(f"{_normal(project)}-{version}")
+    return sorted(found)
+
+
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
     """make-book's code, stylesheets and rendering libraries, hashed."""
-    from importlib import metadata
-
     from .. import __version__
 
-    hasher = Hasher("make-book", __version__, sys.version)
-    for name in LIBRARIES:
-        try:
-            hasher.update(name, metadata.version(name))
-        except metadata.PackageNotFoundError:
-            hasher.update(name, "-")
+    hasher = Hasher("make-book", __version__, sys.version, *library_versions())
     base = Path(__file__).resolve().parents[2]
     for path in _package_files():
         try:
