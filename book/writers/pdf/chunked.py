@@ -81,9 +81,7 @@ class EditionLayout:
         digest = hashlib.sha256()
         for part in [self.name, chunking.CHUNK_CSS, chunk.html,
                      repr(chunk.next_page_class),
-                     "\n".join(chunk.foreign_targets),
-                     *(f"{e.name}={e.extract}" for e in self.extractors),
-                     *self.setup.fingerprint()]:
+                     "\n".join(chunk.foreign_targets), *self.setup.fingerprint()]:
             digest.update(part.encode("utf-8") if isinstance(part, str) else part)
             digest.update(b"\x00")
         for href in sorted(chunk.assets):
@@ -101,7 +99,7 @@ class EditionLayout:
         book folder) are unchanged; see :meth:`_put`."""
         if self.cache is None:
             return None
-        found = self.cache.get(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest())
+        found = self.cache.get(stage, self._cache_key(key))
         if found is None:
             return None
         try:
@@ -119,8 +117,14 @@ class EditionLayout:
         carry the state of the files the chunk read."""
         if self.cache is not None:
             head = json.dumps(deps.snapshot(Path(f) for f in files), sort_keys=True).encode()
-            self.cache.put(stage, hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest(),
-                           len(head).to_bytes(8, "big") + head + value)
+            self.cache.put(stage, self._cache_key(key), len(head).to_bytes(8, "big") + head + value)
+
+    def _cache_key(self, key: str) -> str:
+        """The store's key: the content key (which the PDF's identifiers use
+        too), the tool and system fingerprints, and the page extractors run
+        (a build that also writes the EPUB needs the pages' text)."""
+        extractors = ",".join(f"{e.name}={e.extract}" for e in self.extractors)
+        return hashlib.sha256(f"{self.salt}:{extractors}:{key}".encode()).hexdigest()
 
     # ------------------------------------------------------- scheduling
 
