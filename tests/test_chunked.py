@@ -201,3 +201,12 @@ def test_chunk_cuts_depend_on_the_content_and_survive_an_edit():
     after = plan_body(edited, ids)
     moved = set(cuts) ^ set(after)
     assert len(moved) <= 4, "an edit moves at most the cuts next to it"
+
+
+def test_a_stylesheet_that_needs_the_whole_book_is_laid_out_as_one_document(tmp_path):
+    sheet = tmp_path / "xref.css"
+    sheet.write_text("a.xref::after { content: \" (p. \" target-counter(attr(href url), page) \")\" }",
+                     encoding="utf-8")
+    book, ctx, results = lay_out([SAMPLE], 2, editions=("print",), css=[sheet])
+    assert [d.code for d in ctx.diag.items].count("PDF005") == 1
+    assert results["print"].layout.document is not None, "one WeasyPrint document"

@@ -35,7 +35,9 @@ document or in chunks laid out at the same time by worker processes
 ``merge``       the chunks' PDFs joined into one (pages, outline, links, tags)
 
 Codes: PDF001 (variants), PDF002 an image left out, PDF003 a resource
-refused by the sandboxed fetcher, PDF004 WeasyPrint reported a problem.
+refused by the sandboxed fetcher, PDF004 WeasyPrint reported a problem,
+PDF005 (note) a stylesheet that needs one document (``target-counter()``,
+``counter(pages)``, running elements) laid out without chunks.
 """
 
 from __future__ import annotations
@@ -87,8 +89,17 @@ def render_editions(book: Book, ctx: BuildContext, editions: tuple[str, ...]) ->
     and each edition's chunks are joined into one PDF (chunked.py).
     """
     results: dict[str, PdfResult] = {}
+    whole = ctx.options.jobs is None
+    if not whole:
+        from .chunks import needs_one_document
+
+        reason = needs_one_document([sheet.text for sheet in book.stylesheets])
+        if reason:
+            whole = True
+            ctx.diag.note("PDF005", f"the stylesheet uses {reason}, which needs pages of the "
+                          "whole book: it is laid out as one document, not in parallel chunks")
     try:
-        if ctx.options.jobs is None:
+        if whole:
             from .whole import render_whole
 
             for edition in editions:

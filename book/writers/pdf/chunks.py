@@ -202,3 +202,47 @@ def fill_contents(chunk: Chunk, labels: dict[str, str]) -> None:
             target = (link.get("href") or "")[1:]
             if target and target not in chunk.ids and target in labels:
                 link.set("data-mb-page", labels[target])
+
+
+#: CSS functions whose value on one page depends on pages in other chunks.
+_WHOLE_BOOK_FUNCTIONS = frozenset({"target-counter", "target-counters", "target-text", "element"})
+
+
+def needs_one_document(stylesheets: list[str]) -> str | None:
+    """Why the user's CSS needs the book laid out as one document, or None.
+
+    ``target-counter()`` and its kin read the page of an element that may lie
+    in another chunk, ``counter(pages)`` the whole book's page count, and
+    running elements (``element()``) may come from an earlier chunk; our own
+    sheets use none of them outside the contents, which chunk 0 handles.
+    """
+    import tinycss2
+
+    def walk(tokens) -> str | None:
+        for token in tokens:
+            if token.type == "function":
+                name = token.lower_name
+                if name in _WHOLE_BOOK_FUNCTIONS:
+                    return f"{name}()"
+                if name in ("counter", "counters"):
+                    idents = [t.value for t in token.arguments if t.type == "ident"]
+                    if idents and idents[0] == "pages":
+                        return "counter(pages)"
+                found = walk(token.arguments)
+                if found:
+                    return found
+            elif token.type in ("() block", "[] block", "{} block"):
+                found = walk(token.content)
+                if found:
+                    return found
+            elif token.type in ("qualified-rule", "at-rule"):
+                found = walk(token.prelude) or walk(token.content or [])
+                if found:
+                    return found
+        return None
+
+    for text in stylesheets:
+        found = walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+        if found:
+            return found
+    return None
