@@ -35,7 +35,7 @@ from pathlib import Path
 #: Default bound of a store, in bytes.
 DEFAULT_LIMIT = 1024 * 2**20
 FILE_NAME = "cache.sqlite"
-SCHEMA = 1
+SCHEMA = 2
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This folder is make-book's build cache; `make-book clean` removes it.\n")
 
@@ -101,16 +101,16 @@ class Store:
                 pass  # a file system without shared memory: the rollback journal does
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT NOT NULL, key TEXT NOT NULL, "
-                       "value BLOB NOT NULL, digest BLOB NOT NULL, size INTEGER NOT NULL, "
-                       "used REAL NOT NULL, PRIMARY KEY (stage, key))")
-            db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used)")
             row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-            if row is None:
-                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-            elif row[0] != str(SCHEMA):
-                db.execute("DELETE FROM entries")
-                db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA),))
+            if row is not None and row[0] != str(SCHEMA):
+                db.execute("DROP TABLE IF EXISTS entries")
+            # The small columns come first and the (used, size) index covers
+            # the bound's sums: reading them never walks through the values.
+            db.execute("CREATE TABLE IF NOT EXISTS entries (stage TEXT NOT NULL, key TEXT NOT NULL, "
+                       "size INTEGER NOT NULL, used REAL NOT NULL, digest BLOB NOT NULL, "
+                       "value BLOB NOT NULL, PRIMARY KEY (stage, key))")
+            db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used, size)")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
         except BaseException:
             db.close()
             raise
@@ -169,8 +169,8 @@ class Store:
                 return
             try:
                 db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-                           (stage, key, sqlite3.Binary(value), hashlib.sha256(value).digest(),
-                            len(value), time.time()))
+                           (stage, key, len(value), time.time(), hashlib.sha256(value).digest(),
+                            sqlite3.Binary(value)))
                 self._evict(db)
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
@@ -180,7 +180,8 @@ class Store:
         if total <= self.limit:
             return
         target = int(self.limit * 0.9)
-        rows = db.execute("SELECT stage, key, size FROM entries ORDER BY used").fetchall()
+        rows = db.execute("SELECT stage, key, size FROM entries INDEXED BY entries_used "
+                          "ORDER BY used").fetchall()
         doomed = []
         for stage, key, size in rows:
             if total <= target:
