@@ -1,0 +1,212 @@
+"""Issue 12: the book laid out in chunks by worker processes is the book one
+process lays out: the same pages with the same text, folios and page labels,
+outline, links across chapters, structure tree, page list; and two chunked
+builds give the same bytes whatever the number of workers."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from book.build import Overrides, load_book
+from book.context import BuildOptions
+from book.pagelist import insert_page_breaks
+from book.writers.pdf import chunks, render_editions
+from book.writers.pdf.chunks import plan_body
+
+from .conftest import CORPUS_BOOKS, REPO
+
+SAMPLE = REPO / "sources"
+
+
+def page_texts(data: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                         check=True).stdout.decode("utf-8")
+    return [" ".join(page.split()) for page in out.split("\f")[:-1]]
+
+
+def outline(pdf: pikepdf.Pdf) -> list[tuple]:
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    found: list[tuple] = []
+    with pdf.open_outline() as tree:
+        def walk(items, depth):
+            for item in items:
+                dest = item.destination
+                found.append((depth, item.title, pages.get(dest[0].objgen), item.is_closed))
+                walk(item.children, depth + 1)
+        walk(tree.root, 0)
+    return found
+
+
+def links(pdf: pikepdf.Pdf) -> list[tuple]:
+    """(page, target name, page the name leads to) of every link annotation."""
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    names = {}
+    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+        names = {name: pages.get(dest[0].objgen)
+                 for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+    found = []
+    for index, page in enumerate(pdf.pages):
+        for annotation in page.obj.get("/Annots", []):
+            if "/Dest" in annotation:
+                found.append((index, str(annotation.Dest), names.get(str(annotation.Dest))))
+            elif "/A" in annotation:
+                found.append((index, str(annotation.A.get("/URI")), None))
+    return found
+
+
+def roles(pdf: pikepdf.Pdf) -> dict:
+    """Structure element roles by page, in tree order."""
+    if "/StructTreeRoot" not in pdf.Root:
+        return {}
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    found: dict = {}
+
+    def walk(element):
+        page = element.get("/Pg")
+        found.setdefault(pages.get(page.objgen) if page is not None else None, []).append(
+            str(element.get("/S")))
+        kids = element.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                walk(kid)
+    for kid in pdf.Root.StructTreeRoot.K:
+        walk(kid)
+    return found
+
+
+def assert_same_book(whole: bytes, chunked: bytes) -> None:
+    assert page_texts(chunked) == page_texts(whole)
+    with pikepdf.open(__import__("io").BytesIO(whole)) as a, \
+            pikepdf.open(__import__("io").BytesIO(chunked)) as b:
+        assert len(a.pages) == len(b.pages)
+        assert [p.label for p in b.pages] == [p.label for p in a.pages]
+        assert outline(b) == outline(a)
+        assert links(b) == links(a)
+        assert roles(b) == roles(a)
+        assert ("/OutputIntents" in a.Root) == ("/OutputIntents" in b.Root)
+        if "/OutputIntents" in b.Root:
+            assert len(b.Root.OutputIntents) == 1
+        assert str(b.Root.get("/Lang")) == str(a.Root.get("/Lang"))
+
+
+def lay_out(sources: list[Path], jobs: int | None, editions=("print", "screen"), **overrides):
+    book, ctx = load_book(sources, BuildOptions(formats=("epub", "pdf", "pdf-screen"), jobs=jobs),
+                          Overrides(**overrides))
+    return book, ctx, render_editions(book, ctx, editions)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    whole = lay_out([SAMPLE], None)
+    chunked = lay_out([SAMPLE], 2)
+    return whole, chunked
+
+
+def test_the_sample_book_in_chunks_is_the_book_in_one_process(sample):
+    (_, _, whole), (_, _, chunked) = sample
+    for edition in ("print", "screen"):
+        assert_same_book(whole[edition].data, chunked[edition].data)
+    a, b = whole["print"].layout, chunked["print"].layout
+    assert b.page_labels == a.page_labels
+    assert b.blank_pages == a.blank_pages
+    assert b.chapter_first_page == a.chapter_first_page
+    assert b.extracted["text"] == a.extracted["text"]
+
+
+def test_links_cross_chunks_and_the_tags_survive_the_join(sample):
+    (_, _, _), (_, _, chunked) = sample
+    with pikepdf.open(__import__("io").BytesIO(chunked["screen"].data)) as pdf:
+        found = links(pdf)
+        internal = [link for link in found if link[2] is not None]
+        assert internal, "the contents and cross-references link inside the book"
+        assert all(target is not None for _, name, target in found if not name.startswith("http")), \
+            "every internal link leads to a page"
+        root = pdf.Root.StructTreeRoot
+        nums = root.ParentTree.Nums
+        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+        assert keys == list(range(len(keys))), "the parent tree is numbered without gaps"
+        for index, page in enumerate(pdf.pages):
+            assert int(page.obj.StructParents) == index
+        ids = [str(note.get("/ID")) for note in _elements(root) if note.get("/S") == "/Note"]
+        assert len(ids) == len(set(ids)), "note ids stay unique across chunks"
+
+
+def _elements(root):
+    stack = list(root.K)
+    while stack:
+        element = stack.pop()
+        yield element
+        kids = element.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                stack.append(kid)
+
+
+WORDS = ("the lamp was lit and the harbour lay quiet under a low sky while the ferry "
+         "waited by the wall and nobody spoke of the winter that was coming").split()
+
+
+def test_chunked_builds_are_byte_identical_whatever_the_workers(tmp_path):
+    """Several chunks per worker (each worker keeps its parsed sheets from
+    chunk to chunk), in any order: the same bytes."""
+    rng = __import__("random").Random(5)
+    text = []
+    for number in range(1, 26):
+        text.append(f"# Chapter {number}\n")
+        for _ in range(9):
+            text.append(" ".join(rng.choice(WORDS) for _ in range(90)).capitalize() + ".\n")
+    manuscript = tmp_path / "harbour.md"
+    manuscript.write_text("\n".join(text), encoding="utf-8")
+    first = lay_out([manuscript], 1, title="Harbour", lang="en")
+    second = lay_out([manuscript], 2, title="Harbour", lang="en")
+    book, ctx = first[0], first[1]
+    from book.writers.pdf.html import Assembler
+
+    assert len(chunks.split(Assembler(book, ctx, print_edition=True).build(), book)) >= 4
+    for edition in ("print", "screen"):
+        assert first[2][edition].data == second[2][edition].data
+
+
+def test_pride_and_prejudice_in_chunks_is_the_one_process_book(corpus, corpus_book):
+    built = corpus_book("pride")  # the one-process print PDF other tests share
+    file, overrides = CORPUS_BOOKS["pride"]
+    book, ctx = load_book([corpus / file], BuildOptions(formats=("epub", "pdf"), jobs=2),
+                          Overrides(**overrides))
+    result = render_editions(book, ctx, ("print",))["print"]
+    assert_same_book(built.pdf, result.data)
+    assert result.layout.page_labels == built.layout.page_labels
+    assert result.layout.chapter_first_page == built.layout.chapter_first_page
+    # The EPUB's page list follows the same pages.
+    insert_page_breaks(book, result.layout, ctx)
+    markers = [el.get("id") for chapter in book.chapters for el in chapter.tree.iter("span")
+               if el.get("role") == "doc-pagebreak"]
+    expected = [el.get("id") for chapter in built.book.chapters for el in chapter.tree.iter("span")
+                if el.get("role") == "doc-pagebreak"]
+    assert markers == expected
+
+
+def test_chunk_cuts_depend_on_the_content_and_survive_an_edit():
+    ids = [f"chapter-{n}" for n in range(200)]
+    sizes = [9_000 + (n * 37) % 5_000 for n in range(200)]
+    cuts = plan_body(sizes, ids)
+    assert cuts == plan_body(sizes, ids)
+    assert len(cuts) > 10
+    assert all(sum(sizes[a:b]) <= chunks.MAX_CHARS + max(sizes) for a, b in cuts)
+    edited = list(sizes)
+    edited[100] += 2_000  # one chapter grew
+    after = plan_body(edited, ids)
+    moved = set(cuts) ^ set(after)
+    assert len(moved) <= 4, "an edit moves at most the cuts next to it"
+
+
+def test_a_stylesheet_that_needs_the_whole_book_is_laid_out_as_one_document(tmp_path):
+    sheet = tmp_path / "xref.css"
+    sheet.write_text("a.xref::after { content: \" (p. \" target-counter(attr(href url), page) \")\" }",
+                     encoding="utf-8")
+    book, ctx, results = lay_out([SAMPLE], 2, editions=("print",), css=[sheet])
+    assert [d.code for d in ctx.diag.items].count("PDF005") == 1
+    assert results["print"].layout.document is not None, "one WeasyPrint document"
