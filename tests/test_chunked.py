@@ -210,3 +210,128 @@ def test_a_stylesheet_that_needs_the_whole_book_is_laid_out_as_one_document(tmp_
     book, ctx, results = lay_out([SAMPLE], 2, editions=("print",), css=[sheet])
     assert [d.code for d in ctx.diag.items].count("PDF005") == 1
     assert results["print"].layout.document is not None, "one WeasyPrint document"
+
+
+# ------------------------------------------------ settling and the page checks
+
+LISTING = ("        WordprocessingMLPackage wordMLPackage = WordprocessingMLPackage.load(new "
+           "java.io.File(inputfilepath), new DocumentLoadingConfigurationForTheReader());")
+#: A character no font has: LAY003 names the page it is printed on.
+NO_GLYPH = "\U0010fffd"
+
+
+def _settling_manuscript(folder: Path) -> Path:
+    """Twenty-four chapters; far into the book (in a later chunk) one opens
+    with a picture too tall for the room under its title (settle.py moves
+    it after the text), one holds a listing too wide for the measure (set
+    smaller and broken with a mark), one a character no font has."""
+    from PIL import Image
+
+    Image.new("RGB", (600, 1100), (90, 110, 140)).save(folder / "tall.png")
+    rng = __import__("random").Random(11)
+
+    def paragraph(words: int = 80) -> str:
+        return "<p>" + " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + ".</p>"
+
+    chapters = []
+    for number in range(1, 25):
+        body = "".join(paragraph() for _ in range(8))
+        if number == 16:
+            body = ('<figure><img src="tall.png" alt="A tall grey-blue field"/></figure>'
+                    + "".join(paragraph(120) for _ in range(4)))
+        elif number == 18:
+            body = paragraph() + f"<pre><code>public class Reader {{\n{LISTING}\n}}</code></pre>" + body
+        elif number == 20:
+            body = paragraph() + f"<p>The lamp shows {NO_GLYPH} here.</p>" + body
+        chapters.append(f"<section><h1>Chapter {number}</h1>{body}</section>")
+    source = folder / "settling.html"
+    source.write_text('<!DOCTYPE html><html lang="en"><head><title>Settling</title></head><body>'
+                      + "".join(chapters) + "</body></html>", encoding="utf-8")
+    return source
+
+
+@pytest.fixture(scope="module")
+def settling(tmp_path_factory):
+    source = _settling_manuscript(tmp_path_factory.mktemp("settling"))
+    return {jobs: lay_out([source], jobs) for jobs in (None, 1, 2)}
+
+
+def test_floats_and_listings_settle_in_their_chunk_as_in_the_whole_book(settling):
+    from book.pagecheck.summary import CODE, HEADING, PARAGRAPH
+    from book.writers.pdf.code import MARK
+    from book.writers.pdf.html import Assembler
+
+    book, ctx, whole = settling[None]
+    _, _, chunked = settling[2]
+    parts = chunks.split(Assembler(book, ctx, print_edition=True).build(), book)
+    first_body = next(part for part in parts if not part.front)
+    assert len(parts) >= 4
+    assert not {"chapter-16", "chapter-18"} & set(first_body.division_ids), \
+        "the float and the listing lie in later chunks"
+    for edition in ("print", "screen"):
+        a, b = whole[edition], chunked[edition]
+        assert_same_book(a.data, b.data)
+        assert b.layout.pages == a.layout.pages, "the same page summaries, line for line"
+        pages = b.layout.pages
+        code = [ln for page in pages for ln in page.body_lines if ln.kind == CODE]
+        assert any(ln.text.endswith(MARK) for ln in code), "the listing was broken with a mark"
+        assert not any(ln.break_in_word for ln in code)
+        opening = next(page for page in pages
+                       if any(ln.kind == HEADING and ln.text == "Chapter 16" for ln in page.lines))
+        kinds = [ln.kind for ln in opening.body_lines]
+        assert kinds[0] == HEADING and kinds.count(PARAGRAPH) >= 10 and "figure" not in kinds, \
+            "the picture moved on and the text came up under the title"
+
+
+def test_page_checks_name_the_same_pages_when_laid_out_in_chunks(settling):
+    from book.pagecheck import run_checks
+
+    (_, whole_ctx, whole), (_, ctx, chunked) = settling[None], settling[2]
+    for edition in ("print", "screen"):
+        found = run_checks(chunked[edition].layout.pages, print_edition=edition == "print")
+        assert found == run_checks(whole[edition].layout.pages, print_edition=edition == "print")
+        [missing] = [f for f in found if f.code == "LAY003"]
+        [number] = missing.pages
+        assert number > 20, "a page far into the book, numbered in the whole book"
+        assert missing.labels == (chunked[edition].layout.page_labels[number - 1],)
+        assert "The lamp shows" in page_texts(chunked[edition].data)[number - 1]
+    warned = [d.message for d in ctx.diag.warnings if d.code == "LAY003"]
+    assert warned and warned == [d.message for d in whole_ctx.diag.warnings if d.code == "LAY003"]
+    assert not [d for d in ctx.diag.items if d.code == "PDF004" and "notdef" in d.message]
+
+
+def test_settled_chunks_are_byte_identical_whatever_the_workers(settling):
+    (_, _, one), (_, _, two) = settling[1], settling[2]
+    for edition in ("print", "screen"):
+        assert one[edition].data == two[edition].data
+        assert one[edition].layout.pages == two[edition].layout.pages
+
+
+def test_page_summaries_come_back_from_json_as_they_were(settling):
+    import json
+
+    from book.pagecheck import PageSummary
+
+    pages = settling[2][2]["print"].layout.pages
+    assert pages and any(page.missing for page in pages)
+    again = [PageSummary.from_dict(json.loads(json.dumps(page.to_dict()))) for page in pages]
+    assert again == pages
+
+
+def test_a_chunk_that_may_settle_travels_as_xml_that_gives_its_html_back(settling):
+    """The worker settles the chunk's tree read from XML and lays out its
+    HTML again: unchanged, that HTML is the chunk's own, byte for byte."""
+    from book.writers.pdf.html import Assembler
+    from book.writers.pdf.worker import ChunkJob, _html_of, _settle_tree
+
+    book, ctx, _ = settling[2]
+    assembled = Assembler(book, ctx, print_edition=True).build()
+    parts = chunks.split(assembled, book)
+    for part in parts:
+        chunks.serialize(assembled, part)
+    settling_parts = [part for part in parts if part.xml]
+    assert settling_parts and len(settling_parts) < len(parts), \
+        "only chunks with figures, tables or listings carry their tree"
+    for part in settling_parts:
+        job = ChunkJob("print", part.index, part.html, None, False, b"", settle_xml=part.xml)
+        assert _html_of(_settle_tree(job)) == part.html
