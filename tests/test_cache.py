@@ -166,6 +166,83 @@ def test_single_files_keep_their_cache_outside_the_folder(tmp_path):
     assert removed and not list((tmp_path / "user-cache").glob(f"*/{FILE_NAME}"))
 
 
+def test_a_cached_load_keeps_the_fidelity_check_and_structure_settings_key_it(tmp_path,
+                                                                             monkeypatch):
+    """The load comes from the cache with its fidelity figures and warnings;
+    a ``[structure]`` setting on the command line is part of its key."""
+    import importlib
+
+    from book.build import Overrides, build
+    from book.cache.stages import LOAD_STAGE
+    from book.context import BuildOptions
+    from book.diagnostics import Diagnostics
+    from book.fidelity import Fidelity
+
+    monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    manuscript = tmp_path / "river.txt"
+    manuscript.write_text("THE RIVER\n\n\nCHAPTER I\n\nThe water rose in the night and "
+                          "the mill stood quiet.\n\n\nCHAPTER II\n\nBy morning the road "
+                          "was gone and the bell rang twice.\n", encoding="utf-8")
+
+    def run(out: str, **overrides):
+        diag = Diagnostics()
+        result = build([manuscript], BuildOptions(formats=("epub",), outdir=tmp_path / out,
+                                                  cache=True), Overrides(lang="en", **overrides),
+                       diag)
+        return result, [(d.code, d.message) for d in diag.items if d.code.startswith("FID")]
+
+    build_module = importlib.import_module("book.build")  # the module, not the function
+    first, fid = run("a")
+    assert fid and fid[0][0] == "FID000"
+    figures = first.book.facts["fidelity"].as_dict()
+    real_read = build_module.read_book
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the load should have come from the cache")
+
+    monkeypatch.setattr(build_module, "read_book", no_read)
+    again, fid_again = run("b")  # another output folder: the build record misses
+    assert fid_again == fid
+    assert isinstance(again.book.facts["fidelity"], Fidelity)
+    assert again.book.facts["fidelity"].as_dict() == figures
+    monkeypatch.setattr(build_module, "read_book", real_read)
+    store = Store(tmp_path / "cache" / next((tmp_path / "cache").iterdir()).name)
+    loads = store.count(LOAD_STAGE)
+    store.close()
+    run("c", headings="none")
+    store = Store(tmp_path / "cache" / next((tmp_path / "cache").iterdir()).name)
+    assert store.count(LOAD_STAGE) == loads + 1, "--headings none is another load"
+    store.close()
+
+
+def test_an_epub_only_rebuild_takes_the_generated_cover_from_the_cache(tmp_path):
+    manuscript = tmp_path / "harbour.md"
+    manuscript.write_text("# The Harbour\n\nThe ferry waited by the wall.\n", encoding="utf-8")
+    env = {"MAKE_BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    first = run("build", str(manuscript), "-f", "epub", "-o", "a", "--title", "Harbour",
+                cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    manuscript.write_text("# The Harbour\n\nThe ferry waited by the grey wall.\n",
+                          encoding="utf-8")
+    second = subprocess.run([sys.executable, "-X", "importtime", "-m", "make_book", "build",
+                             str(manuscript), "-f", "epub", "-o", "b", "--title", "Harbour"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(REPO),
+                                 "SOURCE_DATE_EPOCH": "1700000000", **env})
+    assert second.returncode == 0, second.stderr
+    assert "COV004" in second.stderr, "the cover is still said to be generated"
+    assert "weasyprint" not in second.stderr, "an EPUB-only rebuild never imports WeasyPrint"
+    import zipfile
+
+    def cover(folder: str) -> bytes:
+        [epub] = (tmp_path / folder).glob("*.epub")
+        with zipfile.ZipFile(epub) as archive:
+            [name] = [n for n in archive.namelist() if n.endswith("cover.jpg")]
+            return archive.read(name)
+
+    assert cover("a") == cover("b")
+
+
 # ----------------------------------------------------------------- progress
 
 def test_progress_is_plain_off_a_terminal_and_silent_with_quiet(book):

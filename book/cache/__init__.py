@@ -11,6 +11,7 @@ system's fonts, the options and the tool itself).  The stages that use it:
 ``passes``        one chapter after the chapter passes (stages.py)
 ``layout-pages``  one chunk's page count and anchor pages (writers/pdf/chunked.py)
 ``layout``        one chunk's PDF and page facts at its place in the book
+``cover``         the generated EPUB cover (JPEG) and what setting it noticed
 ================  ==========================================================
 
 Library use (``make-book serve`` and ``make-book catalog`` build on it)::

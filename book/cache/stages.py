@@ -1,15 +1,19 @@
-"""The cached stages of a build: the chapter passes, and the whole load.
+"""The cached stages of a build: the chapter passes, the whole load, the cover.
 
 * **passes**, per chapter: the chapter passes (sanitize, structure,
   language, typography: book/passes) see one chapter and the settings, so a
   chapter that did not change, in a book whose settings did not change,
   comes out of the store as it came out of the passes, with the warnings
   they gave (replayed, so ``--strict`` still refuses it).
-* **load**, per book: reading and every pass, keyed by the source files,
-  book.toml and the command line, and valid while every other file the
-  load looked at (images, stylesheets, files it found missing) is
-  unchanged (deps.py).  A change of stylesheet or output format then
-  starts from the finished model.
+* **load**, per book: reading, every pass and the fidelity check, keyed by
+  the source files, book.toml and the command line (``[structure]``
+  settings included), and valid while every other file the load looked at
+  (images, stylesheets, files it found missing) is unchanged (deps.py).  A
+  change of stylesheet or output format then starts from the finished
+  model, with the fidelity figures and warnings of the load that made it.
+
+* **cover**, per design: the generated EPUB cover (book/covers), keyed by
+  what it is drawn from, so an EPUB-only rebuild never imports WeasyPrint.
 
 Diagnostics are recorded as plain data and replayed through the build's
 own :class:`~book.diagnostics.Diagnostics`.
@@ -17,12 +21,14 @@ own :class:`~book.diagnostics.Diagnostics`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..context import BuildContext
 from ..diagnostics import Diagnostic, Diagnostics
+from ..fidelity import Fidelity
 from ..model import Book, Chapter
 from . import codec, deps
 from .keys import Hasher, base_key
@@ -30,6 +36,8 @@ from .store import Store
 
 PASSES_STAGE = "passes"
 LOAD_STAGE = "load"
+#: The fact the fidelity check leaves on the book (book/fidelity).
+FIDELITY = "fidelity"
 
 
 def diagnostics_since(diag: Diagnostics, start: int) -> list[list]:
@@ -87,12 +95,17 @@ def load_key(ctx: BuildContext, sources: list[tuple[str, Path]], extra: list[obj
 
 def save_load(store: Store, key: str, book: Book, ctx: BuildContext, watched: set[Path],
               diagnostics: list[list]) -> None:
-    if not codec.json_ready(book.facts):
+    """Keep the loaded book, the warnings the load gave (the fidelity
+    check's included) and its fidelity figures (``book.facts["fidelity"]``)."""
+    facts = dict(book.facts)
+    fidelity = facts.pop(FIDELITY, None)
+    if not codec.json_ready(facts):
         return
     extra = {"deps": deps.snapshot(watched), "diagnostics": diagnostics,
              "source_paths": [str(p) for p in ctx.source_paths],
-             "markdown_state": _plain(getattr(ctx, "markdown_state", None))}
-    store.put(LOAD_STAGE, key, codec.encode_book(book, extra))
+             "markdown_state": _plain(getattr(ctx, "markdown_state", None)),
+             FIDELITY: fidelity.as_dict() if fidelity is not None else None}
+    store.put(LOAD_STAGE, key, codec.encode_book(dataclasses.replace(book, facts=facts), extra))
 
 
 def restore_load(store: Store, key: str, ctx: BuildContext) -> tuple[Book, set[Path]] | None:
@@ -112,6 +125,8 @@ def restore_load(store: Store, key: str, ctx: BuildContext) -> tuple[Book, set[P
         if extra.get("markdown_state") is not None:
             ctx.markdown_state = extra["markdown_state"]  # type: ignore[attr-defined]
         items = extra["diagnostics"]
+        if extra.get(FIDELITY) is not None:
+            book.facts[FIDELITY] = Fidelity.from_dict(extra[FIDELITY])
     except (codec.CodecError, KeyError, TypeError, ValueError):
         return None
     replay(ctx.diag, items)
@@ -121,3 +136,37 @@ def restore_load(store: Store, key: str, ctx: BuildContext) -> tuple[Book, set[P
 
 def _plain(value: Any) -> Any:
     return value if codec.json_ready(value) else None
+
+
+# ------------------------------------------------------ the generated cover
+
+COVER_STAGE = "cover"
+
+
+def _cover_key(spec: Any) -> str:
+    """The generated cover's design inputs (its texts, language, design,
+    theme, colours and size: the frozen CoverSpec), with the fonts and
+    make-book itself (base_key)."""
+    return Hasher(base_key(), COVER_STAGE, repr(spec)).hexdigest()
+
+
+def get_cover(store: Store, spec: Any) -> tuple[bytes, dict] | None:
+    """The JPEG of a cover generated before from ``spec``, and what setting
+    it noticed (the plain data :func:`put_cover` was given)."""
+    found = store.get(COVER_STAGE, _cover_key(spec))
+    if found is None:
+        return None
+    try:
+        unpacker = codec.Unpacker(found)
+        data = unpacker.blob(unpacker.header["jpeg"])
+        notes = dict(unpacker.header["notes"])
+    except (codec.CodecError, KeyError, TypeError, ValueError):
+        return None
+    return (data, notes) if data.startswith(b"\xff\xd8") else None
+
+
+def put_cover(store: Store, spec: Any, data: bytes, notes: dict) -> None:
+    """Keep a generated cover's JPEG and ``notes`` (JSON data) under ``spec``."""
+    packer = codec.Packer()
+    store.put(COVER_STAGE, _cover_key(spec), packer.pack({"jpeg": packer.blob(data),
+                                                           "notes": notes}))
