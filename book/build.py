@@ -118,7 +118,8 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> list[Diagnostic]:
         meta.authors = [Contributor(name.strip()) for name in o.authors if name.strip()]
         meta.origins["authors"] = "command line"
     if o.isbn:
-        from .config import _isbn, _Reader
+        from .config.metadata import _isbn
+        from .config.reader import _Reader
 
         meta.isbn = _isbn(_Reader(Path("--isbn"), "--isbn", ""), o.isbn, "isbn")
     if o.cover:
