@@ -335,3 +335,31 @@ def test_a_chunk_that_may_settle_travels_as_xml_that_gives_its_html_back(settlin
     for part in settling_parts:
         job = ChunkJob("print", part.index, part.html, None, False, b"", settle_xml=part.xml)
         assert _html_of(_settle_tree(job)) == part.html
+
+
+def test_a_cached_rebuild_of_a_settling_book_is_the_clean_build(tmp_path, monkeypatch):
+    """Chunks taken from the layout cache bring their page summaries back
+    (the page checks still see every page) and, with the chunks laid out and
+    settled again, give the bytes of a clean build."""
+    from book.build import build
+    from book.diagnostics import Diagnostics
+
+    monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    source = _settling_manuscript(tmp_path)
+
+    def run(out: str, jobs: int, cache: bool):
+        diag = Diagnostics()
+        result = build([source], BuildOptions(formats=("pdf", "pdf-screen"), outdir=tmp_path / out,
+                                              jobs=jobs, cache=cache), Overrides(), diag)
+        return ({fmt: path.read_bytes() for fmt, path in result.outputs.items()},
+                [d.message for d in diag.warnings if d.code == "LAY003"])
+
+    run("first", 2, True)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("<h1>Chapter 3</h1><p>", "<h1>Chapter 3</h1><p>Again, ", 1),
+                      encoding="utf-8")
+    cached, cached_warnings = run("cached", 2, True)
+    fresh, fresh_warnings = run("fresh", 1, False)
+    assert cached == fresh
+    assert cached_warnings and cached_warnings == fresh_warnings
