@@ -363,3 +363,43 @@ def test_a_cached_rebuild_of_a_settling_book_is_the_clean_build(tmp_path, monkey
     fresh, fresh_warnings = run("fresh", 1, False)
     assert cached == fresh
     assert cached_warnings and cached_warnings == fresh_warnings
+
+
+def test_user_stylesheets_get_the_fallback_fonts_in_both_layouts(tmp_path):
+    """Both layouts take their sheets from one recipe (job.make_setup): a
+    font stack of the user's is followed by the same stack with the
+    fallback fonts of every script."""
+    from book.writers.pdf.job import make_setup
+
+    sheet = tmp_path / "faces.css"
+    sheet.write_text('p.letter { font-family: "Georgia", serif; }\n', encoding="utf-8")
+    book, ctx = load_book([SAMPLE], BuildOptions(formats=("pdf",), jobs=2), Overrides(css=[sheet]))
+    for print_edition in (True, False):
+        [user] = make_setup(book, ctx, print_edition=print_edition).user_css
+        assert user.startswith("/* ") and 'p.letter { font-family: "Georgia", serif; }' in user
+        fallback = user.split("Fallback fonts", 1)[1]
+        assert "p.letter" in fallback and "Noto Serif CJK" in fallback and "Georgia" in fallback
+
+
+def test_the_gutter_widens_for_the_settled_page_count_in_both_layouts(tmp_path):
+    """--target lulu: past 150 pages the default gutter grows; the chunked
+    layout widens it as the one-document layout does and gives its pages."""
+    rng = __import__("random").Random(3)
+    text = []
+    for number in range(1, 13):
+        text.append(f"# Part of the shore {number}\n")
+        for _ in range(34):
+            text.append(" ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + ".\n")
+    manuscript = tmp_path / "shore.md"
+    manuscript.write_text("\n".join(text), encoding="utf-8")
+    built = {}
+    for jobs in (None, 2):
+        book, ctx, results = lay_out([manuscript], jobs, editions=("print",), target="lulu",
+                                     trim="100x150mm", title="Shore", lang="en")
+        built[jobs] = (ctx, results["print"])
+    (whole_ctx, whole), (ctx, chunked) = built[None], built[2]
+    assert [d.message for d in ctx.diag.items if d.code == "PRE011"] == \
+        [d.message for d in whole_ctx.diag.items if d.code == "PRE011"] != []
+    assert ctx.config.pdf.page_margins.inner == whole_ctx.config.pdf.page_margins.inner
+    assert chunked.layout.page_count > 150
+    assert_same_book(whole.data, chunked.data)
