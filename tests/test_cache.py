@@ -243,6 +243,23 @@ def test_an_epub_only_rebuild_takes_the_generated_cover_from_the_cache(tmp_path)
     assert cover("a") == cover("b")
 
 
+def test_warnings_about_the_settings_come_once_whether_built_or_up_to_date(tmp_path):
+    """``--lang en-UK`` warns (LANG003) on every build, once, also when
+    nothing changed and nothing is written; the load's warnings come back
+    from the build record."""
+    manuscript = tmp_path / "story.md"
+    manuscript.write_text("# A Story\n\nIt was a quiet morning by the river.\n", encoding="utf-8")
+    env = {"MAKE_BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("build", str(manuscript), "-f", "epub", "-o", "out", "--lang", "en-UK")
+    first = run(*args, cwd=tmp_path, env=env)
+    again = run(*args, cwd=tmp_path, env=env)
+    assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
+    assert "up to date" in again.stderr
+    for result in (first, again):
+        assert result.stderr.count("warning LANG003: --lang 'en-UK'") == 1, result.stderr
+        assert result.stderr.count("FID000") == 1, "the fidelity figures are said once"
+
+
 # ----------------------------------------------------------------- progress
 
 def test_progress_is_plain_off_a_terminal_and_silent_with_quiet(book):
