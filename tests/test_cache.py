@@ -84,6 +84,18 @@ def test_two_processes_writing_at_once(tmp_path):
     assert store.get("stage", "b-0") == bytes(2000) + b"0"
 
 
+def test_entries_keep_file_names_that_are_not_utf8():
+    """A file name that is not UTF-8 reaches Python with lone surrogates
+    (PEP 383); an entry naming it comes back as it went in."""
+    from book.cache.codec import Packer, Unpacker
+
+    name = b"03-\xff\xfe-latin1.md".decode("utf-8", "surrogateescape")
+    packer = Packer()
+    data = packer.pack({"file": name, "blob": packer.blob(b"x")})
+    unpacker = Unpacker(data)
+    assert unpacker.header["file"] == name and unpacker.blob(unpacker.header["blob"]) == b"x"
+
+
 # --------------------------------------------------------------- the builds
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -37,7 +37,10 @@ class Packer:
 
     def pack(self, header: Any) -> bytes:
         head = json.dumps({"h": header, "sizes": [len(b) for b in self.blobs]},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        # File names that are not UTF-8 reach Python as lone surrogates
+        # (PEP 383); they are kept as such, not refused.
+        head = head.encode("utf-8", "surrogatepass")
         return b"".join([_MAGIC, len(head).to_bytes(8, "big"), head, *self.blobs])
 
 
@@ -47,7 +50,7 @@ class Unpacker:
             if data[:4] != _MAGIC:
                 raise CodecError("not a make-book cache entry")
             size = int.from_bytes(data[4:12], "big")
-            head = json.loads(data[12:12 + size])
+            head = json.loads(data[12:12 + size].decode("utf-8", "surrogatepass"))
             self.header = head["h"]
             position = 12 + size
             self.blobs = []
