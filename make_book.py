@@ -38,6 +38,15 @@ from book.build import Overrides, build
 from book.context import BuildOptions, parse_formats
 from book.diagnostics import Diagnostic, Diagnostics
 from book.errors import MakeBookError, UsageError
+from book.progress import make_progress
+
+
+def default_jobs() -> int:
+    """Layout workers when --jobs is not given: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 PROG = "make-book"
 
@@ -180,6 +189,9 @@ def structure_options(command):
 @structure_options
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching remote images and fonts.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes laying out the PDF  [default: the number of cores]")
+@click.option("--no-cache", is_flag=True, help="Neither use nor fill the build cache (.make_book/).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: str | None,
@@ -190,7 +202,8 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                   bleed: str | None, bleed_edges: str | None, marks: bool | None, pdf_variant: str | None, full_fonts: bool | None,
                   notes: str | None, typography: bool | None, soft_hyphens: bool | None,
                   chapter_pattern: str | None, part_pattern: str | None, headings: str | None,
-                  paragraphs: str | None, strict: bool, allow_remote: bool, quiet: bool,
+                  paragraphs: str | None, strict: bool, allow_remote: bool, jobs: int | None,
+                  no_cache: bool, quiet: bool,
                   debug: bool) -> None:
     """Build an EPUB and a print PDF from SOURCES.
 
@@ -207,8 +220,10 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
             chosen = parse_formats(formats)
         except UsageError:
             raise
+        progress = make_progress(quiet=quiet)
         options = BuildOptions(formats=chosen, outdir=outdir, name=name, strict=strict,
-                               allow_remote=allow_remote, debug=debug)
+                               allow_remote=allow_remote, debug=debug,
+                               jobs=jobs or default_jobs(), cache=not no_cache, progress=progress)
         # A cover named on the command line is the user's explicit choice:
         # take it relative to the working directory when it exists there.
         cover_ref = str(Path(cover).resolve()) if cover and Path(cover).is_file() else cover
@@ -222,11 +237,15 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                               chapter_pattern=chapter_pattern, part_pattern=part_pattern,
                               headings=headings, paragraphs=paragraphs)
         diagnostics = Diagnostics(strict=strict, listener=report)
-        result = build(list(sources), options, overrides, diagnostics)
+        try:
+            result = build(list(sources), options, overrides, diagnostics)
+        finally:
+            progress.close()
+        verb = "up to date:" if result.up_to_date else "wrote"
         for fmt, path in result.outputs.items():
             size = path.stat().st_size
             if not quiet:
-                _say(f"{PROG}: wrote {path} ({size / 1024:,.0f} KiB)")
+                _say(f"{PROG}: {verb} {path} ({size / 1024:,.0f} KiB)")
         if not quiet or diagnostics.warnings:
             _say(f"{PROG}: {diagnostics.summary()}")
 
@@ -271,6 +290,30 @@ def check_command(target: Path, stores: tuple[str, ...], structure: bool, as_jso
         click.echo(format_findings(report, as_json=as_json))
         if report.failed:
             sys.exit(1)
+
+    _run(action, debug)
+
+
+@cli.command("clean")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "everything", is_flag=True,
+              help="Also remove the cache of every manuscript built on its own (the user cache).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def clean_command(sources: tuple[Path, ...], everything: bool, debug: bool) -> None:
+    """Remove the build cache of SOURCES (default: the book in this folder).
+
+    The cache only saves time: the next build makes everything again.
+    Outputs are left alone.
+    """
+
+    def action() -> None:
+        from book.cache import clean
+
+        removed = clean(list(sources), everything=everything)
+        for item in removed:
+            _say(f"{PROG}: removed {item.folder} ({item.size / 1024:,.0f} KiB)")
+        if not removed:
+            _say(f"{PROG}: no build cache to remove")
 
     _run(action, debug)
 

@@ -4,16 +4,19 @@
 every requested format in memory and then commits them together
 (:mod:`book.atomic`).  When the EPUB and the print PDF are built together,
 the print PDF is laid out first and its page breaks are carried into the
-EPUB's page list.
+EPUB's page list.  With the build cache on (``BuildOptions.cache``, the
+command line's default), unchanged stages are not done again (book/cache).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import (BLEED_EDGES, COVER_DESIGNS, HEADING_MODES, NOTE_PLACEMENTS, PARAGRAPH_MODES,
                      PDF_VARIANTS, THEMES, ProjectConfig, check_pattern)
@@ -27,8 +30,12 @@ from .model import Book, Contributor
 from .passes import run_passes
 from .pipeline import read_book
 from .printshops import TARGETS
-from .project import open_project
+from .project import Project, open_project
+from .sandbox import watch
 from .stylesheets import load_user_styles
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 
 @dataclass
@@ -65,11 +72,16 @@ class Overrides:
 
 @dataclass
 class BuildResult:
-    """What a build wrote and what it noticed."""
+    """What a build wrote and what it noticed.
+
+    ``book`` is None when nothing had changed since the last build
+    (``up_to_date``): the outputs were left as they were.
+    """
 
     outputs: dict[str, Path]
-    book: Book
+    book: Book | None
     diagnostics: Diagnostics
+    up_to_date: bool = False
 
 
 def check_language_tag(value: str, option: str) -> Diagnostic | None:
@@ -106,7 +118,8 @@ def apply_overrides(config: ProjectConfig, o: Overrides) -> list[Diagnostic]:
         meta.authors = [Contributor(name.strip()) for name in o.authors if name.strip()]
         meta.origins["authors"] = "command line"
     if o.isbn:
-        from .config import _isbn, _Reader
+        from .config.metadata import _isbn
+        from .config.reader import _Reader
 
         meta.isbn = _isbn(_Reader(Path("--isbn"), "--isbn", ""), o.isbn, "isbn")
     if o.cover:
@@ -204,34 +217,110 @@ def load_book(inputs: Sequence[str | Path], options: BuildOptions | None = None,
     overrides = overrides or Overrides()
     diagnostics = diagnostics or Diagnostics(strict=options.strict)
     project = open_project(inputs, allow_remote=options.allow_remote)
+    settings_warnings(project, overrides, diagnostics)
+    return load_project(project, options, overrides, diagnostics)
+
+
+def settings_warnings(project: Project, overrides: Overrides, diagnostics: Diagnostics) -> None:
+    """Fold the command line into the project's settings and report what
+    book.toml and the command line are warned about (LANG003, LANG004...)."""
     for item in [*project.config.warnings, *apply_overrides(project.config, overrides)]:
         diagnostics.warn(item.code, item.message, file=item.file, line=item.line, hint=item.hint)
+
+
+def _outside_files(overrides: Overrides) -> list[Path]:
+    """Files the command line names outside the sandbox (read directly)."""
+    files = [Path(path).resolve() for path in overrides.css]
+    if overrides.cover and Path(overrides.cover).is_absolute():
+        files.append(Path(overrides.cover))
+    return files
+
+
+def load_project(project: Project, options: BuildOptions, overrides: Overrides,
+                 diagnostics: Diagnostics, store: Store | None = None) -> tuple[Book, BuildContext]:
+    """:func:`load_book` for an opened project whose settings the command
+    line has already changed; with a ``store``, the load and the chapter
+    passes come from the build cache when their inputs are unchanged
+    (book/cache/stages.py), with the warnings they gave, the fidelity
+    check's included."""
     ctx = BuildContext(config=project.config, sandbox=project.sandbox, diag=diagnostics,
-                       options=options)
-    book = read_book(project, ctx)
-    book.stylesheets = load_user_styles(ctx, overrides.css)
-    book = run_passes(book, ctx)
+                       options=options, cache=store)
+    progress = options.progress
+    key = None
+    if store is not None:
+        from .cache import deps, stages
+
+        outside = _outside_files(overrides)
+        key = stages.load_key(ctx, [(s.display, s.path) for s in project.sources],
+                              [repr(overrides), *(deps.state_of(p)[3] for p in outside)])
+        restored = stages.restore_load(store, key, ctx)
+        if restored is not None:
+            return restored[0], ctx
+    start = len(diagnostics.items)
+    with watch() as watched:
+        with _stage(progress, "reading"):
+            book = read_book(project, ctx)
+            book.stylesheets = load_user_styles(ctx, overrides.css)
+        with _stage(progress, "passes", len(book.chapters)):
+            book = run_passes(book, ctx, chapter_cache=_chapter_runner(store, ctx, progress))
     check_book(book, ctx)  # words kept and structure doubts, before anything is written
+    if store is not None and key is not None:
+        from .cache.stages import diagnostics_since, save_load
+
+        save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
+                  diagnostics_since(diagnostics, start))
     return book, ctx
+
+
+def _stage(progress, name: str, total: int | None = None):
+    """The progress display's context for a stage (nothing without one)."""
+    if progress is None:
+        return contextlib.nullcontext()
+    return progress.stage(name, total)
+
+
+def _chapter_runner(store: Store | None, ctx: BuildContext, progress):
+    """How run_passes runs the chapter passes on a chapter: from the cache
+    when there is one, telling the progress display."""
+    cache = None
+    if store is not None:
+        from .cache.stages import chapter_cache
+
+        cache = chapter_cache(store, ctx)
+    if progress is None:
+        return cache
+
+    def run(chapter, passes):
+        done = cache(chapter, passes) if cache is not None else passes(chapter)
+        progress.advance(chapter.title)
+        return done
+    return run
 
 
 def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
     """Render every requested format in memory.
 
-    The screen PDF comes first: it has pages of its own and must not carry
-    the print edition's page markers.  Then the print PDF, whose page
-    breaks go into the model (book.pagelist) before the EPUB is written.
+    The print and screen PDFs are laid out together (at the same time when
+    the layout is chunked, ``--jobs``); the screen edition has pages of its
+    own and never carries the print edition's page markers.  The print
+    PDF's page breaks go into the model (book.pagelist) before the EPUB is
+    written.
     """
+    from .writers import pdf as pdf_writer
+
     formats = ctx.options.formats
     rendered: dict[str, bytes] = {}
-    if "pdf-screen" in formats:
-        from .writers.pdf import write_screen_pdf
-
-        rendered["pdf-screen"] = write_screen_pdf(book, ctx).data
-    if "pdf" in formats or "cover" in formats:
-        from .writers.pdf import write_print_pdf
-
-        result = write_print_pdf(book, ctx)
+    editions = tuple(edition for edition, wanted in (
+        ("print", "pdf" in formats or "cover" in formats), ("screen", "pdf-screen" in formats))
+        if wanted)
+    results = {}
+    if editions:
+        with _stage(ctx.options.progress, "layout"):
+            results = pdf_writer.render_editions(book, ctx, editions)
+    if "screen" in results:
+        rendered["pdf-screen"] = results["screen"].data
+    if "print" in results:
+        result = results["print"]
         if "pdf" in formats:
             rendered["pdf"] = result.data
         if "cover" in formats:  # the wrap's spine follows the interior's page count
@@ -246,25 +335,73 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
     if "epub" in formats:
         from .writers.epub import write_epub
 
-        rendered["epub"] = write_epub(book, ctx)
+        with _stage(ctx.options.progress, "writing EPUB"):
+            rendered["epub"] = write_epub(book, ctx)
     if "kepub" in formats:
         from .writers.kepub import write_kepub
 
-        rendered["kepub"] = write_kepub(book, ctx)
+        with _stage(ctx.options.progress, "writing kepub"):
+            rendered["kepub"] = write_kepub(book, ctx)
     return {fmt: rendered[fmt] for fmt in ("pdf", "pdf-screen", "cover", "epub", "kepub")
             if fmt in rendered}
 
 
+def _request(project: Project, options: BuildOptions, overrides: Overrides,
+             inputs: Sequence[str | Path]) -> list[object]:
+    """What the build record's key covers besides the files (record.py)."""
+    return [repr(project.config), [s.display for s in project.sources],
+            [str(Path(p).resolve()) for p in inputs], repr(overrides), sorted(options.formats),
+            str(Path(options.outdir).resolve()), options.name, options.strict, options.allow_remote,
+            options.jobs is None]
+
+
 def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
           overrides: Overrides | None = None, diagnostics: Diagnostics | None = None) -> BuildResult:
-    """Build the requested formats and write them atomically to the output folder."""
+    """Build the requested formats and write them atomically to the output folder.
+
+    With ``options.cache``, a build whose inputs, settings and outputs are
+    all as the last build left them returns at once, writing nothing
+    (``BuildResult.up_to_date``); otherwise unchanged stages come from the
+    build cache (book/cache).
+    """
     from .atomic import commit
 
     options = options or BuildOptions()
-    book, ctx = load_book(inputs, options, overrides, diagnostics)
-    name = output_name(options.name or book.metadata.title)
-    rendered = render_outputs(book, ctx)
-    outdir = Path(options.outdir)
-    targets = {fmt: outdir / FORMATS[fmt].format(name=name) for fmt in rendered}
-    commit({targets[fmt]: data for fmt, data in rendered.items()})
+    overrides = overrides or Overrides()
+    diagnostics = diagnostics or Diagnostics(strict=options.strict)
+    with watch() as watched:
+        project = open_project(inputs, allow_remote=options.allow_remote)
+        settings_warnings(project, overrides, diagnostics)
+        store = key = None
+        if options.cache:
+            from .cache import open_store, record
+            from .cache.stages import replay
+
+            store = open_store(project)
+            key = record.record_key(*_request(project, options, overrides, inputs))
+            found = record.check(store, key)
+            if found is not None:
+                replay(diagnostics, found[1])
+                store.close()
+                return BuildResult(found[0], None, diagnostics, up_to_date=True)
+        start = len(diagnostics.items)
+        try:
+            book, ctx = load_project(project, options, overrides, diagnostics, store)
+            name = output_name(options.name or book.metadata.title)
+            rendered = render_outputs(book, ctx)
+            outdir = Path(options.outdir)
+            targets = {fmt: outdir / FORMATS[fmt].format(name=name) for fmt in rendered}
+            with _stage(options.progress, "writing files"):
+                commit({targets[fmt]: data for fmt, data in rendered.items()})
+            if store is not None and key is not None and store.problem is None:
+                from .cache import record
+                from .cache.stages import diagnostics_since
+
+                record.save(store, key, ctx, targets, watched | set(_outside_files(overrides)),
+                            diagnostics_since(diagnostics, start))
+        finally:
+            if store is not None:
+                store.close()
+    if store is not None and store.problem:
+        diagnostics.note("CACHE001", store.problem)
     return BuildResult(targets, book, ctx.diag)

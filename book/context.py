@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from .config import ProjectConfig
 from .diagnostics import Diagnostics
@@ -52,6 +53,16 @@ class BuildOptions:
     strict: bool = False
     allow_remote: bool = False
     debug: bool = False
+    #: PDF layout: None lays each edition out as one WeasyPrint document in
+    #: this process (the library default, which keeps the document for
+    #: inspection); a number lays the book out in chunks with that many
+    #: worker processes (the command line's ``--jobs``, default: the cores).
+    jobs: int | None = None
+    #: Reuse and fill the build cache (book/cache); the command line's
+    #: default, off with ``--no-cache``.
+    cache: bool = False
+    #: Progress display (book/progress.py); None shows nothing.
+    progress: Any = None
 
 
 def source_date_epoch() -> datetime | None:
@@ -88,6 +99,9 @@ class BuildContext:
     #: How many manuscript files the book has (a reader may treat a book of
     #: one file differently: its lone top heading is the book's title).
     source_count: int = 1
+
+    #: The build cache's store (book/cache), when caching.
+    cache: Any = None
 
     @property
     def language(self) -> str:

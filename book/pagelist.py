@@ -50,7 +50,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,30 +174,60 @@ def _page_text(page_box: Any) -> Iterator[tuple[str, str]]:
             stack.append((child, key))
 
 
-def find_page_starts(document: Any, page_labels: list[str], blank_pages: set[int] | list[int],
+def page_runs(page: Any, info: Any = None) -> list[tuple[str, str]]:
+    """The page's keyed body text as ``(key, alnum characters)`` runs, in
+    order (``(IMAGE, "")`` for an image); a page extractor
+    (book/writers/pdf/extract.py), so it runs wherever the page was laid out."""
+    runs: list[tuple[str, str]] = []
+    for key, text in _page_text(page._page_box):
+        if key == IMAGE:
+            runs.append((IMAGE, ""))
+            continue
+        chars = _alnum(text)
+        if not chars:
+            continue
+        if runs and runs[-1][0] == key:
+            runs[-1] = (key, runs[-1][1] + chars)
+        else:
+            runs.append((key, chars))
+    return runs
+
+
+def rebase_runs(runs: list[tuple[str, str]], chapter_base: int) -> list[tuple[str, str]]:
+    """Runs of a chunk laid out with chunk-relative keys, made book-wide."""
+    out = []
+    for key, chars in runs:
+        if key != IMAGE:
+            chapter, _, block = key.partition(".")
+            if chapter.isdigit():
+                key = f"{int(chapter) + chapter_base}.{block}"
+        out.append((key, chars))
+    return out
+
+
+def find_page_starts(pages: Sequence[list[tuple[str, str]]], page_labels: list[str],
+                     blank_pages: set[int] | list[int],
                      model_length: Callable[[str], int]) -> tuple[list[PageStart], dict[str, str]]:
     """Every page that begins inside keyed body text, and each block's layout text.
 
-    ``model_length(key)`` is the alnum length of a block in the model (0
-    for an unknown key): a block met again after the layout had moved on
-    and laid it out in full is a repeat — the header row a table repeats at
-    the top of each page — and is not counted twice.  Returns the page
-    starts and, per key, the alnum text the layout gave the block.
+    ``pages`` holds each page's :func:`page_runs`.  ``model_length(key)``
+    is the alnum length of a block in the model (0 for an unknown key): a
+    block met again after the layout had moved on and laid it out in full is
+    a repeat — the header row a table repeats at the top of each page — and
+    is not counted twice.  Returns the page starts and, per key, the alnum
+    text the layout gave the block.
     """
     blank = set(blank_pages)
     laid_out: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     starts: list[PageStart] = []
     last_key = None
-    for index, page in enumerate(document.pages):
+    for index, runs in enumerate(pages):
         first: tuple[str, int] | None = None
         image_first = False
-        for key, text in _page_text(page._page_box):
+        for key, chars in runs:
             if key == IMAGE:
                 image_first = image_first or first is None
-                continue
-            chars = _alnum(text)
-            if not chars:
                 continue
             done = counts.get(key, 0)
             if key != last_key and done and done >= model_length(key):
@@ -386,13 +416,17 @@ class _Placement:
 def insert_page_breaks(book: Book, layout: Any, ctx: BuildContext) -> None:
     """Insert a page-break marker into the model where each print page begins.
 
-    ``layout`` is the print PDF writer's PrintLayout: ``document`` (the
-    rendered WeasyPrint document), ``page_labels`` (the folio printed on each
+    ``layout`` is the print PDF writer's PrintLayout: ``extracted["text"]`` (each
+    page's :func:`page_runs`; else they are read from ``document``),
+    ``page_labels`` (the folio printed on each
     page) and ``blank_pages`` (0-based indexes).
     """
-    document = getattr(layout, "document", None)
-    if document is None:
-        return
+    runs = (getattr(layout, "extracted", None) or {}).get("text")
+    if runs is None:  # a layout without extracted text: read its document
+        document = getattr(layout, "document", None)
+        if document is None:
+            return
+        runs = [page_runs(page) for page in document.pages]
     labels = [str(label) for label in (getattr(layout, "page_labels", None) or [])]
     blank = set(getattr(layout, "blank_pages", None) or ())
 
@@ -414,7 +448,7 @@ def insert_page_breaks(book: Book, layout: Any, ctx: BuildContext) -> None:
     def model_length(key: str) -> int:
         return len(text_of(key).string) if key in blocks else 0
 
-    starts, laid_out = find_page_starts(document, labels, blank, model_length)
+    starts, laid_out = find_page_starts(runs, labels, blank, model_length)
 
     placements: list[_Placement] = []
     unknown = differing = 0
@@ -461,9 +495,10 @@ def insert_page_breaks(book: Book, layout: Any, ctx: BuildContext) -> None:
     if differing:
         ctx.diag.note("PAGE002", f"page list: {differing} page(s) began in a block whose printed "
                       "text differs from the ebook's; their markers were placed by alignment")
-    pages = len(document.pages)
+    pages = len(runs)
     ctx.diag.note("PAGE001", f"page list: {len(placements)} of {pages} print pages marked in the "
                   f"EPUB (the others are blank or hold no body text)")
 
 
-__all__ = ["PageStart", "block_text", "find_page_starts", "insert_page_breaks"]
+__all__ = ["PageStart", "block_text", "find_page_starts", "insert_page_breaks", "page_runs",
+           "rebase_runs"]

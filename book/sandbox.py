@@ -10,8 +10,10 @@ Remote references are refused unless the user passed ``--allow-remote``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -33,6 +35,33 @@ def is_remote(ref: str) -> bool:
 
 def is_data_uri(ref: str) -> bool:
     return ref.strip().lower().startswith("data:")
+
+
+#: Sets that receive every path the sandboxes resolve or read (see :func:`watch`).
+_WATCHERS: list[set[Path]] = []
+
+
+@contextlib.contextmanager
+def watch() -> Iterator[set[Path]]:
+    """Collect the paths resolved or read through any sandbox during the
+    block: the files a build depends on, for the build cache (book/cache)."""
+    seen: set[Path] = set()
+    _WATCHERS.append(seen)
+    try:
+        yield seen
+    finally:
+        # By identity: two watchers may hold equal sets.
+        del _WATCHERS[next(i for i, w in enumerate(_WATCHERS) if w is seen)]
+
+
+def _seen(path: Path) -> None:
+    for watcher in _WATCHERS:
+        watcher.add(path)
+
+
+def note_used(path: Path) -> None:
+    """Tell the watchers of a file read elsewhere for this build (a worker process)."""
+    _seen(Path(path))
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,7 @@ class Sandbox:
             raise SandboxError(
                 f"{raw!r} is a link to a file outside the book folder", file=file, line=line
             )
+        _seen(candidate)
         return candidate
 
     def _lexically_inside(self, path: Path) -> bool:
@@ -127,6 +157,7 @@ class Sandbox:
     def read_bytes(self, path: Path, *, limit: int, file: str | None = None,
                    line: int | None = None) -> bytes:
         """Read a regular file inside the root, refusing files over ``limit`` bytes."""
+        _seen(path)
         if not self.contains(path):
             raise SandboxError(f"{self.display(path)} is outside the book folder", file=file, line=line)
         try:

@@ -1,81 +1,172 @@
-"""Benchmark (not a test): ``python tests/benchmark.py [pp] [wp] [--only pdf|epub|text]``.
+"""Benchmark (not a test): ``python tests/benchmark.py [pp] [wp] [n3] [--only WHAT...]``.
 
 ``python tests/benchmark.py catalog`` prints the figures of ``make-book
 catalog`` instead (tests/benchmark_catalog.py).
 
-For Pride and Prejudice (pp) and War and Peace (wp) it prints:
+Prints every figure of issue 12 with its target beside it.  WHAT is one of:
 
 * **text**: reading the manuscript and running every pass, and the
   typography pass alone (its own share of that time);
 * **epub**: our EPUB writer against bare ebooklib packing the very same
-  chapter documents (``EpubBook`` + ``write_epub``), their ratio;
-* **pdf**: our print PDF writer (assembly + layout + PDF/X-4) against bare
-  WeasyPrint on the very same HTML and CSS (``HTML(string).render()`` then
-  ``write_pdf`` with the same variant), their ratio and page count.
+  chapter documents; then the whole ``make-book build -f epub`` process
+  against pandoc on the same text (target for War and Peace: ≤ 0.1×);
+* **pdf**: the print PDF (assembly, layout, settling, page checks, PDF/X-4)
+  as one document and with 1 and 2 layout workers, against bare one-process
+  WeasyPrint on the very same HTML and CSS
+  (targets: War and Peace ≤ 0.55×, Pride and Prejudice ≤ 0.6× with 2
+  workers; peak memory per worker ≤ 450 MiB), and pandoc → WeasyPrint on
+  the same text (Pride and Prejudice: ours no slower);
+* **all**: ``--format all`` (print and screen laid out at the same time)
+  against EPUB + print PDF;
+* **cache**: a build with nothing changed (≤ 0.5 s, outputs untouched); the
+  EPUB with an empty cache, then with one chapter edited (≤ 1 s: the
+  generated cover comes from the cache, WeasyPrint is never imported); the
+  print PDF with one chapter edited (≤ 15 % of a full build);
+* **novel**: a made-up three-level novel (volumes, books, chapters; about
+  2,000 pages, generated here, ``n3``): per-page cost against War and
+  Peace's (target ≤ 1×).
 
 Every figure is measured in its own child process so that its peak memory
-(maximum resident set size) is its own.  Times are wall-clock seconds; on a
-busy machine compare ratios rather than absolute figures.
+(maximum resident set size) is its own; layout workers report theirs.  Times
+are wall-clock seconds, with the CPU seconds of every process involved
+beside them; on a busy machine compare ratios rather than absolute figures
+(each ratio is measured side by side in one run), and for the parallel
+layout the CPU seconds (its overhead over one process) as well.  pandoc
+comes from the ``pypandoc-binary`` wheel when it is installed (benchmark
+only, not a dependency); without it those figures say why they are missing.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import random
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-BOOKS = {"pp": "pg-en-austen-pride-and-prejudice.txt", "wp": "pg-en-tolstoy-war-and-peace.txt"}
-MODES = {
-    "text": ("read+passes", "typography"),
-    "epub": ("bare", "ours"),
-    "pdf": ("bare", "ours"),
-}
+CORPUS = Path(os.environ.get("MAKE_BOOK_CORPUS", REPO.parent / "shared" / "corpus"))
+BOOKS = {"pp": "pg-en-austen-pride-and-prejudice.txt", "wp": "pg-en-tolstoy-war-and-peace.txt",
+         "n3": None}
+WHATS = ("text", "epub", "pdf", "all", "cache", "novel")
+SCRATCH = Path(tempfile.gettempdir()) / "make-book-benchmark"
 
 
-def _load(key: str):
-    sys.path[:0] = [str(REPO)]
+# ------------------------------------------------------- the made-up novel
+
+_NOUNS = ("river", "morning", "house", "window", "letter", "road", "evening", "garden", "answer",
+          "soldier", "mother", "village", "winter", "bridge", "candle", "doctor", "horse", "harbour",
+          "mountain", "field", "stranger", "promise", "question", "journey", "brother", "table")
+_VERBS = ("remembered", "walked toward", "looked at", "answered", "waited for", "listened to",
+          "wondered about", "carried", "opened", "closed", "followed", "noticed", "gathered")
+_ADJECTIVES = ("quiet", "bright", "heavy", "old", "cold", "narrow", "distant", "small", "grey")
+_PEOPLE = ("she", "he", "the old man", "his sister", "the captain", "they", "Anna", "the boy")
+
+
+def _sentence(rng: random.Random) -> str:
+    parts = [rng.choice(_PEOPLE), rng.choice(_VERBS), "the", rng.choice(_ADJECTIVES),
+             rng.choice(_NOUNS)]
+    if rng.random() < 0.6:
+        parts += [rng.choice(("and", "while", "because", "but", "when")), rng.choice(_PEOPLE),
+                  rng.choice(_VERBS), "the", rng.choice(_NOUNS)]
+    if rng.random() < 0.4:
+        parts += ["in", "the", rng.choice(_NOUNS), "of", "the", rng.choice(_NOUNS)]
+    text = " ".join(parts)
+    return text[0].upper() + text[1:] + rng.choice((".", ".", ".", "?", "!"))
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for letters, value in (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100),
+                           ("XC", 90), ("L", 50), ("XL", 40), ("X", 10), ("IX", 9), ("V", 5),
+                           ("IV", 4), ("I", 1)):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def three_level_novel(chars: int = 3_400_000, chapters: int = 365, seed: int = 12) -> str:
+    """A plain-text novel in four volumes of three books each, 365 chapters."""
+    rng = random.Random(seed)
+    words = ("ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE").split()
+    parts = ["THE LONG WINTER\n\nA Novel in Four Volumes\n\nby Anna Example\n\n\n"]
+    per_chapter = chars // chapters
+    books = 12
+    number = 0
+    for book in range(books):
+        if book % 3 == 0:
+            parts.append(f"\n\n\nVOLUME {words[book // 3]}\n\n")
+        parts.append(f"\n\n\nBOOK {words[book]}\n\n")
+        count = chapters // books + (1 if book < chapters % books else 0)
+        for chapter in range(count):
+            number += 1
+            parts.append(f"\n\n\nCHAPTER {_roman(chapter + 1)}\n\n")
+            size = 0
+            while size < per_chapter:
+                paragraph = " ".join(_sentence(rng) for _ in range(rng.randint(2, 8)))
+                lines, line = [], ""
+                for word in paragraph.split():
+                    if len(line) + len(word) + 1 > 70:
+                        lines.append(line)
+                        line = word
+                    else:
+                        line = f"{line} {word}".strip()
+                lines.append(line)
+                text = "\n".join(lines)
+                parts.append(text + "\n\n")
+                size += len(text)
+    return "".join(parts)
+
+
+def source(key: str) -> Path:
+    if BOOKS[key] is not None:
+        return CORPUS / BOOKS[key]
+    path = SCRATCH / "three-level-novel.txt"
+    if not path.exists():
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        path.write_text(three_level_novel(), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------- measurements
+
+def _load(key: str, formats=("epub", "pdf")):
     from book.build import load_book
     from book.context import BuildOptions
 
-    return load_book([CORPUS / BOOKS[key]], BuildOptions(formats=("epub", "pdf")))
+    return load_book([source(key)], BuildOptions(formats=formats))
 
 
 def _text(key: str, mode: str) -> dict:
     if mode == "read+passes":
         start = time.perf_counter()
         book, _ = _load(key)
-        elapsed = time.perf_counter() - start
-        return {"seconds": elapsed, "size": len(book.chapters)}
-    from book.build import load_book  # noqa: F401  (imports warm before timing)
-    from book.context import BuildOptions
+        return {"seconds": time.perf_counter() - start, "size": len(book.chapters)}
+    from book.context import BuildContext, BuildOptions
     from book.passes import run_passes
     from book.passes.typography import run as typography
     from book.pipeline import read_book
     from book.project import open_project
 
-    book, ctx = _load(key)  # warm: dictionaries and regexes compiled
-    project = open_project([CORPUS / BOOKS[key]])
-    from book.context import BuildContext
-
-    ctx2 = BuildContext(config=project.config, sandbox=project.sandbox,
-                        options=BuildOptions(formats=("epub",)))
-    fresh = read_book(project, ctx2)
-    fresh = run_passes(fresh, ctx2, skip=frozenset({"typography", "notes", "images", "links",
-                                                     "contents", "accessibility"}))
+    _load(key)  # warm: dictionaries and regexes compiled
+    project = open_project([source(key)])
+    ctx = BuildContext(config=project.config, sandbox=project.sandbox,
+                       options=BuildOptions(formats=("epub",)))
+    fresh = run_passes(read_book(project, ctx), ctx, skip=frozenset({
+        "typography", "notes", "images", "links", "contents", "accessibility"}))
     start = time.perf_counter()
     for chapter in fresh.chapters:
-        typography(chapter, ctx2)
-    elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "size": len(fresh.chapters)}
+        typography(chapter, ctx)
+    return {"seconds": time.perf_counter() - start, "size": len(fresh.chapters)}
 
 
-def _epub(key: str, mode: str) -> dict:
+def _epub_writer(key: str, mode: str) -> dict:
     from book.writers.epub import write_epub
 
     book, ctx = _load(key)
@@ -112,13 +203,17 @@ def _epub(key: str, mode: str) -> dict:
 
 
 def _pdf(key: str, mode: str) -> dict:
-    from book.writers.pdf import write_print_pdf
+    """``bare``: WeasyPrint alone on our HTML and CSS; ``jobsN``: our print PDF
+    in chunks by N workers; ``whole``: our print PDF as one document."""
+    book, ctx = _load(key, ("pdf",))
+    if mode.startswith("jobs") or mode == "whole":
+        from book.writers.pdf import render_editions
 
-    book, ctx = _load(key)
-    if mode == "ours":
-        start = time.perf_counter()
-        result = write_print_pdf(book, ctx)
-        return {"seconds": time.perf_counter() - start, "size": len(result.layout.page_labels)}
+        ctx.options.jobs = None if mode == "whole" else int(mode[4:])
+        cpu, start = _cpu(), time.perf_counter()
+        result = render_editions(book, ctx, ("print",))["print"]
+        return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu,
+                "size": len(result.layout.page_labels)}
     from weasyprint import CSS, HTML
 
     from book.stylesheets import shipped_css
@@ -129,40 +224,202 @@ def _pdf(key: str, mode: str) -> dict:
     css = shipped_css("print", ctx.config.style.theme) + pagecss.page_css(
         ctx.config.pdf, ctx.config.style, verso_head=book.metadata.title, print_edition=True)
     setup = variants.print_setup(ctx)
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     document = HTML(string=html).render(stylesheets=[CSS(string=css + variants.CMYK_CSS)])
     document.write_pdf(pdf_variant=setup.pdf_variant)
-    return {"seconds": time.perf_counter() - start, "size": len(document.pages)}
+    return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "size": len(document.pages)}
 
 
-def _measure(what: str, key: str, mode: str) -> dict:
-    result = {"text": _text, "epub": _epub, "pdf": _pdf}[what](key, mode)
+def _command(args: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
+    """A whole process: wall time and its peak memory (largest process)."""
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed: {done.stderr[-500:]}")
+    return {"seconds": seconds}
+
+
+def _make_book(args: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
+    return _command([sys.executable, "-m", "make_book", "build", *args, "-q"], cwd,
+                    {"PYTHONPATH": str(REPO), **(env or {})})
+
+
+def _pandoc() -> str | None:
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        return None
+
+
+def _pandoc_epub(key: str, mode: str) -> dict:
+    pandoc = _pandoc()
+    out = SCRATCH / "pandoc.epub"
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    return _command([pandoc, "-f", "markdown", "-t", "epub3", str(source(key)), "-o", str(out)])
+
+
+def _ours_epub(key: str, mode: str) -> dict:
+    out = SCRATCH / f"epub-{key}"
+    return _make_book([str(source(key)), "-f", "epub", "-o", str(out), "--no-cache"])
+
+
+def _pandoc_pdf(key: str, mode: str) -> dict:
+    pandoc = _pandoc()
+    weasy = shutil.which("weasyprint") or str(Path(sys.executable).parent / "weasyprint")
+    out = SCRATCH / "pandoc.pdf"
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    return _command([pandoc, "-f", "markdown", str(source(key)), "-o", str(out),
+                     f"--pdf-engine={weasy}"])
+
+
+def _ours_pdf(key: str, mode: str) -> dict:
+    out = SCRATCH / f"pdf-{key}"
+    formats = {"pdf": "pdf", "all": "all", "epub+pdf": "epub,pdf"}[mode]
+    return _make_book([str(source(key)), "-f", formats, "-o", str(out), "--no-cache", "--jobs", "2"])
+
+
+def _cache(key: str, mode: str) -> dict:
+    """``unchanged``, ``full-epub``, ``edit-epub``, ``full-pdf``, ``edit-pdf`` on a
+    copy of the book (``full-*``: the first build, with an empty cache)."""
+    folder = SCRATCH / f"cache-{key}-{mode}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    manuscript = folder / source(key).name
+    shutil.copyfile(source(key), manuscript)
+    env = {"MAKE_BOOK_CACHE_DIR": str(folder / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
+    formats = "epub" if "epub" in mode else "pdf" if "pdf" in mode else "all"
+    args = [str(manuscript), "-f", formats, "-o", str(folder / "out"), "--jobs", "2"]
+    first = _make_book(args, env=env)
+    if mode in ("full-pdf", "full-epub"):
+        return first
+    if mode == "unchanged":
+        before = {p.name: p.stat().st_mtime_ns for p in (folder / "out").iterdir()}
+        result = _make_book(args, env=env)
+        after = {p.name: p.stat().st_mtime_ns for p in (folder / "out").iterdir()}
+        result["size"] = "outputs untouched" if before == after else "outputs rewritten"
+        return result
+    text = manuscript.read_text(encoding="utf-8")
+    middle = text.index(" the ", len(text) // 2)  # a word in the middle of the book
+    manuscript.write_text(text[:middle] + " that " + text[middle + 5:], encoding="utf-8")
+    return _make_book(args, env=env)
+
+
+FIGURES = {"text": _text, "epub-writer": _epub_writer, "pdf": _pdf, "pandoc-epub": _pandoc_epub,
+           "ours-epub": _ours_epub, "pandoc-pdf": _pandoc_pdf, "ours-pdf": _ours_pdf,
+           "cache": _cache}
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _measure(figure: str, key: str, mode: str) -> dict:
+    before = _cpu()
+    result = FIGURES[figure](key, mode)
+    result.setdefault("cpu", _cpu() - before)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["child_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return result
 
 
-def _child(what: str, key: str, mode: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--one", what, key, mode], capture_output=True,
-                         text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def _child(figure: str, key: str, mode: str) -> dict | str:
+    done = subprocess.run([sys.executable, __file__, "--one", figure, key, mode],
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    if done.returncode != 0:
+        return f"failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else '?'}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(keys: list[str], whats: list[str]) -> None:
-    print(f"{'book':<5}{'what':<6}{'measure':<26}{'seconds':>9}{'ratio':>8}{'peak MiB':>10}  size")
+# ---------------------------------------------------------------- report
+
+def _row(key: str, what: str, label: str, run, ratio: str = "", target: str = "") -> None:
+    if isinstance(run, str):
+        print(f"{key:<4}{what:<7}{label:<34}{'':>9}{'':>8}{'':>9}  {run}", flush=True)
+        return
+    peak = max(run.get("peak_mib", 0), run.get("child_peak_mib", 0))
+    size = run.get("size", "")
+    print(f"{key:<4}{what:<7}{label:<34}{run['seconds']:>9.2f}{ratio:>8}{peak:>9.0f}"
+          f"{run.get('cpu', 0):>8.1f}  {size}{'  target ' + target if target else ''}", flush=True)
+
+
+def _ratio(a, b) -> str:
+    if isinstance(a, str) or isinstance(b, str):
+        return "-"
+    return f"{a['seconds'] / b['seconds']:.2f}"
+
+
+def report(keys: list[str], whats: list[str]) -> None:
+    print(f"{'book':<4}{'what':<7}{'measure':<34}{'seconds':>9}{'ratio':>8}{'peak MiB':>9}"
+          f"{'CPU s':>8}  size")
+    have_pandoc = _pandoc() is not None
+    no_pandoc = "unavailable: pandoc not installed (pip install pypandoc-binary)"
     for key in keys:
-        for what in whats:
-            first, second = MODES[what]
-            a, b = _child(what, key, first), _child(what, key, second)
-            if what == "text":
-                rows = [("read + all passes", a, ""), ("typography pass alone", b,
-                                                         f"{b['seconds'] / a['seconds']:.2f}")]
-            else:
-                rows = [(f"bare {'ebooklib' if what == 'epub' else 'WeasyPrint'}", a, ""),
-                        ("make_book", b, f"{b['seconds'] / a['seconds']:.2f}")]
-            for label, run, ratio in rows:
-                unit = {"text": "chapters", "epub": "bytes", "pdf": "pages"}[what]
-                print(f"{key:<5}{what:<6}{label:<26}{run['seconds']:>9.2f}{ratio:>8}"
-                      f"{run['peak_mib']:>10.0f}  {run['size']} {unit}", flush=True)
+        if "text" in whats and key != "n3":
+            a, b = _child("text", key, "read+passes"), _child("text", key, "typography")
+            _row(key, "text", "read + all passes", a)
+            _row(key, "text", "typography pass alone", b, _ratio(b, a))
+        if "epub" in whats and key != "n3":
+            a, b = _child("epub-writer", key, "bare"), _child("epub-writer", key, "ours")
+            _row(key, "epub", "bare ebooklib", a)
+            _row(key, "epub", "make_book EPUB writer", b, _ratio(b, a))
+            ours = _child("ours-epub", key, "")
+            theirs = _child("pandoc-epub", key, "") if have_pandoc else no_pandoc
+            _row(key, "epub", "pandoc -> EPUB (process)", theirs)
+            _row(key, "epub", "make-book -f epub (process)", ours, _ratio(ours, theirs),
+                 "<= 0.10" if key == "wp" else "")
+        if "pdf" in whats:
+            bare = _child("pdf", key, "bare")
+            _row(key, "pdf", "bare WeasyPrint, one process", bare)
+            if key != "n3":
+                run = _child("pdf", key, "whole")
+                _row(key, "pdf", "make_book print PDF, one document", run, _ratio(run, bare))
+            for jobs in (1, 2):
+                run = _child("pdf", key, f"jobs{jobs}")
+                target = {"wp": "<= 0.55", "pp": "<= 0.60"}.get(key, "") if jobs == 2 else ""
+                _row(key, "pdf", f"make_book print PDF, {jobs} worker{'s' if jobs > 1 else ''}",
+                     run, _ratio(run, bare), target)
+                if jobs == 2 and not isinstance(run, str) and key == "wp":
+                    print(f"{'':<11}peak memory of one worker: {run['child_peak_mib']:.0f} MiB "
+                          f"(target <= 450)")
+            if key == "pp":
+                theirs = _child("pandoc-pdf", key, "") if have_pandoc else no_pandoc
+                ours = _child("ours-pdf", key, "pdf")
+                _row(key, "pdf", "pandoc -> WeasyPrint (process)", theirs)
+                _row(key, "pdf", "make-book -f pdf (process)", ours, _ratio(ours, theirs),
+                     "<= 1.00")
+        if "all" in whats and key == "pp":
+            both = _child("ours-pdf", key, "epub+pdf")
+            every = _child("ours-pdf", key, "all")
+            _row(key, "all", "make-book -f epub,pdf (process)", both)
+            _row(key, "all", "make-book -f all (process)", every, _ratio(every, both),
+                 "print and screen at once")
+        if "cache" in whats and key != "n3":
+            full = _child("cache", key, "full-pdf")
+            unchanged = _child("cache", key, "unchanged")
+            full_epub = _child("cache", key, "full-epub")
+            edit_epub = _child("cache", key, "edit-epub")
+            edit_pdf = _child("cache", key, "edit-pdf")
+            _row(key, "cache", "nothing changed, -f all", unchanged, "", "<= 0.5 s")
+            _row(key, "cache", "-f epub, empty cache", full_epub)
+            _row(key, "cache", "one chapter edited, -f epub", edit_epub, _ratio(edit_epub, full_epub),
+                 "<= 1 s" if key == "wp" else "")
+            _row(key, "cache", "full print PDF build", full)
+            _row(key, "cache", "one chapter edited, -f pdf", edit_pdf, _ratio(edit_pdf, full),
+                 "<= 0.15")
+        if "novel" in whats and key == "n3":
+            run = _child("pdf", "n3", "jobs2")
+            wp = _child("pdf", "wp", "jobs2")
+            _row("n3", "novel", "3-level novel, 2 workers", run)
+            _row("wp", "novel", "War and Peace, 2 workers", wp)
+            if not isinstance(run, str) and not isinstance(wp, str):
+                per = (run["seconds"] / run["size"]) / (wp["seconds"] / wp["size"])
+                print(f"{'':<11}per-page cost, novel / War and Peace: {per:.2f} (target <= 1.00)")
 
 
 if __name__ == "__main__":
@@ -174,5 +431,6 @@ if __name__ == "__main__":
         print(json.dumps(_measure(sys.argv[2], sys.argv[3], sys.argv[4])))
     else:
         args = sys.argv[1:]
-        only = [args[i + 1] for i, a in enumerate(args) if a == "--only" and i + 1 < len(args)]
-        main([k for k in args if k in BOOKS] or list(BOOKS), only or list(MODES))
+        only = [a for i, a in enumerate(args) if i and args[i - 1] == "--only"]
+        keys = [k for k in args if k in BOOKS] or ["pp", "wp", "n3"]
+        report(keys, only or list(WHATS))

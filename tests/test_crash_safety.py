@@ -57,15 +57,15 @@ def hold(moment):
 import book.atomic as atomic
 import book.writers.pdf as pdf_writer
 
-_render = pdf_writer.render_book
+_render = pdf_writer.render_editions
 
 
-def render_book(*args, **kwargs):
+def render_editions(*args, **kwargs):
     mark("render")
     return _render(*args, **kwargs)
 
 
-pdf_writer.render_book = render_book
+pdf_writer.render_editions = render_editions
 
 
 def fill(handle, temp, data, path):

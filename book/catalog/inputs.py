@@ -11,11 +11,12 @@ so a book's inputs are found without running it:
   not one book's images);
 * a cover or stylesheet the catalog names outside that folder.
 
-Version-control folders and the run's own output folder are left out.  The
-inputs are hashed for the manifest (unchanged inputs → the book is skipped)
-and, for workers on other machines, packed into a :class:`Bundle` that
-recreates the same layout there, modification times included (a book
-without a date is dated by its newest source).
+Version-control folders, the build cache (``.make_book/``, book/cache) and
+the run's own output folder are left out.  The inputs are hashed for the
+manifest (unchanged inputs → the book is skipped) and, for workers on other
+machines, packed into a :class:`Bundle` that recreates the same layout
+there, modification times included (a book without a date is dated by its
+newest source).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache.location import PROJECT_FOLDER
 from ..config import CONFIG_NAME
 from ..errors import SourceError
 from ..project import LEANPUB_MANIFEST, display_path
@@ -34,8 +36,9 @@ from .entries import BookEntry
 
 #: Manuscript formats that never name another file.
 _SELF_CONTAINED = frozenset({".txt", ".docx"})
-#: Folders that are never part of a book.
-_IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".DS_Store"})
+#: Folders that are never part of a book (the build cache changes with every
+#: build and would make every book look edited).
+_IGNORED_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".DS_Store", PROJECT_FOLDER})
 
 
 @dataclass

@@ -31,16 +31,16 @@ import dataclasses
 from ..context import BuildContext
 from ..model import Asset, Book, Metadata
 from .designs import DEFAULT_DESIGN, DESIGN_NAMES, DESIGNS
-from .render import CoverSpec, Rendered, panel_fragment, rasterize, render_cover
+from .render import CoverFindings, CoverSpec, Rendered, panel_fragment, rasterize, render_cover
 
 #: Size of the generated EPUB cover: 2:3, 3.84 megapixels (Apple: at most 4).
 EPUB_COVER_SIZE = (1600, 2400)
 #: Property marking a generated cover asset (never written to the OPF).
 GENERATED = "generated-cover"
 
-__all__ = ["DESIGN_NAMES", "DEFAULT_DESIGN", "DESIGNS", "EPUB_COVER_SIZE", "GENERATED",
-           "cover_texts", "cover_alt_text", "epub_cover_spec", "front_panel", "with_cover",
-           "generate_epub_cover", "rgb_colour"]
+__all__ = ["CoverFindings", "DESIGN_NAMES", "DEFAULT_DESIGN", "DESIGNS", "EPUB_COVER_SIZE",
+           "GENERATED", "cover_texts", "cover_alt_text", "epub_cover_spec", "front_panel",
+           "with_cover", "generate_epub_cover", "rgb_colour"]
 
 
 def cover_texts(meta: Metadata) -> dict[str, str]:
@@ -101,34 +101,59 @@ def epub_cover_spec(book: Book, ctx: BuildContext) -> CoverSpec:
                  foreground=rgb_colour(cover.foreground), width=float(width), height=float(height))
 
 
-def _report(rendered: Rendered, ctx: BuildContext, where: str) -> None:
+def _findings(rendered: Rendered) -> CoverFindings:
+    return CoverFindings(list(rendered.missing), dict(rendered.layout.shrunk),
+                         list(rendered.layout.dropped))
+
+
+def _report(found: CoverFindings, ctx: BuildContext, where: str) -> None:
     """The cover's warnings, each once per build (the EPUB and the kepub share a cover)."""
 
     def warn(code: str, message: str, hint: str) -> None:
         if not any(item.code == code and item.message == message for item in ctx.diag.items):
             ctx.diag.warn(code, message, hint=hint)
 
-    if rendered.missing:
-        shown = " ".join(f"{char} (U+{ord(char):04X})" for char in rendered.missing[:12])
+    if found.missing:
+        shown = " ".join(f"{char} (U+{ord(char):04X})" for char in found.missing[:12])
         warn("COV005", f"the {where} cannot show {shown}: no installed font has "
-             f"{'it' if len(rendered.missing) == 1 else 'them'}",
+             f"{'it' if len(found.missing) == 1 else 'them'}",
              "install a font for the script (e.g. fonts-noto-core, fonts-noto-cjk) or supply "
              "a cover image")
-    for role, size in rendered.layout.shrunk.items():
+    for role, size in found.shrunk.items():
         warn("COV006", f"the {role} is set at {size:.0f} units on the {where}, below the "
              "design's smallest size: it may be hard to read in store listings",
              "shorten it, or try another [cover] design")
-    for role in rendered.layout.dropped:
+    for role in found.dropped:
         warn("COV007", f"the {role} is too long to set on the {where} and was left off",
              "shorten it, or supply a cover image")
 
 
-def generate_epub_cover(book: Book, ctx: BuildContext) -> tuple[bytes, Rendered]:
-    """The generated EPUB cover as JPEG bytes, and its layout."""
+def generate_epub_cover(book: Book, ctx: BuildContext) -> bytes:
+    """The generated EPUB cover as JPEG bytes.
+
+    Laying it out takes WeasyPrint (half a second to import) and PDFium, so
+    with the build cache on (``ctx.cache``) the JPEG is kept under its
+    design inputs (:class:`CoverSpec`, the fonts and make-book itself,
+    book/cache/stages.py) with what setting it noticed, and an EPUB-only
+    rebuild reads it back instead.
+    """
+    from ..cache.stages import get_cover, put_cover
+
     spec = epub_cover_spec(book, ctx)
-    rendered = render_cover(spec)
-    _report(rendered, ctx, "generated cover")
-    return _jpeg(spec, rendered), rendered
+    cached = get_cover(ctx.cache, spec) if ctx.cache is not None else None
+    found = None
+    if cached is not None:
+        try:
+            data, found = cached[0], CoverFindings.from_dict(cached[1])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            found = None
+    if found is None:
+        rendered = render_cover(spec)
+        data, found = _jpeg(spec, rendered), _findings(rendered)
+        if ctx.cache is not None:
+            put_cover(ctx.cache, spec, data, found.as_dict())
+    _report(found, ctx, "generated cover")
+    return data
 
 
 _JPEGS: dict[CoverSpec, bytes] = {}
@@ -147,7 +172,7 @@ def with_cover(book: Book, ctx: BuildContext) -> Book:
     generated one (the model is not changed: writers work on copies)."""
     if any("cover-image" in asset.properties for asset in book.assets.values()):
         return book
-    data, _ = generate_epub_cover(book, ctx)
+    data = generate_epub_cover(book, ctx)
     href = "images/cover.jpg"
     number = 1
     while href in book.assets:
@@ -173,5 +198,5 @@ def front_panel(book: Book, ctx: BuildContext, width_pt: float, height_pt: float
     spec = _spec(book, ctx, background=background, foreground=foreground, width=width_pt,
                  height=height_pt, unit="pt", bleed_right=bleed_pt)
     rendered = render_cover(spec, standalone=False)
-    _report(rendered, ctx, "cover wrap's front panel")
+    _report(_findings(rendered), ctx, "cover wrap's front panel")
     return panel_fragment(rendered.layout, spec, prefix="mbc")

@@ -73,6 +73,27 @@ class Rendered:
     pdf: bytes = b""  # the standalone page (EPUB covers only)
 
 
+@dataclass
+class CoverFindings:
+    """What setting a cover noticed, as plain data (the build cache keeps it
+    with the cover): characters no font has, texts set below their
+    design's smallest size (role → size), texts left off."""
+
+    missing: list[str] = field(default_factory=list)
+    shrunk: dict[str, float] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"missing": list(self.missing), "shrunk": dict(self.shrunk),
+                "dropped": list(self.dropped)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CoverFindings:
+        return cls([str(c) for c in data["missing"]],
+                   {str(k): float(v) for k, v in data["shrunk"].items()},
+                   [str(r) for r in data["dropped"]])
+
+
 class _Widths(Measurer):
     def __init__(self, widths: dict[tuple[str, str], float], spaces: dict[str, float]) -> None:
         self._widths, self._spaces = widths, spaces

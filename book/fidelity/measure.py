@@ -114,8 +114,28 @@ class Fidelity:
         }
 
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Fidelity:
+        """The figures :meth:`as_dict` gave (the build cache keeps them so)."""
+        return cls(
+            chapters=[ChapterFidelity(c["id"], c["title"], c["file"],
+                                      tuple(c["span"]) if c["span"] else None,  # type: ignore[arg-type]
+                                      c["source_words"], c["book_words"], c["missing_words"],
+                                      _missing_from(c["first_missing"]))
+                      for c in data["chapters"]],
+            files=[FileFidelity(f["file"], f["source_words"],
+                                [Removal(r["first"], r["last"], r["reason"], r["words"])
+                                 for r in f["removed"]],
+                                f["unplaced_words"], _missing_from(f["first_unplaced"]))
+                   for f in data["files"]])
+
+
 def _missing_dict(missing: Missing | None) -> dict | None:
     return None if missing is None else {"text": missing.text, "line": missing.line}
+
+
+def _missing_from(data: dict | None) -> Missing | None:
+    return None if data is None else Missing(data["text"], data["line"])
 
 
 def _tokens(segments: Segments) -> tuple[list[str], list[int | None]]:

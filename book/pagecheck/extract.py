@@ -117,6 +117,9 @@ class Summarizer:
     def __init__(self, *, glyphs: bool = True) -> None:
         self.probe = GlyphProbe() if glyphs else None
         self._keys: dict[int, str] = {}
+        self._numbers: dict[str, int] = {}
+        #: The division on the page being read (footnotes are keyed by it).
+        self._here = ""
         self._seen: set[str] = set()
         #: Preformatted blocks: key → (source text, how far lines have matched).
         self._pre: dict[str, list] = {}
@@ -134,6 +137,7 @@ class Summarizer:
             width=float(page.width), height=float(page.height), content_top=float(top),
             content_bottom=float(top + box.height), anchors=sorted(page.anchors))
         boxes = _boxes()
+        self._here = ""
         for child in box.children:
             if isinstance(child, boxes.MarginBox):
                 text = " ".join(_text_of(child).split())
@@ -180,7 +184,7 @@ class Summarizer:
         inner = ctx.copy()
         inner.kind = _kind_of(tag, classes, ctx.kind)
         if "mb-division" in classes:
-            inner.division = box.element.get("id") or ""
+            inner.division = self._here = box.element.get("id") or ""
         float_id = box.element.get(FLOAT_ATTRIBUTE)
         if float_id:
             inner.float_id = float_id
@@ -192,26 +196,32 @@ class Summarizer:
             and not isinstance(box, boxes.InlineBlockBox)
         if is_block:
             if box.element is not ctx.element:
-                inner.block = self._key(box)
+                inner.block = self._key(box, inner.division)
                 inner.element = box.element
                 inner.tag = tag
             inner.box = box
         return inner
 
-    def _key(self, box: Any) -> str:
+    def _key(self, box: Any, division: str) -> str:
+        """The block's ``data-mb-key``, else ``~division.n``: numbered within
+        its division (a footnote's is the page's), so the same block gets the
+        same key whether the book was laid out whole or in chunks of whole
+        divisions."""
         element = box.element
-        key = element.get("data-mb-key")
+        key = element.get("data-mb-key") if element is not None else None
         if key:
             return key
-        ident = id(element)
+        division = division or self._here
+        ident = id(element if element is not None else box)
         if ident not in self._keys:
-            self._keys[ident] = f"~{len(self._keys) + 1}"
+            number = self._numbers[division] = self._numbers.get(division, 0) + 1
+            self._keys[ident] = f"~{division}.{number}"
         return self._keys[ident]
 
     def _picture(self, box: Any, ctx: _Context, out: PageSummary) -> None:
         out.lines.append(Line(
             text="", kind=s.FIGURE if ctx.kind not in _STICKY else ctx.kind, tag=box.element_tag,
-            block=self._key(box), division=ctx.division, x=float(box.position_x),
+            block=self._key(box, ctx.division), division=ctx.division, x=float(box.position_x),
             y=float(box.position_y), width=float(box.margin_width()),
             height=float(box.margin_height()), measure=float(box.margin_width()),
             font_size=float(box.style["font_size"]), first=True, area=ctx.area,
@@ -253,7 +263,7 @@ class Summarizer:
         first_box = texts[0]
         style = first_box.style
         font_size = float(style["font_size"]) or 1.0
-        key = ctx.block or self._key(line)
+        key = ctx.block or self._key(line, ctx.division)
         first = key not in self._seen
         self._seen.add(key)
         block_box = ctx.box if ctx.box is not None else line

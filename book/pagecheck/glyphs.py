@@ -46,33 +46,29 @@ class GlyphProbe:
     """
 
     def __init__(self) -> None:
-        #: (font request, character) → True when a font drew it.
-        self._known: dict[tuple, bool] = {}
+        #: Font request → characters a font drew (or that draw nothing by
+        #: design), and characters no font drew.
+        self._drawn: dict[tuple, set[str]] = {}
+        self._lost: dict[tuple, set[str]] = {}
 
     def missing(self, textbox: Any) -> str:
         """Characters of ``textbox`` that no font drew, in text order, once each."""
         text = textbox.text
         request = font_request(textbox.style)
-        known = self._known
-        unseen = False
-        for ch in text:
-            if not _blank(ch) and (request, ch) not in known:
-                unseen = True
-                break
-        if not unseen:
-            return "".join(dict.fromkeys(ch for ch in text if known.get((request, ch)) is False))
-        drawn = _shape(textbox)
-        if drawn is None:  # nothing to shape (whitespace only)
-            return ""
-        for ch in text:
-            if _blank(ch):
-                continue
-            key = (request, ch)
-            if ch in drawn:
-                known[key] = drawn[ch]
-            else:
-                known.setdefault(key, True)
-        return "".join(dict.fromkeys(ch for ch in text if known.get((request, ch)) is False))
+        drawn = self._drawn.setdefault(request, set())
+        lost = self._lost.setdefault(request, set())
+        chars = set(text)
+        if chars - drawn - lost:  # a character not yet seen with this font request
+            shaped = _shape(textbox)
+            if shaped is None:  # nothing to shape (whitespace only)
+                return ""
+            for ch in chars - drawn - lost:
+                if _blank(ch) or shaped.get(ch, True):
+                    drawn.add(ch)
+                else:
+                    lost.add(ch)
+        found = chars & lost
+        return "".join(dict.fromkeys(ch for ch in text if ch in found)) if found else ""
 
 
 def _shape(textbox: Any) -> dict[str, bool] | None:

@@ -13,7 +13,8 @@ as WeasyPrint measures them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 #: Kinds of laid-out lines (:attr:`Line.kind`).
 HEADING = "heading"
@@ -136,6 +137,34 @@ class PageSummary:
     def has_text(self) -> bool:
         """Does the page hold running text of the manuscript?"""
         return any(line.kind in TEXT_KINDS and line.text.strip() for line in self.lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as JSON-ready data (a layout cache entry, a worker's
+        answer); lines and missing glyphs as lists of their fields in
+        declaration order, which keeps a long book's pages small."""
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in _PAGE_FIELDS}
+        data["margins"] = dict(self.margins)
+        data["anchors"] = list(self.anchors)
+        data["lines"] = [[getattr(line, name) for name in _LINE_FIELDS] for line in self.lines]
+        data["missing"] = [[getattr(m, name) for name in _MISSING_FIELDS] for m in self.missing]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageSummary:
+        """The page :meth:`to_dict` gave (also after a JSON round trip)."""
+        page = cls(**{f.name: data[f.name] for f in _PAGE_FIELDS})
+        page.margins = {str(k): str(v) for k, v in data["margins"].items()}
+        page.anchors = [str(name) for name in data["anchors"]]
+        page.lines = [Line(*values) for values in data["lines"]]
+        page.missing = [MissingGlyph(*values) for values in data["missing"]]
+        return page
+
+
+#: Fields of the dataclasses above in the order :meth:`PageSummary.to_dict` writes them.
+_LINE_FIELDS = tuple(f.name for f in fields(Line))
+_MISSING_FIELDS = tuple(f.name for f in fields(MissingGlyph))
+_PAGE_FIELDS = tuple(f for f in fields(PageSummary)
+                     if f.name not in ("margins", "anchors", "lines", "missing"))
 
 
 def shifted(pages: list[PageSummary], offset: int, labels: list[str] | None = None

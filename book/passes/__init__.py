@@ -58,11 +58,31 @@ PASSES: tuple[Pass, ...] = (
 )
 
 
-def run_passes(book: Book, ctx: BuildContext, *, skip: frozenset[str] = frozenset()) -> Book:
-    """Run every pass in :data:`PASSES` order (except those in ``skip``)."""
-    for step in PASSES:
-        if step.name in skip:
-            continue
+def run_passes(book: Book, ctx: BuildContext, *, skip: frozenset[str] = frozenset(),
+               chapter_cache: Callable | None = None) -> Book:
+    """Run every pass in :data:`PASSES` order (except those in ``skip``).
+
+    The chapter passes that come first run chapter by chapter (all of them
+    on one chapter, then the next): a chapter's result depends on nothing
+    else, so ``chapter_cache(chapter, run)`` (book/cache/stages.py) may
+    return a stored result instead of calling ``run(chapter)``.
+    """
+    steps = [step for step in PASSES if step.name not in skip]
+    leading: list[Callable] = []
+    for step in steps:
+        if step.scope != "chapter":
+            break
+        leading.append(step.function())
+
+    def chapter_passes(chapter):
+        for function in leading:
+            chapter = function(chapter, ctx)
+        return chapter
+
+    if leading:
+        book.chapters = [chapter_cache(chapter, chapter_passes) if chapter_cache is not None
+                         else chapter_passes(chapter) for chapter in book.chapters]
+    for step in steps[len(leading):]:
         function = step.function()
         if step.scope == "chapter":
             book.chapters = [function(chapter, ctx) for chapter in book.chapters]

@@ -64,13 +64,20 @@ def identifier(*parts: bytes | str) -> bytes:
     return digest.hexdigest()[:32].encode("ascii")
 
 
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
+
+
+def replace_document_id(xmp: bytes, file_id: bytes) -> bytes:
+    """``xmp`` with its ``xmp.did:<uuid>`` derived from ``file_id``."""
+    did = f"xmp.did:{uuid.UUID(file_id.decode('ascii'))}".encode("ascii")
+    return _DOCUMENT_ID.sub(did, xmp)
+
+
 def stable_document_id(pdf: pydyf.PDF, file_id: bytes) -> None:
     """Replace WeasyPrint's random ``xmp.did:<uuid4>`` by one derived from ``file_id``."""
-    did = f"xmp.did:{uuid.UUID(file_id.decode('ascii'))}".encode("ascii")
-    pattern = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
-            obj.stream = [pattern.sub(did, _bytes(chunk)) for chunk in obj.stream]
+            obj.stream = [replace_document_id(_bytes(chunk), file_id) for chunk in obj.stream]
 
 
 def _bytes(chunk: object) -> bytes:

@@ -16,7 +16,9 @@ written once (no second parse with pikepdf):
   description) instead of WeasyPrint's internal URL, or, without a profile,
   the registered FOGRA39 condition;
 * the screen edition asks viewers to show the document title
-  (``ViewerPreferences/DisplayDocTitle``, PDF/UA-1 §7.1).
+  (``ViewerPreferences/DisplayDocTitle``, PDF/UA-1 §7.1);
+* page labels (ISO 32000-1 §12.4.2) so that viewers show the printed
+  folios: "iii" in the front matter, "12" in the body.
 """
 
 from __future__ import annotations
@@ -30,11 +32,26 @@ from .metadata import stable_document_id
 from .tagging import mark_margin_artifacts, tag_footnotes
 
 
+#: PDF page label styles (ISO 32000-1 §12.4.2, table 159) by our short names.
+LABEL_STYLES = {"r": "/r", "D": "/D"}
+
+
 def make_finisher(*, file_id: bytes, print_edition: bool, bleed: bool, outer_bleed_only: bool = False,
                   bookmarks: bool = True, whole_fonts: bool = False, profile_name: str,
-                  pdfx: bool) -> Callable[[Any, pydyf.PDF], None]:
+                  pdfx: bool, page_labels: list[tuple[int, str]] | None = None
+                  ) -> Callable[[Any, pydyf.PDF], None]:
+    """The finisher for WeasyPrint's ``write_pdf``.
+
+    ``page_labels`` are ranges ``(first page index, style)``, style ``"r"``
+    (lower-case Roman) or ``"D"`` (Arabic), each numbered from 1.
+    """
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         stable_document_id(pdf, file_id)
+        if page_labels:
+            nums = pydyf.Array()
+            for start, style in page_labels:
+                nums.extend([start, pydyf.Dictionary({"S": LABEL_STYLES[style]})])
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
         if whole_fonts:
             _drop_subset_tags(pdf)
         if print_edition:

@@ -33,11 +33,12 @@ _IN = POINTS_PER_UNIT["in"]
 _CSS_PX_PER_IN = 96
 
 
-def preflight(document: Any, ctx: BuildContext) -> None:
-    """Report what service ``[pdf] target`` would object to in ``document``."""
+def preflight(pages: int, images: list[list[tuple[str, int]]], ctx: BuildContext) -> None:
+    """Report what service ``[pdf] target`` would object to in a layout of
+    ``pages`` pages whose raster images are ``images`` (:func:`page_images`
+    of each page)."""
     pdf = ctx.config.pdf
     service = SERVICES[pdf.target]
-    pages = len(document.pages)
     low, high = service.pages
     if not low <= pages <= high:
         ctx.diag.warn("PRE001", f"{service.title} prints {low} to {high} pages; this interior has "
@@ -53,7 +54,7 @@ def preflight(document: Any, ctx: BuildContext) -> None:
             ctx.diag.warn("PRE006", f"{service.title} prints trims from {wmin}x{hmin} to "
                           f"{wmax}x{hmax} in; this book is {width:.2f}x{height:.2f} in",
                           hint="pick another [pdf] trim")
-    for src, dpi in _low_resolution_images(document, service.min_image_dpi):
+    for src, dpi in _low_resolution_images(images, service.min_image_dpi):
         ctx.diag.warn("PRE005", f"image {src} prints at {dpi} dpi; {service.title} asks for at "
                       f"least {service.min_image_dpi}", hint="use a larger image or print it smaller")
     spine = spine_width(service, pages)
@@ -100,21 +101,29 @@ def _margins(service: PrintService, pages: int, ctx: BuildContext) -> None:
                           hint=f"set [pdf.margins] {side} = \"{safe}in\"")
 
 
-def _low_resolution_images(document: Any, minimum: int) -> list[tuple[str, int]]:
-    """Raster images printed at fewer than ``minimum`` pixels per inch (worst use of each)."""
+def page_images(page: Any, info: Any = None) -> list[tuple[str, int]]:
+    """``(file name, pixels per inch)`` of each raster image printed on the
+    page; a page extractor (book/writers/pdf/extract.py)."""
     from weasyprint.formatting_structure.boxes import ReplacedBox
     from weasyprint.images import RasterImage
 
+    found = []
+    for box in page._page_box.descendants():
+        if not isinstance(box, ReplacedBox) or not isinstance(box.replacement, RasterImage):
+            continue
+        width = box.width or 0
+        if width <= 0:
+            continue
+        dpi = round(box.replacement.width / (width / _CSS_PX_PER_IN))
+        src = box.element.get("src", "?") if box.element is not None else "?"
+        found.append((src.rsplit("/", 1)[-1][:80], dpi))
+    return found
+
+
+def _low_resolution_images(images: list[list[tuple[str, int]]], minimum: int) -> list[tuple[str, int]]:
+    """Raster images printed at fewer than ``minimum`` pixels per inch (worst use of each)."""
     worst: dict[str, int] = {}
-    for page in document.pages:
-        for box in page._page_box.descendants():
-            if not isinstance(box, ReplacedBox) or not isinstance(box.replacement, RasterImage):
-                continue
-            width = box.width or 0
-            if width <= 0:
-                continue
-            dpi = round(box.replacement.width / (width / _CSS_PX_PER_IN))
-            src = box.element.get("src", "?") if box.element is not None else "?"
-            name = src.rsplit("/", 1)[-1][:80]
+    for page in images:
+        for name, dpi in page:
             worst[name] = min(dpi, worst.get(name, dpi))
     return sorted((name, dpi) for name, dpi in worst.items() if dpi < minimum)

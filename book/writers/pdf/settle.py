@@ -24,6 +24,7 @@ Floats are marked before the first layout (:func:`mark_floats`) with
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,15 +66,28 @@ def _picture_only(p: etree._Element) -> bool:
             and not (children[0].tail or "").strip())
 
 
+def may_settle(root: etree._Element) -> bool:
+    """Whether ``root`` holds anything the repairs apply to (listings,
+    tables, figures, pictures): without, one layout is all there is."""
+    return next(root.iter("pre", "table", "figure", "img"), None) is not None
+
+
 def settle(root: etree._Element, document: Any) -> set[str]:
     """Apply the repairs to ``root`` after the layout ``document``; return
     the ids of the divisions that changed and must be laid out again
     (empty: nothing to do).  Divisions open on a new page, so a layout
     made in chunks need only lay out again the chunks holding them."""
-    if next(root.iter("pre", "table", "figure", "img"), None) is None:
+    return settle_pages(root, document.pages)
+
+
+def settle_pages(root: etree._Element, pages: Sequence[Any]) -> set[str]:
+    """:func:`settle` on laid-out pages: WeasyPrint's pages, or anything
+    with their ``_page_box``, ``width``, ``height`` and ``anchors`` (a
+    chunk's page boxes before its margin boxes are made, worker.py)."""
+    if not may_settle(root):
         return set()
-    pages = summarize(document.pages, glyphs=False)
-    return fit_code_blocks(root, pages) | defer_floats(root, pages)
+    summaries = summarize(list(pages), glyphs=False)
+    return fit_code_blocks(root, summaries) | defer_floats(root, summaries)
 
 
 def defer_floats(root: etree._Element, pages: list[PageSummary]) -> set[str]:

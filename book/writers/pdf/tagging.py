@@ -19,7 +19,9 @@ PDF/UA-1 §7.9 wants footnotes tagged ``/Note``, each with an ``/ID``
 (Matterhorn checkpoint 19-003).  :func:`tag_footnotes` finds each page's
 footnote-area element (the last element WeasyPrint adds to the document
 for a page whose box tree has a non-empty footnote area) and retypes its
-children, when their number matches the notes laid out on that page.
+children, when their number matches the notes laid out on that page.  The
+``/ID`` is the note's own id in the book (unique book-wide, so it stays
+unique when a chunked layout joins several PDFs into one).
 """
 
 from __future__ import annotations
@@ -121,8 +123,9 @@ def tag_footnotes(document, pdf: pydyf.PDF) -> int:
     references = pdf.page_references
     tagged = 0
     for index, page in enumerate(document.pages):
-        notes = sum(len(child.children) for child in page._page_box.children
-                    if isinstance(child, FootnoteAreaBox))
+        boxes = [note for child in page._page_box.children if isinstance(child, FootnoteAreaBox)
+                 for note in child.children]
+        notes = len(boxes)
         if not notes or index >= len(references):
             continue
         on_page = [el for el in children if isinstance(el, pydyf.Dictionary)
@@ -134,10 +137,12 @@ def tag_footnotes(document, pdf: pydyf.PDF) -> int:
                     and el.get("Type") == "/StructElem"]
         if len(elements) != notes:
             continue  # not the shape we know; leave WeasyPrint's tags alone
-        for element in elements:
+        for element, box in zip(elements, boxes):
             tagged += 1
+            source = getattr(box, "element", None)
+            ident = source.get("id") if source is not None and hasattr(source, "get") else None
             element["S"] = "/Note"
-            element["ID"] = pydyf.String(f"note-{tagged}")
+            element["ID"] = pydyf.String(ident or f"note-{tagged}")
     return tagged
 
 

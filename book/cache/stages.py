@@ -1,0 +1,172 @@
+"""The cached stages of a build: the chapter passes, the whole load, the cover.
+
+* **passes**, per chapter: the chapter passes (sanitize, structure,
+  language, typography: book/passes) see one chapter and the settings, so a
+  chapter that did not change, in a book whose settings did not change,
+  comes out of the store as it came out of the passes, with the warnings
+  they gave (replayed, so ``--strict`` still refuses it).
+* **load**, per book: reading, every pass and the fidelity check, keyed by
+  the source files, book.toml and the command line (``[structure]``
+  settings included), and valid while every other file the load looked at
+  (images, stylesheets, files it found missing) is unchanged (deps.py).  A
+  change of stylesheet or output format then starts from the finished
+  model, with the fidelity figures and warnings of the load that made it.
+
+* **cover**, per design: the generated EPUB cover (book/covers), keyed by
+  what it is drawn from, so an EPUB-only rebuild never imports WeasyPrint.
+
+Diagnostics are recorded as plain data and replayed through the build's
+own :class:`~book.diagnostics.Diagnostics`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..context import BuildContext
+from ..diagnostics import Diagnostic, Diagnostics
+from ..fidelity import Fidelity
+from ..model import Book, Chapter
+from . import codec, deps
+from .keys import Hasher, base_key
+from .store import Store
+
+PASSES_STAGE = "passes"
+LOAD_STAGE = "load"
+#: The fact the fidelity check leaves on the book (book/fidelity).
+FIDELITY = "fidelity"
+
+
+def diagnostics_since(diag: Diagnostics, start: int) -> list[list]:
+    return [[d.code, d.message, d.file, d.line, d.hint, d.severity] for d in diag.items[start:]]
+
+
+def replay(diag: Diagnostics, items: list[list]) -> None:
+    """Report recorded diagnostics again (warnings raise under --strict)."""
+    for code, message, file, line, hint, severity in items:
+        if severity == "warning":
+            diag.warn(code, message, file=file, line=line, hint=hint)
+        else:
+            diag._add(Diagnostic(code, message, file, line, hint, "note"))
+
+
+def settings_digest(ctx: BuildContext) -> str:
+    """The settings a chapter pass may read: the configuration after the
+    command line, the book's language, the build options."""
+    options = ctx.options
+    return Hasher(repr(ctx.config), options.strict, options.allow_remote,
+                  repr(sorted(options.formats))).hexdigest()
+
+
+def chapter_cache(store: Store, ctx: BuildContext) -> Callable[[Chapter, Callable[[Chapter], Chapter]], Chapter]:
+    """A ``chapter_cache`` for :func:`book.passes.run_passes`."""
+    settings = Hasher(base_key(), PASSES_STAGE, settings_digest(ctx)).hexdigest()
+
+    def run(chapter: Chapter, passes: Callable[[Chapter], Chapter]) -> Chapter:
+        key = Hasher(settings, codec.encode_chapter(chapter)).hexdigest()
+        found = store.get(PASSES_STAGE, key)
+        if found is not None:
+            try:
+                cached, items = codec.decode_chapter(found)
+                replay(ctx.diag, items or [])
+                return cached
+            except codec.CodecError:
+                pass
+        start = len(ctx.diag.items)
+        done = passes(chapter)
+        store.put(PASSES_STAGE, key, codec.encode_chapter(done, diagnostics_since(ctx.diag, start)))
+        return done
+
+    return run
+
+
+# ------------------------------------------------------------ the load
+
+def load_key(ctx: BuildContext, sources: list[tuple[str, Path]], extra: list[object]) -> str:
+    """The load's key: settings, and each source's name and bytes."""
+    hasher = Hasher(base_key(), LOAD_STAGE, settings_digest(ctx), *extra)
+    for display, path in sources:
+        hasher.update(display, deps.state_of(path)[3])
+    return hasher.hexdigest()
+
+
+def save_load(store: Store, key: str, book: Book, ctx: BuildContext, watched: set[Path],
+              diagnostics: list[list]) -> None:
+    """Keep the loaded book, the warnings the load gave (the fidelity
+    check's included) and its fidelity figures (``book.facts["fidelity"]``)."""
+    facts = dict(book.facts)
+    fidelity = facts.pop(FIDELITY, None)
+    if not codec.json_ready(facts):
+        return
+    extra = {"deps": deps.snapshot(watched), "diagnostics": diagnostics,
+             "source_paths": [str(p) for p in ctx.source_paths],
+             "markdown_state": _plain(getattr(ctx, "markdown_state", None)),
+             FIDELITY: fidelity.as_dict() if fidelity is not None else None}
+    store.put(LOAD_STAGE, key, codec.encode_book(dataclasses.replace(book, facts=facts), extra))
+
+
+def restore_load(store: Store, key: str, ctx: BuildContext) -> tuple[Book, set[Path]] | None:
+    """The loaded book from the store when its files are unchanged; its
+    warnings are replayed and the context gets what the load had set."""
+    found = store.get(LOAD_STAGE, key)
+    if found is None:
+        return None
+    try:
+        book, extra = codec.decode_book(found)
+        recorded = extra["deps"]
+        if not deps.unchanged(recorded):
+            return None
+        codec.copy_metadata(book.metadata, ctx.config.metadata)
+        book.metadata = ctx.config.metadata
+        ctx.source_paths[:] = [Path(p) for p in extra["source_paths"]]
+        if extra.get("markdown_state") is not None:
+            ctx.markdown_state = extra["markdown_state"]  # type: ignore[attr-defined]
+        items = extra["diagnostics"]
+        if extra.get(FIDELITY) is not None:
+            book.facts[FIDELITY] = Fidelity.from_dict(extra[FIDELITY])
+    except (codec.CodecError, KeyError, TypeError, ValueError):
+        return None
+    replay(ctx.diag, items)
+    ctx.fix_build_time()
+    return book, {Path(p) for p in recorded}
+
+
+def _plain(value: Any) -> Any:
+    return value if codec.json_ready(value) else None
+
+
+# ------------------------------------------------------ the generated cover
+
+COVER_STAGE = "cover"
+
+
+def _cover_key(spec: Any) -> str:
+    """The generated cover's design inputs (its texts, language, design,
+    theme, colours and size: the frozen CoverSpec), with the fonts and
+    make-book itself (base_key)."""
+    return Hasher(base_key(), COVER_STAGE, repr(spec)).hexdigest()
+
+
+def get_cover(store: Store, spec: Any) -> tuple[bytes, dict] | None:
+    """The JPEG of a cover generated before from ``spec``, and what setting
+    it noticed (the plain data :func:`put_cover` was given)."""
+    found = store.get(COVER_STAGE, _cover_key(spec))
+    if found is None:
+        return None
+    try:
+        unpacker = codec.Unpacker(found)
+        data = unpacker.blob(unpacker.header["jpeg"])
+        notes = dict(unpacker.header["notes"])
+    except (codec.CodecError, KeyError, TypeError, ValueError):
+        return None
+    return (data, notes) if data.startswith(b"\xff\xd8") else None
+
+
+def put_cover(store: Store, spec: Any, data: bytes, notes: dict) -> None:
+    """Keep a generated cover's JPEG and ``notes`` (JSON data) under ``spec``."""
+    packer = codec.Packer()
+    store.put(COVER_STAGE, _cover_key(spec), packer.pack({"jpeg": packer.blob(data),
+                                                           "notes": notes}))
