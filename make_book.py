@@ -318,6 +318,43 @@ def clean_command(sources: tuple[Path, ...], everything: bool, debug: bool) -> N
     _run(action, debug)
 
 
+@cli.command("serve")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (another than loopback shows the book to the network).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=0,
+              help="Port to listen on  [default: a free port]")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes laying out the PDF  [default: the number of cores]")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the address and errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def serve_command(sources: tuple[Path, ...], host: str, port: int, open_browser: bool,
+                  jobs: int | None, quiet: bool, debug: bool) -> None:
+    """Preview SOURCES in the browser, rebuilt on every save.
+
+    The page shows the EPUB as a reading system paginates it and the print
+    PDF as spreads; both update in place when a file of the book changes.
+    SOURCES as for build (default: the book in this folder).
+    """
+
+    def action() -> None:
+        from book.serve import ServeOptions, serve
+
+        def log(message: str) -> None:
+            if not quiet or message.startswith("serving"):
+                _say(f"{PROG}: {message}")
+
+        try:
+            serve(list(sources) or [Path(".")],
+                  ServeOptions(host=host, port=port, open_browser=open_browser,
+                               jobs=jobs or default_jobs(), log=log))
+        except KeyboardInterrupt:  # Ctrl-C (or SIGTERM) is how a preview ends
+            _say(f"{PROG}: stopped")
+
+    _run(action, debug)
+
+
 @cli.command("new")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", default="Untitled", show_default=True, help="Book title.")

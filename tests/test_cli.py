@@ -139,6 +139,8 @@ def test_wheel_ships_the_stylesheets(tmp_path: Path) -> None:
         names = set(z.namelist())
     for sheet in ("base.css", "epub.css", "print.css", "screen.css", "themes/classic.css"):
         assert f"book/styles/{sheet}" in names
+    for page_file in ("index.html", "app.js", "app.css"):  # make-book serve's page
+        assert f"book/serve/assets/{page_file}" in names
     assert "make_book.py" in names
     # Every package of book/ (pyproject.toml lists them by hand) and its modules.
     modules = {path.relative_to(REPO).as_posix() for path in (REPO / "book").rglob("*.py")}

@@ -1,0 +1,184 @@
+"""Build, watch, rebuild: the preview's loop.
+
+Each round builds the EPUB first and announces it (the ebook view updates
+in about a second), then the print PDF with one layout worker per core, and
+announces that.  Both go through :func:`book.build.build` with the build
+cache on, so an edit re-reads and re-runs the passes of the changed chapter
+only and lays out again only the PDF chunks it touches (book/cache,
+book/writers/pdf/chunked.py).  A change that arrives while the EPUB is
+being made skips that round's PDF: the next round starts at once.
+
+A failed build leaves the last good book on show and publishes the error
+(code, file, line, message); the next good build clears it.
+
+The watcher (watchfiles, Rust notify underneath) groups the events of one
+save: an editor that writes a temporary file and renames it over the
+original causes one rebuild, not two.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..build import Overrides, build
+from ..context import BuildOptions
+from ..diagnostics import Diagnostics
+from .printview import PageImages
+from .state import State
+
+#: Files whose change means a rebuild: manuscripts, settings, styles, images, fonts.
+WATCHED_SUFFIXES = frozenset({
+    ".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".toml", ".yaml", ".yml",
+    ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ttf", ".otf", ".woff",
+    ".woff2", ".bib"})
+#: Folders never watched: caches, outputs, version control, Node packages.
+IGNORED_FOLDERS = frozenset({".make_book", ".git", ".hg", ".svn", "node_modules", "dist",
+                             "__pycache__", ".venv"})
+#: Quiet time (ms) that ends a group of changes: one save's events fall within it.
+STEP_MS = 60
+
+
+@dataclass
+class Session:
+    """What one ``make-book serve`` builds, and where the outputs go (a
+    private temporary folder: never the user's dist/)."""
+
+    inputs: list[Path]
+    overrides: Overrides = field(default_factory=Overrides)
+    jobs: int = 1
+    outdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="make-book-serve-")))
+    log: Callable[[str], None] = lambda message: None
+
+
+def watched_roots(inputs: Sequence[Path], overrides: Overrides) -> list[Path]:
+    """The folders to watch: the book folder (or each manuscript's folder)
+    and the folders of extra stylesheets named on the command line."""
+    roots: set[Path] = set()
+    for path in [*inputs, *(Path(p) for p in overrides.css)]:
+        path = Path(path).resolve()
+        roots.add(path if path.is_dir() else path.parent)
+    # a folder inside another watched one is watched already (recursively)
+    return sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))
+
+
+def wanted(path: str, outdir: Path, roots: Sequence[Path] = ()) -> bool:
+    """A change worth a rebuild (see WATCHED_SUFFIXES and IGNORED_FOLDERS;
+    folder names count below the watched ``roots`` only: a book kept in a
+    folder called dist is still watched)."""
+    where = Path(path)
+    for root in roots:
+        if where.is_relative_to(root):
+            where = where.relative_to(root)
+            break
+    parts = where.parts
+    if any(part in IGNORED_FOLDERS for part in parts[:-1]):
+        return False
+    name = parts[-1] if parts else ""
+    if name.startswith((".#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
+        return False  # editors' lock, swap and backup files
+    if Path(path).resolve().is_relative_to(outdir.resolve()):
+        return False
+    return name == "Book.txt" or Path(name).suffix.lower() in WATCHED_SUFFIXES
+
+
+class Rebuilder:
+    """The build thread and the watch thread of one session."""
+
+    def __init__(self, session: Session, state: State, images: PageImages) -> None:
+        self.session, self.state, self.images = session, state, images
+        self.dirty = threading.Event()
+        self.stop = threading.Event()
+        self.dirty.set()  # the first build
+        self.changed_at: float | None = None
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for target, name in ((self._build_loop, "make-book-build"), (self._watch_loop, "make-book-watch")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.dirty.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    # ------------------------------------------------------------ watching
+    def _watch_loop(self) -> None:
+        from watchfiles import watch
+
+        roots = watched_roots(self.session.inputs, self.session.overrides)
+        outdir = self.session.outdir
+
+        def keep(change, path: str) -> bool:
+            return wanted(path, outdir, roots)
+
+        for changes in watch(*roots, watch_filter=keep, step=STEP_MS, stop_event=self.stop,
+                             yield_on_timeout=False, raise_interrupt=False):
+            if changes:
+                names = sorted({os.path.basename(path) for _, path in changes})
+                self.session.log(f"changed: {', '.join(names)[:200]}")
+                self.changed_at = time.monotonic()
+                self.dirty.set()
+
+    # ------------------------------------------------------------ building
+    def _build(self, formats: tuple[str, ...]):
+        options = BuildOptions(formats=formats, outdir=self.session.outdir, cache=True,
+                               jobs=self.session.jobs if "pdf" in formats else None)
+        diagnostics = Diagnostics(strict=False)
+        result = build(list(self.session.inputs), options, self.session.overrides, diagnostics)
+        self.state.warnings = [str(item) for item in diagnostics.warnings]
+        return result
+
+    def _round(self) -> None:
+        started = time.monotonic()
+        self.state.set_building("epub")
+        try:
+            result = self._build(("epub",))
+            path = result.outputs["epub"]
+            title = result.book.metadata.title if result.book is not None else self.state.title
+            self.state.set_epub(path.read_bytes(), title)
+            self.session.log(f"ebook updated ({time.monotonic() - started:.2f} s)")
+        except Exception as exc:  # shown in the page; the last good book stays
+            self._failed(exc)
+            return
+        if self.dirty.is_set() or self.stop.is_set():
+            return  # newer changes: their EPUB first
+        self.state.set_building("print")
+        try:
+            result = self._build(("pdf",))
+            data = result.outputs["pdf"].read_bytes()
+            if self.state.pdf is None or self.state.pdf.data != data:
+                from .state import Output
+
+                self.images.update(data, Output.of(data).digest)
+                self.state.set_pdf(data)
+            self.session.log(f"print updated ({time.monotonic() - started:.2f} s)")
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self.state.set_building(None)
+
+    def _failed(self, exc: Exception) -> None:
+        from .state import error_fields
+
+        fields = error_fields(exc)
+        where = ":".join(str(p) for p in (fields["file"], fields["line"]) if p)
+        self.session.log(f"build failed: {fields['code']} {where} {fields['message']}".strip())
+        self.state.building = None
+        self.state.set_error(exc)
+
+    def _build_loop(self) -> None:
+        while not self.stop.is_set():
+            self.dirty.wait()
+            if self.stop.is_set():
+                return
+            self.dirty.clear()
+            self._round()

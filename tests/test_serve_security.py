@@ -1,0 +1,124 @@
+"""make-book serve's server: only its own routes, loopback by default, and a
+one-line error when the reading engine is missing.
+
+The server runs here without its build loop (nothing is built): what it
+refuses does not depend on a book being there.
+"""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from book.build import Overrides
+from book.errors import ToolMissingError
+from book.serve import DEFAULT_HOST, Preview, ServeOptions, is_loopback
+from book.serve.engine import find_engine
+from book.serve.rebuild import watched_roots, wanted
+
+from .conftest import REPO
+from .test_cli import one_line, run
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    book = tmp_path_factory.mktemp("serve-security") / "book"
+    shutil.copytree(REPO / "sources", book, ignore=shutil.ignore_patterns(".make_book"))
+    preview = Preview([book], ServeOptions())
+    thread = threading.Thread(target=preview.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield preview
+    finally:
+        preview.server.shutdown()
+        preview.server.server_close()
+        shutil.rmtree(preview.outdir, ignore_errors=True)
+
+
+def get(preview: Preview, path: str, host: str | None = None, method: str = "GET"):
+    """A request with ``path`` sent exactly as written (no client-side normalising)."""
+    port = preview.server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", host or f"127.0.0.1:{port}")
+    connection.endheaders()
+    reply = connection.getresponse()
+    body = reply.read()
+    connection.close()
+    return reply.status, body, reply
+
+
+def test_listens_on_loopback_by_default(server: Preview) -> None:
+    assert DEFAULT_HOST == "127.0.0.1" and ServeOptions().host == DEFAULT_HOST
+    assert server.server.server_address[0] == "127.0.0.1"
+    assert server.url.startswith("http://127.0.0.1:")
+    assert is_loopback("localhost") and is_loopback("::1") and not is_loopback("0.0.0.0")
+
+
+def test_own_routes_answer(server: Preview) -> None:
+    status, body, reply = get(server, "/")
+    assert status == 200 and b"<foliate-view" not in body and b"/assets/app.js" in body
+    assert "default-src 'self'" in reply.getheader("Content-Security-Policy")
+    assert get(server, "/assets/app.js")[0] == 200
+    status, body, reply = get(server, "/engine/view.js")
+    assert status == 200 and reply.getheader("Content-Type").startswith("text/javascript")
+    assert get(server, "/engine/vendor/zip.js")[0] == 200
+    assert get(server, "/api/status")[0] == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/../book.toml", "/engine/../view.js", "/engine/%2e%2e/foliate-js/view.js",
+    "/engine/%2E%2E/%2e%2e/package.json", "/engine/..%2fview.js", "/engine/%2e%2e%2fview.js",
+    "/engine/vendor/../view.js", "/engine/./view.js", "/assets/../server.py",
+    "/assets/%2e%2e/server.py", "/etc/passwd", "//etc/passwd", "/engine//etc/passwd",
+    "/engine/%2fetc%2fpasswd", "/engine/..\\view.js", "/engine/view.js%00.js",
+    "/engine/%ff.js", "/book.toml", "/chapters/01-the-page.md", "/images/cover.png",
+    "/engine/package.json", "/engine/README.md", "/engine/", "/engine", "/engine/vendor/",
+    "/assets/", "/assets/index.html", "/print/", "/print/0000000000000000/0.png",
+    "/book.epub", "/nothing",
+])
+def test_everything_else_is_404(server: Preview, path: str) -> None:
+    status, body, _ = get(server, path)
+    assert status == 404, (path, body[:80])
+    assert b"Index of" not in body and b"<a href" not in body
+
+
+def test_other_methods_and_hosts_refused(server: Preview) -> None:
+    assert get(server, "/", method="POST")[0] == 405
+    assert get(server, "/", host="evil.example:80")[0] == 403  # DNS rebinding
+    assert get(server, "/", host="localhost")[0] == 200
+
+
+def test_watcher_ignores_outputs_caches_and_editor_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert wanted(str(tmp_path / "chapters" / "01.md"), out)
+    assert wanted(str(tmp_path / "book.toml"), out)
+    assert wanted(str(tmp_path / "styles" / "extra.css"), out)
+    assert wanted(str(tmp_path / "images" / "map.PNG"), out)
+    for ignored in (tmp_path / ".make_book" / "cache.sqlite", tmp_path / "dist" / "x.md",
+                    out / "book.epub", tmp_path / ".#01.md", tmp_path / "01.md~",
+                    tmp_path / ".01.md.swp", tmp_path / "notes.log"):
+        assert not wanted(str(ignored), out), ignored
+    # folder names above the book folder do not count
+    assert wanted(str(tmp_path / "dist" / "book" / "01.md"), out, [tmp_path / "dist" / "book"])
+    assert not wanted(str(tmp_path / "book" / "dist" / "01.md"), out, [tmp_path / "book"])
+    (tmp_path / "a").mkdir()
+    manuscript = tmp_path / "a" / "story.md"
+    manuscript.write_text("x")
+    assert watched_roots([tmp_path, manuscript], Overrides()) == [
+        tmp_path.resolve()]
+
+
+def test_missing_engine_is_one_line_with_the_install_hint(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MAKE_BOOK_FOLIATE_JS", str(tmp_path))
+    with pytest.raises(ToolMissingError):
+        find_engine()
+    result = run("serve", str(REPO / "sources"), env={"MAKE_BOOK_FOLIATE_JS": str(tmp_path)})
+    assert result.returncode == 1
+    assert "foliate" in one_line(result.stderr).lower()
+    monkeypatch.delenv("MAKE_BOOK_FOLIATE_JS")
+    assert (find_engine() / "view.js").is_file()
