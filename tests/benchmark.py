@@ -1,7 +1,8 @@
 """Benchmark (not a test): ``python tests/benchmark.py [pp] [wp] [n3] [--only WHAT...]``.
 
 ``python tests/benchmark.py catalog`` prints the figures of ``make-book
-catalog`` instead (tests/benchmark_catalog.py).
+catalog`` instead (tests/benchmark_catalog.py), ``python tests/benchmark.py
+serve [wp|pp]`` the latency of ``make-book serve`` (tests/benchmark_serve.py).
 
 Prints every figure of issue 12 with its target beside it.  WHAT is one of:
 
@@ -427,6 +428,10 @@ if __name__ == "__main__":
         from benchmark_catalog import main as catalog_main
 
         catalog_main()
+    elif sys.argv[1:2] == ["serve"]:
+        from benchmark_serve import main as serve_main
+
+        serve_main(sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "--one":
         print(json.dumps(_measure(sys.argv[2], sys.argv[3], sys.argv[4])))
     else:

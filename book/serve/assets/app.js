@@ -209,8 +209,9 @@ function firstVisiblePage() {
 }
 
 function goToPage(index, smooth = false) {
-  const figure = document.querySelector(`#spreads figure[data-page="${index}"]`)
-  figure?.closest('.spread')?.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'instant' })
+  const row = document.querySelector(`#spreads figure[data-page="${index}"]`)?.closest('.spread')
+  // scroll the spreads only (scrollIntoView would move the whole page too)
+  if (row) $('spreads').scrollTo({ top: row.offsetTop - 16, behavior: smooth ? 'smooth' : 'instant' })
 }
 
 function drawSpreads() {
@@ -248,8 +249,9 @@ function printWhere() {
   const spread = first === 0 ? [0] : first % 2 ? [first, first + 1] : [first - 1, first]
   const labels = spread.filter(i => i < state.pages.length).map(i => state.pages[i].label)
   $('print-where').textContent = `${labels.length > 1 ? 'pp.' : 'p.'} ${labels.join('–')} of ${state.pages.length}`
-  let current = 0
-  for (const item of state.outline) if (item.page <= first) current = item.page
+  const last = Math.max(...spread.filter(i => i < state.pages.length))
+  let current = 0  // the chapter open on the spread's last page
+  for (const item of state.outline) if (item.page <= last) current = item.page
   $('print-toc').value = String(current)
 }
 $('spreads').addEventListener('scroll', () => requestAnimationFrame(printWhere), { passive: true })
