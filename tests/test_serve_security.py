@@ -122,3 +122,34 @@ def test_missing_engine_is_one_line_with_the_install_hint(tmp_path: Path, monkey
     assert "foliate" in one_line(result.stderr).lower()
     monkeypatch.delenv("MAKE_BOOK_FOLIATE_JS")
     assert (find_engine() / "view.js").is_file()
+
+
+def test_command_line_errors_are_one_line(tmp_path: Path) -> None:
+    result = run("serve", str(tmp_path / "missing"))
+    assert result.returncode == 1 and "no such file" in one_line(result.stderr)
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", str(REPO / "sources"), "--port", str(port))
+    assert result.returncode == 1 and "cannot listen" in one_line(result.stderr)
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "sources", book, ignore=shutil.ignore_patterns(".make_book"))
+    server = subprocess.Popen([sys.executable, "-m", "make_book", "serve", str(book), "-q"],
+                              cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "http://127.0.0.1:" in server.stderr.readline()
+        server.send_signal(signal.SIGINT)
+        _, stderr = server.communicate(timeout=60)
+    finally:
+        server.kill()
+    assert server.returncode == 0 and one_line(stderr) == "make-book: stopped"
