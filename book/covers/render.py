@@ -337,14 +337,17 @@ def rasterize(pdf: bytes, width_px: int, height_px: int) -> bytes:
 
     from ..images.cover import COVER_JPEG_QUALITY
 
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        scale = width_px / page.get_width()
-        image = page.render(scale=scale, may_draw_forms=False).to_pil().convert("RGB")
-        page.close()
-    finally:
-        document.close()
+    from ..pdfium import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (book/pdfium.py)
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            page = document[0]
+            scale = width_px / page.get_width()
+            image = page.render(scale=scale, may_draw_forms=False).to_pil().convert("RGB")
+            page.close()
+        finally:
+            document.close()
     if image.size != (width_px, height_px):
         from PIL import Image
 

@@ -8,7 +8,8 @@ bookmarks, §12.3.3).  Images are rendered on demand and kept in a small
 cache keyed by the PDF's content hash and the page, so an unchanged book is
 never rendered twice and an updated one never shows a stale page.
 
-PDFium is not thread-safe: every call into it holds one lock.
+PDFium is not thread-safe: every call into it holds the process's one
+PDFium lock (book/pdfium.py).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from ..pdfium import PDFIUM_LOCK
+
 #: How many rendered pages are kept (about 60 KB each at the view's size).
 CACHE_PAGES = 400
 #: The width a page image is rendered at, in pixels (sharp on a HiDPI
 #: laptop screen showing a spread; a page of War and Peace is ~70 KB).
 RENDER_WIDTH = 700
 
-_PDFIUM = threading.Lock()
+_PDFIUM = PDFIUM_LOCK
 
 
 @dataclass

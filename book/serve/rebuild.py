@@ -30,7 +30,7 @@ from ..build import Overrides, build
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
 from .printview import PageImages
-from .state import State
+from .state import Output, State, error_fields
 
 #: Files whose change means a rebuild: manuscripts, settings, styles, images, fonts.
 WATCHED_SUFFIXES = frozenset({
@@ -95,7 +95,6 @@ class Rebuilder:
         self.dirty = threading.Event()
         self.stop = threading.Event()
         self.dirty.set()  # the first build
-        self.changed_at: float | None = None
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -125,7 +124,6 @@ class Rebuilder:
             if changes:
                 names = sorted({os.path.basename(path) for _, path in changes})
                 self.session.log(f"changed: {', '.join(names)[:200]}")
-                self.changed_at = time.monotonic()
                 self.dirty.set()
 
     # ------------------------------------------------------------ building
@@ -156,8 +154,6 @@ class Rebuilder:
             result = self._build(("pdf",))
             data = result.outputs["pdf"].read_bytes()
             if self.state.pdf is None or self.state.pdf.data != data:
-                from .state import Output
-
                 self.images.update(data, Output.of(data).digest)
                 self.state.set_pdf(data)
             self.session.log(f"print updated ({time.monotonic() - started:.2f} s)")
@@ -167,8 +163,6 @@ class Rebuilder:
         self.state.set_building(None)
 
     def _failed(self, exc: Exception) -> None:
-        from .state import error_fields
-
         fields = error_fields(exc)
         where = ":".join(str(p) for p in (fields["file"], fields["line"]) if p)
         self.session.log(f"build failed: {fields['code']} {where} {fields['message']}".strip())
