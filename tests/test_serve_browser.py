@@ -148,3 +148,13 @@ def test_a_build_error_shows_and_clears(page, book: Path) -> None:
     page.locator("#error").wait_for(state="hidden", timeout=60_000)
     page.wait_for_function("() => document.getElementById('status').dataset.state === 'ok'",
                            timeout=90_000)
+
+
+def test_the_print_view_shows_what_build_writes(preview: Preview, book: Path, tmp_path: Path) -> None:
+    """The preview renders through the library as ``make-book build`` does:
+    the same print PDF, byte for byte (the cache makes this build quick)."""
+    from book.build import build
+    from book.context import BuildOptions
+
+    result = build([book], BuildOptions(outdir=tmp_path, cache=True, jobs=2))
+    assert result.outputs["pdf"].read_bytes() == preview.state.pdf.data

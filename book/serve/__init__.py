@@ -14,7 +14,6 @@ outputs, errors, listeners), :mod:`.rebuild` (watch and build loop),
 from __future__ import annotations
 
 import ipaddress
-import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable, Sequence
@@ -67,9 +66,7 @@ class Preview:
 
                 raise SourceError("no such file or folder", file=str(path))
         self.state, self.images = State(), PageImages()
-        self.outdir = Path(tempfile.mkdtemp(prefix="make-book-serve-"))
-        session = Session([Path(p) for p in inputs], options.overrides, options.jobs,
-                          self.outdir, options.log)
+        session = Session([Path(p) for p in inputs], options.overrides, options.jobs, options.log)
         try:
             self.server = PreviewServer((options.host, options.port), self.state, self.images,
                                         engine, is_loopback(options.host))
@@ -88,13 +85,10 @@ class Preview:
         self._thread.start()
 
     def close(self) -> None:
-        import shutil
-
         self.state.close()
         self.server.shutdown()
         self.server.server_close()
         self.rebuilder.close()
-        shutil.rmtree(self.outdir, ignore_errors=True)
 
 
 def serve(inputs: Sequence[str | Path], options: ServeOptions) -> None:

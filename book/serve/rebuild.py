@@ -1,12 +1,13 @@
 """Build, watch, rebuild: the preview's loop.
 
-Each round builds the EPUB first and announces it (the ebook view updates
-in about a second), then the print PDF with one layout worker per core, and
-announces that.  Both go through :func:`book.build.build` with the build
-cache on, so an edit re-reads and re-runs the passes of the changed chapter
-only and lays out again only the PDF chunks it touches (book/cache,
-book/writers/pdf/chunked.py).  A change that arrives while the EPUB is
-being made skips that round's PDF: the next round starts at once.
+Each round reads the book once, as ``make-book build`` does for its default
+formats, through the build cache (book/cache: an edit runs the passes of
+the changed chapter only), then renders the EPUB and announces it (the
+ebook view updates in about a second), then the print PDF with one layout
+worker per core (only the PDF chunks the edit touches are laid out again,
+book/writers/pdf/chunked.py), and announces that.  Both stay in memory:
+nothing is written beside the book.  A change that arrives while the EPUB
+is being made skips that round's PDF: the next round starts at once.
 
 A failed build leaves the last good book on show and publishes the error
 (code, file, line, message); the next good build clears it.
@@ -19,16 +20,17 @@ original causes one rebuild, not two.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Overrides, build
+from ..build import Overrides, load_project, render_outputs, settings_warnings
+from ..cache import open_store
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
+from ..project import open_project
 from .printview import PageImages
 from .state import Output, State, error_fields
 
@@ -46,13 +48,12 @@ STEP_MS = 60
 
 @dataclass
 class Session:
-    """What one ``make-book serve`` builds, and where the outputs go (a
-    private temporary folder: never the user's dist/)."""
+    """What one ``make-book serve`` builds (its outputs stay in memory:
+    nothing is written to dist/ or beside the book)."""
 
     inputs: list[Path]
     overrides: Overrides = field(default_factory=Overrides)
     jobs: int = 1
-    outdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="make-book-serve-")))
     log: Callable[[str], None] = lambda message: None
 
 
@@ -67,7 +68,7 @@ def watched_roots(inputs: Sequence[Path], overrides: Overrides) -> list[Path]:
     return sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))
 
 
-def wanted(path: str, outdir: Path, roots: Sequence[Path] = ()) -> bool:
+def wanted(path: str, roots: Sequence[Path] = ()) -> bool:
     """A change worth a rebuild (see WATCHED_SUFFIXES and IGNORED_FOLDERS;
     folder names count below the watched ``roots`` only: a book kept in a
     folder called dist is still watched)."""
@@ -82,8 +83,6 @@ def wanted(path: str, outdir: Path, roots: Sequence[Path] = ()) -> bool:
     name = parts[-1] if parts else ""
     if name.startswith((".#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
         return False  # editors' lock, swap and backup files
-    if Path(path).resolve().is_relative_to(outdir.resolve()):
-        return False
     return name == "Book.txt" or Path(name).suffix.lower() in WATCHED_SUFFIXES
 
 
@@ -114,10 +113,9 @@ class Rebuilder:
         from watchfiles import watch
 
         roots = watched_roots(self.session.inputs, self.session.overrides)
-        outdir = self.session.outdir
 
         def keep(change, path: str) -> bool:
-            return wanted(path, outdir, roots)
+            return wanted(path, roots)
 
         for changes in watch(*roots, watch_filter=keep, step=STEP_MS, stop_event=self.stop,
                              yield_on_timeout=False, raise_interrupt=False):
@@ -127,40 +125,51 @@ class Rebuilder:
                 self.dirty.set()
 
     # ------------------------------------------------------------ building
-    def _build(self, formats: tuple[str, ...]):
-        options = BuildOptions(formats=formats, outdir=self.session.outdir, cache=True,
-                               jobs=self.session.jobs if "pdf" in formats else None)
+    def _load(self):
+        """Read the book (through the cache) as ``make-book build`` does for
+        its default formats, EPUB and print PDF; the store stays open for
+        the PDF layout's chunk cache."""
+        options = BuildOptions(formats=("epub", "pdf"), cache=True, jobs=self.session.jobs)
         diagnostics = Diagnostics(strict=False)
-        result = build(list(self.session.inputs), options, self.session.overrides, diagnostics)
+        project = open_project(self.session.inputs)
+        settings_warnings(project, self.session.overrides, diagnostics)
+        store = open_store(project)
+        try:
+            book, ctx = load_project(project, options, self.session.overrides, diagnostics, store)
+        except BaseException:
+            store.close()
+            raise
         self.state.warnings = [str(item) for item in diagnostics.warnings]
-        return result
+        return book, ctx, store
+
+    @staticmethod
+    def _render(book, ctx, fmt: str) -> bytes:
+        """One format of the loaded book, in memory (nothing is written)."""
+        ctx.options.formats = (fmt,)
+        return render_outputs(book, ctx)[fmt]
 
     def _round(self) -> None:
         started = time.monotonic()
         self.state.set_building("epub")
+        store = None
         try:
-            result = self._build(("epub",))
-            path = result.outputs["epub"]
-            title = result.book.metadata.title if result.book is not None else self.state.title
-            self.state.set_epub(path.read_bytes(), title)
+            book, ctx, store = self._load()
+            self.state.set_epub(self._render(book, ctx, "epub"), book.metadata.title)
             self.session.log(f"ebook updated ({time.monotonic() - started:.2f} s)")
-        except Exception as exc:  # shown in the page; the last good book stays
-            self._failed(exc)
-            return
-        if self.dirty.is_set() or self.stop.is_set():
-            return  # newer changes: their EPUB first
-        self.state.set_building("print")
-        try:
-            result = self._build(("pdf",))
-            data = result.outputs["pdf"].read_bytes()
+            if self.dirty.is_set() or self.stop.is_set():
+                return  # newer changes: their EPUB first
+            self.state.set_building("print")
+            data = self._render(book, ctx, "pdf")
             if self.state.pdf is None or self.state.pdf.data != data:
                 self.images.update(data, Output.of(data).digest)
                 self.state.set_pdf(data)
             self.session.log(f"print updated ({time.monotonic() - started:.2f} s)")
-        except Exception as exc:
+            self.state.set_building(None)
+        except Exception as exc:  # shown in the page; the last good book stays
             self._failed(exc)
-            return
-        self.state.set_building(None)
+        finally:
+            if store is not None:
+                store.close()
 
     def _failed(self, exc: Exception) -> None:
         fields = error_fields(exc)
