@@ -151,3 +151,38 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     finally:
         server.kill()
     assert server.returncode == 0 and one_line(stderr) == "make-book: stopped"
+
+
+def test_a_two_step_save_is_one_rebuild(tmp_path: Path) -> None:
+    """An editor writing a temporary file and renaming it over the chapter
+    (and touching it again at once) causes one rebuild, not several."""
+    import os
+    import time
+
+    from book.serve.printview import PageImages
+    from book.serve.rebuild import Rebuilder, Session
+    from book.serve.state import State
+
+    chapter = tmp_path / "01.md"
+    chapter.write_text("# One\n\nText.\n", encoding="utf-8")
+    changes: list[str] = []
+    rebuilder = Rebuilder(Session([chapter], log=changes.append), State(), PageImages())
+    watcher = threading.Thread(target=rebuilder._watch_loop, daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the watcher is up
+        rebuilder.dirty.clear()
+        temporary = tmp_path / ".01.md.tmp"
+        temporary.write_text("# One\n\nText, edited.\n", encoding="utf-8")
+        os.replace(temporary, chapter)
+        chapter.touch()
+        (tmp_path / "notes.log").write_text("not part of the book", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not rebuilder.dirty.is_set() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        rebuilder.stop.set()
+        watcher.join(timeout=5)
+    assert rebuilder.dirty.is_set()
+    assert changes == ["changed: 01.md"]
