@@ -1,5 +1,6 @@
-"""make-book serve's server: only its own routes, loopback by default, and a
-one-line error when the reading engine is missing.
+"""make-book serve without a browser: the server answers only its own
+routes and listens on loopback by default, the watcher, the command line's
+errors (a missing reading engine is one line), the print pages' text.
 
 The server runs here without its build loop (nothing is built): what it
 refuses does not depend on a book being there.
@@ -186,3 +187,10 @@ def test_a_two_step_save_is_one_rebuild(tmp_path: Path) -> None:
         watcher.join(timeout=5)
     assert rebuilder.dirty.is_set()
     assert changes == ["changed: 01.md"]
+
+
+def test_print_page_text_joins_the_layouts_hyphenation() -> None:
+    from book.serve.printview import page_text
+
+    assert page_text("by candle\u2010\r\nlight. A well-\r\nknown  x\r\nnext") == \
+        "by candlelight. A well-known x next"

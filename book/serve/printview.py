@@ -79,9 +79,9 @@ class PageImages:
         """Open a new print PDF; the old one closes (its cached images go
         as newer ones push them out)."""
         book = open_print(data, digest)
-        old, self.book = self.book, book
-        if old is not None:
-            with _PDFIUM:
+        with _PDFIUM:  # no page of the old document is being read while it closes
+            old, self.book = self.book, book
+            if old is not None:
                 old.document.close()
         return book
 
@@ -113,8 +113,10 @@ class PageImages:
         if book is None:
             return None
 
-        def render() -> bytes:
+        def render() -> bytes | None:
             with _PDFIUM:
+                if self.book is not book:  # replaced (and closed) meanwhile
+                    return None
                 page = book.document[index]
                 try:
                     scale = RENDER_WIDTH / page.get_width()
@@ -133,8 +135,10 @@ class PageImages:
         if book is None:
             return None
 
-        def extract() -> bytes:
+        def extract() -> bytes | None:
             with _PDFIUM:
+                if self.book is not book:
+                    return None
                 page = book.document[index]
                 try:
                     textpage = page.get_textpage()
