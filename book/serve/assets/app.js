@@ -166,8 +166,12 @@ function spreadsOf(count) {
   return spreads
 }
 
+const near = new Set()  // the pages on or near the screen
 const seen = new IntersectionObserver(entries => {
-  for (const entry of entries) if (entry.isIntersecting) loadPage(entry.target)
+  for (const entry of entries) {
+    if (entry.isIntersecting) { near.add(entry.target); loadPage(entry.target) }
+    else near.delete(entry.target)
+  }
 }, { root: $('spreads'), rootMargin: '800px 0px' })
 
 function loadPage(figure) {
@@ -267,12 +271,13 @@ async function openPrint(version) {
   state.outline = info.outline
   state.pdf = info.version
   if (sameShape) {  // swap the images in place: nothing moves, nothing blinks
-    for (const figure of document.querySelectorAll('#spreads figure.page')) {
-      figure.querySelector('figcaption').textContent = state.pages[figure.dataset.page].label
-      seen.unobserve(figure)
-      seen.observe(figure)
+    for (const figure of near) loadPage(figure)  // the others when they come near
+    for (const caption of document.querySelectorAll('#spreads figcaption')) {
+      const label = state.pages[caption.parentElement.dataset.page].label
+      if (caption.textContent !== label) caption.textContent = label
     }
   } else {
+    near.clear()
     drawSpreads()
     if (keep != null) goToPage(Math.min(keep, state.pages.length - 1))
   }
