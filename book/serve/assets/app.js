@@ -28,7 +28,10 @@ function setStatus(s) {
   const text = s.building === 'epub' ? 'Building the ebook…'
     : s.building === 'print' ? 'Laying out the print PDF…'
     : s.error ? 'Build failed' : 'Up to date'
-  $('status-text').textContent = text
+  const warnings = s.warnings ?? []
+  $('status-text').textContent = warnings.length && !s.error
+    ? `${text} · ${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : text
+  $('status').title = warnings.join('\n')
   $('status').dataset.state = s.building ? 'busy' : s.error ? 'error' : 'ok'
   if (s.title) { $('book-title').textContent = s.title; document.title = `${s.title} · preview` }
   const box = $('error')
