@@ -68,6 +68,15 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(address, Handler)
         self.state, self.images, self.engine, self.loopback = state, images, engine, loopback
 
+    def handle_error(self, request, client_address) -> None:
+        """A browser that leaves mid-reply (a closed tab, a page image no
+        longer wanted) is no error worth a traceback on the terminal."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class Handler(BaseHTTPRequestHandler):
     server: PreviewServer

@@ -41,8 +41,14 @@ function setStatus(s) {
     $('error-where').textContent = [e.file, e.line].filter(x => x != null).join(':')
     $('error-message').textContent = e.message || ''
     $('error-hint').textContent = e.hint || ''
+    $('error-keep').textContent = s.epub
+      ? 'Still showing the last good book; fix the file and save to try again.'
+      : 'Nothing could be built yet; fix the file and save to try again.'
     box.hidden = false
   } else box.hidden = true
+  for (const waiting of document.querySelectorAll('.placeholder'))  // before any good build
+    waiting.textContent = s.error ? 'No book to show yet: see the error above.'
+      : waiting.closest('#print') ? 'Laying out the print PDF…' : 'Building the ebook…'
   if (s.epub) syncEbook(s.epub)
   if (s.pdf) syncPrint(s.pdf)
 }
