@@ -12,13 +12,17 @@ LAY002   a heading with fewer than two lines of what follows on its page
 LAY003   characters no font could draw (they print as boxes)
 LAY004   preformatted code broken inside a word with no continuation mark
 =======  ====================================================================
+
+The typesetting checks of :mod:`.typeset` (LAY005-LAY012: widows, orphans,
+loose and overfull lines, hyphen ladders, blank rectos, short pages,
+low-resolution pictures) follow these in :func:`run_checks`.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import summary as s
 from .summary import Line, PageSummary
@@ -35,6 +39,11 @@ class Finding:
     pages: tuple[int, ...] = ()
     #: Their printed folios, in the same order.
     labels: tuple[str, ...] = ()
+    #: "error", "warning" or "note" (set from the :class:`Check` that found it).
+    severity: str = "warning"
+    #: Spots to mark on the pages: ``(page number, x, y, width, height)``
+    #: in CSS px from the page box's top left corner.
+    marks: tuple[tuple[int, float, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,22 @@ class Check:
     function: Callable[[list[PageSummary]], Iterator[Finding]]
     #: Whether the check applies to the screen PDF too (folios do not).
     screen: bool = True
+    #: "error" (``make-book proof --strict`` fails), "warning" or "note".
+    severity: str = "warning"
+    #: Whether builds report it; the others only ``make-book proof`` lists
+    #: (too many for a build's warnings, or a matter of taste).
+    build: bool = True
+
+
+def mark(page: PageSummary, line: Line) -> tuple[int, float, float, float, float]:
+    """The spot of ``line`` on ``page``, for a finding's :attr:`Finding.marks`."""
+    return (page.number, round(line.x, 2), round(line.y, 2), round(line.width, 2),
+            round(line.height, 2))
+
+
+def where(page: PageSummary) -> str:
+    """The page as a reader finds it: its folio, else its position."""
+    return _where(page)
 
 
 def _where(page: PageSummary) -> str:
@@ -101,7 +126,7 @@ def headings_alone(pages: list[PageSummary]) -> Iterator[Finding]:
                 "its text begins on the next page",
                 "keep a heading with what follows (break-after: avoid) and let tables and "
                 "figures that do not fit move on, so text fills the page",
-                (page.number,), (page.label,))
+                (page.number,), (page.label,), marks=(mark(page, line),))
 
 
 def _kept(after: list[Line]) -> bool:
@@ -196,16 +221,22 @@ def code_broken_in_words(pages: list[PageSummary]) -> Iterator[Finding]:
 CHECKS: tuple[Check, ...] = (
     Check("LAY001", "folio on every text page", pages_without_folio, screen=False),
     Check("LAY002", "no heading alone at a page foot or top", headings_alone),
-    Check("LAY003", "no missing glyphs", missing_glyphs),
+    Check("LAY003", "no missing glyphs", missing_glyphs, severity="error"),
     Check("LAY004", "code never broken inside a word without a mark", code_broken_in_words),
 )
 
 
 def run_checks(pages: list[PageSummary], *, print_edition: bool = True,
-               checks: tuple[Check, ...] = CHECKS) -> list[Finding]:
-    """Every applicable check over ``pages``, findings in check order."""
+               checks: tuple[Check, ...] | None = None, proof: bool = False) -> list[Finding]:
+    """Every applicable check over ``pages``, findings in check order, each
+    with its check's severity.  A build runs the checks marked ``build``;
+    ``proof`` runs them all."""
+    if checks is None:
+        from .typeset import TYPESET_CHECKS
+
+        checks = CHECKS + TYPESET_CHECKS
     found: list[Finding] = []
     for check in checks:
-        if print_edition or check.screen:
-            found.extend(check.function(pages))
+        if (print_edition or check.screen) and (proof or check.build):
+            found.extend(replace(f, severity=check.severity) for f in check.function(pages))
     return found

@@ -85,6 +85,14 @@ class Line:
     #: Name of the figure or table the line belongs to when the writer
     #: marked it as one it may move (``data-mb-float``), "" otherwise.
     float_id: str = ""
+    #: Width of a word space of the line's font with nothing added, in em
+    #: (``word_space`` over this is how much justification stretched it).
+    space: float = 0.0
+    #: For a raster picture: its pixels per inch at the printed size (the
+    #: fewer of across and down); 0 for text and vector pictures.
+    ppi: int = 0
+    #: For a picture: its file name ("" for text).
+    image: str = ""
 
 
 @dataclass
@@ -127,6 +135,9 @@ class PageSummary:
     missing: list[MissingGlyph] = field(default_factory=list)
     #: Ids of elements whose box starts on this page (anchors).
     anchors: list[str] = field(default_factory=list)
+    #: Left and right edges of the page area (inside the margins).
+    content_left: float = 0.0
+    content_right: float = 0.0
 
     @property
     def body_lines(self) -> list[Line]:

@@ -1,0 +1,140 @@
+"""``make-book proof``: the print PDF as a proofreader sees it.
+
+Builds the print PDF (through :func:`book.build.build`, the cache on when
+asked), runs every check on its laid-out pages (book/pagecheck, with the
+typesetting checks a normal build does not report) and writes, in a
+folder ``<name>-proof/`` beside the PDF:
+
+``spreads/spread-NNN.png``  facing pages at ``dpi``, trim and bleed boxes outlined
+``contact-sheet.png``       the whole book in small, as rows of spreads
+``thumbs/page-NNNN.png``    each page with a finding, its spots marked
+``proof.html``              every finding with its page and thumbnail
+``proof.json``              the same as data (schema :data:`~.report.SCHEMA`)
+
+The modules: ``render`` (pages to pictures with pypdfium2), ``sheets``
+(spreads, contact sheet), ``report`` (HTML and JSON).  Same inputs give
+byte-identical files (PNG without timestamps, findings in check order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..pagecheck import Finding, PageSummary, run_checks
+from .report import ProofData, json_text, to_html
+
+#: Spread resolution when none is asked for.
+DEFAULT_DPI = 100
+#: Height of a page on the contact sheet and in the report, in pixels.
+SHEET_HEIGHT = 150
+THUMB_HEIGHT = 220
+
+
+@dataclass
+class ProofResult:
+    """What :func:`make_proof` wrote and found."""
+
+    folder: Path
+    pdf: Path
+    data: ProofData
+    build: Any
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.data.findings if f.severity == "error"]
+
+
+def proof_name(pdf: Path) -> str:
+    return f"{pdf.stem}-proof"
+
+
+def make_proof(inputs: list[str | Path], options: Any, overrides: Any, diagnostics: Any, *,
+               dpi: int = DEFAULT_DPI) -> ProofResult:
+    """Build the print PDF of ``inputs`` and write its proof beside it."""
+    from dataclasses import replace
+
+    from ..build import build
+    from ..errors import RenderError
+
+    options = replace(options, formats=("pdf",), fresh=True)
+    result = build(inputs, options, overrides, diagnostics)
+    layout = result.layouts.get("print")
+    pdf = result.outputs.get("pdf")
+    if layout is None or pdf is None:
+        raise RenderError("the print PDF was not laid out: nothing to proof")
+    pages = layout.pages
+    findings = run_checks(pages, print_edition=True, proof=True)
+    title = result.book.metadata.title if result.book is not None else pdf.stem
+    folder = pdf.parent / proof_name(pdf)
+    data = write_proof(pdf, pages, findings, folder, dpi=dpi, title=title)
+    return ProofResult(folder, pdf, data, result)
+
+
+def write_proof(pdf: Path, pages: list[PageSummary], findings: list[Finding], folder: Path, *,
+                dpi: int = DEFAULT_DPI, title: str = "") -> ProofData:
+    """Render ``pdf`` and write the proof's files into ``folder``."""
+    from ..atomic import commit
+    from .render import mark, render_pages
+    from .sheets import contact_sheet, spread, spread_pairs, thumbnail
+
+    spots: dict[int, list[tuple[float, float, float, float]]] = {}
+    for finding in findings:
+        for number in finding.pages[:1]:
+            spots.setdefault(number, [])
+        for number, x, y, width, height in finding.marks:
+            spots.setdefault(number, []).append((x, y, width, height))
+    images = []
+    sheet_thumbs = []
+    files: dict[Path, bytes] = {}
+    data = ProofData(title=title or pdf.stem, pdf=f"../{pdf.name}", page_count=0, dpi=dpi,
+                     findings=findings, contact_sheet="contact-sheet.png")
+    for index, page in enumerate(render_pages(pdf, dpi)):
+        number = index + 1
+        images.append(page.image)
+        sheet_thumbs.append(thumbnail(page.image, SHEET_HEIGHT))
+        if number in spots:
+            marked = mark(page, spots[number], scale=THUMB_HEIGHT / page.image.height)
+            name = f"thumbs/page-{number:04d}.png"
+            files[folder / name] = _png(marked)
+            data.thumbs[number] = name
+    data.page_count = len(images)
+    if images:
+        size = (max(i.width for i in images), max(i.height for i in images))
+        for n, (left, right) in enumerate(spread_pairs(len(images)), start=1):
+            name = f"spreads/spread-{n:03d}.png"
+            picture = spread(images[left] if left is not None else None,
+                             images[right] if right is not None else None, size)
+            files[folder / name] = _png(picture)
+            data.spreads.append(name)
+            for side in (left, right):
+                if side is not None:
+                    data.spread_of[side + 1] = name
+    files[folder / data.contact_sheet] = _png(contact_sheet(sheet_thumbs))
+    files[folder / "proof.html"] = to_html(data)
+    files[folder / "proof.json"] = json_text(data).encode("utf-8")
+    _remove_stale(folder, set(files))
+    commit(files)
+    return data
+
+
+def _png(image: Any) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _remove_stale(folder: Path, keep: set[Path]) -> None:
+    """Spreads and thumbnails an earlier, longer proof left behind."""
+    for sub in ("spreads", "thumbs"):
+        place = folder / sub
+        if place.is_dir():
+            for path in place.glob("*.png"):
+                if path not in keep:
+                    path.unlink()
+
+
+__all__ = ["DEFAULT_DPI", "ProofResult", "make_proof", "write_proof"]
