@@ -111,7 +111,8 @@ def write_proof(pdf: Path, pages: list[PageSummary], findings: list[Finding], fo
             for side in (left, right):
                 if side is not None:
                     data.spread_of[side + 1] = name
-    files[folder / data.contact_sheet] = _png(contact_sheet(sheet_thumbs))
+    files[folder / data.contact_sheet] = _png(contact_sheet(sheet_thumbs,
+                                                            frames=_frames(findings)))
     files[folder / "proof.html"] = to_html(data)
     files[folder / "proof.json"] = json_text(data).encode("utf-8")
     _remove_stale(folder, set(files))
@@ -119,11 +120,27 @@ def write_proof(pdf: Path, pages: list[PageSummary], findings: list[Finding], fo
     return data
 
 
+#: Frame colours on the contact sheet, by the worst severity found on a page.
+FRAME_COLOURS = {"error": (200, 30, 30), "warning": (230, 140, 0), "note": (90, 110, 130)}
+
+
+def _frames(findings: list[Finding]) -> dict[int, tuple[int, int, int]]:
+    """0-based page index → the frame colour of its worst finding."""
+    rank = {"error": 0, "warning": 1, "note": 2}
+    worst: dict[int, str] = {}
+    for finding in findings:
+        for number in finding.pages:
+            level = worst.get(number - 1)
+            if level is None or rank[finding.severity] < rank[level]:
+                worst[number - 1] = finding.severity
+    return {index: FRAME_COLOURS[level] for index, level in worst.items()}
+
+
 def _png(image: Any) -> bytes:
     import io
 
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
 
 

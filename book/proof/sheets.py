@@ -38,13 +38,13 @@ def spread(left: Image.Image | None, right: Image.Image | None, size: tuple[int,
         out.paste(left, (width - left.width, 0))
     if right is not None:
         out.paste(right, (width, 0))
-    draw = ImageDraw.Draw(out)
-    draw.line([(width, 0), (width, height - 1)], fill=(120, 120, 120), width=1)
     return out
 
 
-def contact_sheet(thumbs: list[Image.Image], *, per_row: int = SPREADS_PER_ROW) -> Image.Image:
-    """Every page in small, as rows of ``per_row`` spreads."""
+def contact_sheet(thumbs: list[Image.Image], *, per_row: int = SPREADS_PER_ROW,
+                  frames: dict[int, tuple[int, int, int]] | None = None) -> Image.Image:
+    """Every page in small, as rows of ``per_row`` spreads; the pages
+    (0-based) in ``frames`` framed in their colour (pages with findings)."""
     if not thumbs:
         return Image.new("RGB", (1, 1), TABLE)
     width = max(t.width for t in thumbs)
@@ -57,10 +57,16 @@ def contact_sheet(thumbs: list[Image.Image], *, per_row: int = SPREADS_PER_ROW) 
         row, column = divmod(n, per_row)
         x = GAP + column * (2 * width + GAP)
         y = GAP + row * (height + GAP)
-        if left is not None:
-            sheet.paste(thumbs[left], (x + width - thumbs[left].width, y))
-        if right is not None:
-            sheet.paste(thumbs[right], (x + width, y))
+        for index, at in ((left, x + width - (thumbs[left].width if left is not None else 0)),
+                          (right, x + width)):
+            if index is None:
+                continue
+            sheet.paste(thumbs[index], (at, y))
+            colour = (frames or {}).get(index)
+            if colour:
+                ImageDraw.Draw(sheet).rectangle(
+                    [at, y, at + thumbs[index].width - 1, y + thumbs[index].height - 1],
+                    outline=colour, width=3)
     return sheet
 
 
