@@ -259,6 +259,8 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
 @click.option("--name", help="File name for the PDF (default: from the title).")
 @click.option("--lang", help="Language tag such as pl, en-GB (default: detected).")
 @click.option("--theme", help="Theme: classic or modern.")
+@click.option("--css", "css", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Extra stylesheet after the theme (repeatable).")
 @click.option("--trim", help="Print trim: a5, b-format, 5x8, 5.5x8.5, 6x9... or WxH with unit.")
 @click.option("--bleed", help="Bleed for print, e.g. 3mm or 0.125in.")
 @click.option("--target", help="Print service whose rules apply: kdp, ingramspark or lulu.")
@@ -273,8 +275,8 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def proof_command(sources: tuple[Path, ...], outdir: Path, name: str | None, lang: str | None,
-                  theme: str | None, trim: str | None, bleed: str | None, target: str | None,
-                  dpi: int, as_json: bool, strict: bool, jobs: int | None, no_cache: bool,
+                  theme: str | None, css: tuple[Path, ...], trim: str | None, bleed: str | None,
+                  target: str | None, dpi: int, as_json: bool, strict: bool, jobs: int | None, no_cache: bool,
                   quiet: bool, debug: bool) -> None:
     """Build the print PDF of SOURCES and proof it: spreads, a contact sheet,
     and proof.html listing every typographic problem with its page.
@@ -295,7 +297,8 @@ def proof_command(sources: tuple[Path, ...], outdir: Path, name: str | None, lan
         progress = make_progress(quiet=quiet or as_json)
         options = BuildOptions(formats=("pdf",), outdir=outdir, name=name, debug=debug,
                                jobs=jobs or default_jobs(), cache=not no_cache, progress=progress)
-        overrides = Overrides(lang=lang, theme=theme, trim=trim, bleed=bleed, target=target)
+        overrides = Overrides(lang=lang, theme=theme, css=list(css), trim=trim, bleed=bleed,
+                              target=target)
         diagnostics = Diagnostics(listener=report)
         try:
             result = make_proof(list(sources), options, overrides, diagnostics, dpi=dpi)

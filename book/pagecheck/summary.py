@@ -16,6 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+#: Version of the layout of :meth:`PageSummary.to_dict`: a stored summary
+#: (the layout cache) of another version is laid out again, not misread.
+#: 2: lines' ``space``, ``ppi``, ``image``; pages' ``content_left``/``right``.
+SUMMARY_FORMAT = 2
+
 #: Kinds of laid-out lines (:attr:`Line.kind`).
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -154,6 +159,7 @@ class PageSummary:
         answer); lines and missing glyphs as lists of their fields in
         declaration order, which keeps a long book's pages small."""
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in _PAGE_FIELDS}
+        data["format"] = SUMMARY_FORMAT
         data["margins"] = dict(self.margins)
         data["anchors"] = list(self.anchors)
         data["lines"] = [[getattr(line, name) for name in _LINE_FIELDS] for line in self.lines]
@@ -162,7 +168,11 @@ class PageSummary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PageSummary:
-        """The page :meth:`to_dict` gave (also after a JSON round trip)."""
+        """The page :meth:`to_dict` gave (also after a JSON round trip);
+        ValueError for a summary of another :data:`SUMMARY_FORMAT`."""
+        if data.get("format") != SUMMARY_FORMAT:
+            raise ValueError(f"a page summary of format {data.get('format')!r}, "
+                             f"not {SUMMARY_FORMAT}")
         page = cls(**{f.name: data[f.name] for f in _PAGE_FIELDS})
         page.margins = {str(k): str(v) for k, v in data["margins"].items()}
         page.anchors = [str(name) for name in data["anchors"]]

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import summary as s
-from .checks import Check, Finding, mark, where
+from .finding import Check, Finding, mark, where
 from .summary import Line, PageSummary
 
 #: Kinds of running text whose first and last lines should not stand alone.
@@ -79,7 +79,8 @@ def orphans(pages: list[PageSummary]) -> Iterator[Finding]:
     """A paragraph's first line ends the page's text; the rest is overleaf."""
     for page in pages:
         body = [line for line in page.body_lines if line.kind not in (s.FRONT, s.CONTENTS)]
-        if body and body[-1].kind in _PROSE and body[-1].first and not body[-1].last:
+        if body and body[-1].kind in _PROSE and body[-1].first and not body[-1].last \
+                and not (len(body) > 1 and body[-2].kind == s.HEADING):  # LAY002 says it
             line = body[-1]
             yield _finding("LAY006", f"orphan at the foot of {where(page)}: the first line of a "
                            f"paragraph, {_quote(line.text)}, stands alone",
@@ -215,8 +216,8 @@ def low_resolution(pages: list[PageSummary]) -> Iterator[Finding]:
 #: The typesetting checks, after :data:`~.checks.CHECKS`; ``build`` says
 #: which a normal build reports too.
 TYPESET_CHECKS: tuple[Check, ...] = (
-    Check("LAY005", "no widows", widows),
-    Check("LAY006", "no orphans", orphans),
+    Check("LAY005", "no widows", widows, build=False),
+    Check("LAY006", "no orphans", orphans, build=False),
     Check("LAY007", "no loose lines", loose_lines, severity="note", build=False),
     Check("LAY008", "no overfull lines", overfull_lines, severity="error"),
     Check("LAY009", "at most two hyphenated line ends in a row", hyphen_ladders,

@@ -3,8 +3,8 @@
 The JSON is for CI: a stable schema (:data:`SCHEMA`), paths relative to
 the proof folder, findings in check order.  The HTML is one
 self-contained file (its style inline) beside the pictures it shows: a
-summary by severity and code, then every finding with its page's
-thumbnail, the spot marked, and links to the spread.  Built with lxml,
+summary by severity and code, then every finding in page order (as a
+proofreader reads) with its page's thumbnail, the spot marked, and links to the spread.  Built with lxml,
 so text from the manuscript is always escaped.
 """
 
@@ -96,7 +96,8 @@ def to_html(data: ProofData) -> bytes:
     code_rows = [E.tr(E.th("Code"), E.th("Count"))] + [
         E.tr(E.td(E.span(code, {"class": "code"})), E.td(str(n)))
         for code, n in data.by_code().items()]
-    items = [_finding(data, f) for f in data.findings] or [
+    in_page_order = sorted(data.findings, key=lambda f: f.pages[:1] or (0,))
+    items = [_finding(data, f) for f in in_page_order] or [
         E.p("No problems found.", {"class": "none"})]
     body = E.body(
         E.h1(f"Proof: {data.title}"),
