@@ -9,6 +9,8 @@ result once and checks it.  Four parts, each usable on its own:
              drew); :func:`shifted` renumbers a chunk's pages
 ``extract``  :func:`summarize` (or a :class:`Summarizer` page by page, then
              :func:`finish` over all pages): WeasyPrint pages → summaries
+``finding``  :class:`Finding` (code, message, hint, pages, severity, spots)
+             and :class:`Check`
 ``checks``   :data:`CHECKS`, the ordered list of small check functions,
              and :func:`run_checks`: summaries → :class:`Finding`
 ``typeset``  :data:`TYPESET_CHECKS`: widows, orphans, loose and overfull

@@ -100,6 +100,15 @@ class Line:
     image: str = ""
 
 
+    @property
+    def overflow(self) -> float:
+        """How far (CSS px) the line's text stands out past the right edge
+        of its measure; 0 or less when it fits."""
+        if not self.text or self.measure <= 0:
+            return 0.0
+        return (self.x + self.width) - (self.x - self.indent + self.measure)
+
+
 @dataclass
 class MissingGlyph:
     """Characters of one line that no font of the stack could draw."""

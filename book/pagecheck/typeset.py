@@ -110,11 +110,7 @@ def overfull_lines(pages: list[PageSummary]) -> Iterator[Finding]:
     long for the line, printed into the margin (or off the page)."""
     for page in pages:
         for line in page.lines:
-            if not line.text or line.measure <= 0:
-                continue
-            right = line.x + line.width
-            limit = line.x - line.indent + line.measure
-            over = right - limit
+            over = line.overflow
             if over > OVERFULL_TOLERANCE:
                 yield _finding("LAY008", f"overfull line on {where(page)}: "
                                f"{over * 0.75:.1f} pt past the margin: {_quote(line.text)}",
