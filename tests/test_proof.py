@@ -195,7 +195,7 @@ def test_same_pdf_same_proof_bytes(known, tmp_path):
     finding = Finding("LAY005", "m", "h", (9,), ("3",), marks=((9, 72.0, 72.0, 100.0, 18.0),))
     outputs = []
     for name in ("a", "b"):
-        write_proof(pdf, [], [finding], tmp_path / name, dpi=30, title="T")
+        write_proof(pdf, [finding], tmp_path / name, dpi=30, title="T")
         outputs.append({p.relative_to(tmp_path / name): p.read_bytes()
                         for p in sorted((tmp_path / name).rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 7 + 4

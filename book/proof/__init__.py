@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..pagecheck import Finding, PageSummary, run_checks
+from ..pagecheck import Finding, run_checks
 from .report import ProofData, json_text, to_html
 
 #: Spread resolution when none is asked for.
@@ -64,20 +64,24 @@ def make_proof(inputs: list[str | Path], options: Any, overrides: Any, diagnosti
     pdf = result.outputs.get("pdf")
     if layout is None or pdf is None:
         raise RenderError("the print PDF was not laid out: nothing to proof")
-    pages = layout.pages
-    findings = run_checks(pages, print_edition=True, proof=True)
+    findings = run_checks(layout.pages, print_edition=True, proof=True)
     title = result.book.metadata.title if result.book is not None else pdf.stem
     folder = pdf.parent / proof_name(pdf)
-    data = write_proof(pdf, pages, findings, folder, dpi=dpi, title=title)
+    data = write_proof(pdf, findings, folder, dpi=dpi, title=title)
     return ProofResult(folder, pdf, data, result)
 
 
-def write_proof(pdf: Path, pages: list[PageSummary], findings: list[Finding], folder: Path, *,
-                dpi: int = DEFAULT_DPI, title: str = "") -> ProofData:
-    """Render ``pdf`` and write the proof's files into ``folder``."""
+def write_proof(pdf: Path, findings: list[Finding], folder: Path, *, dpi: int = DEFAULT_DPI,
+                title: str = "") -> ProofData:
+    """Render ``pdf`` and write the proof's files into ``folder``.
+
+    Pages are rendered one at a time and each spread is written as soon as
+    both its pages are known, so a long book at a high ``dpi`` holds two
+    pages in memory, not all of them.
+    """
     from ..atomic import commit
     from .render import mark, render_pages
-    from .sheets import contact_sheet, spread, spread_pairs, thumbnail
+    from .sheets import contact_sheet, spread, thumbnail
 
     spots: dict[int, list[tuple[float, float, float, float]]] = {}
     for finding in findings:
@@ -85,32 +89,44 @@ def write_proof(pdf: Path, pages: list[PageSummary], findings: list[Finding], fo
             spots.setdefault(number, [])
         for number, x, y, width, height in finding.marks:
             spots.setdefault(number, []).append((x, y, width, height))
-    images = []
     sheet_thumbs = []
     files: dict[Path, bytes] = {}
     data = ProofData(title=title or pdf.stem, pdf=f"../{pdf.name}", page_count=0, dpi=dpi,
                      findings=findings, contact_sheet="contact-sheet.png")
+    cell: tuple[int, int] = (0, 0)
+    held: tuple[int, Any] | None = None  # a verso waiting for its recto
+
+    def emit(left: tuple[int, Any] | None, right: tuple[int, Any] | None) -> None:
+        shown = [side for side in (left, right) if side is not None]
+        size = (max([cell[0]] + [image.width for _n, image in shown]),
+                max([cell[1]] + [image.height for _n, image in shown]))
+        name = f"spreads/spread-{len(data.spreads) + 1:03d}.png"
+        files[folder / name] = _png(spread(left[1] if left else None,
+                                           right[1] if right else None, size))
+        data.spreads.append(name)
+        for number, _image in shown:
+            data.spread_of[number] = name
+
     for index, page in enumerate(render_pages(pdf, dpi)):
         number = index + 1
-        images.append(page.image)
+        if index == 0:
+            cell = page.image.size
         sheet_thumbs.append(thumbnail(page.image, SHEET_HEIGHT))
         if number in spots:
             marked = mark(page, spots[number], scale=THUMB_HEIGHT / page.image.height)
             name = f"thumbs/page-{number:04d}.png"
             files[folder / name] = _png(marked)
             data.thumbs[number] = name
-    data.page_count = len(images)
-    if images:
-        size = (max(i.width for i in images), max(i.height for i in images))
-        for n, (left, right) in enumerate(spread_pairs(len(images)), start=1):
-            name = f"spreads/spread-{n:03d}.png"
-            picture = spread(images[left] if left is not None else None,
-                             images[right] if right is not None else None, size)
-            files[folder / name] = _png(picture)
-            data.spreads.append(name)
-            for side in (left, right):
-                if side is not None:
-                    data.spread_of[side + 1] = name
+        if index == 0:
+            emit(None, (number, page.image))  # the first page opens the book on the right
+        elif held is None:
+            held = (number, page.image)
+        else:
+            emit(held, (number, page.image))
+            held = None
+        data.page_count = number
+    if held is not None:
+        emit(held, None)
     files[folder / data.contact_sheet] = _png(contact_sheet(sheet_thumbs,
                                                             frames=_frames(findings)))
     files[folder / "proof.html"] = to_html(data)
