@@ -199,3 +199,25 @@ def test_same_pdf_same_proof_bytes(known, tmp_path):
         outputs.append({p.relative_to(tmp_path / name): p.read_bytes()
                         for p in sorted((tmp_path / name).rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 7 + 4
+
+
+def test_a_picture_under_300_ppi_is_found_on_its_page(tmp_path):
+    """Through the library (one document, no cache): a 120 × 80 px picture
+    printed at its CSS size (one pixel a CSS px: 96 ppi)."""
+    from book.build import Overrides
+    from book.context import BuildOptions
+    from book.diagnostics import Diagnostics
+    from book.proof import make_proof
+
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (120, 80), (30, 120, 200)).save(tmp_path / "images" / "map.png")
+    (tmp_path / "one.md").write_text("# One\n\nA map follows.\n\n![A small map](images/map.png)"
+                                     "\n\nAfter the map.\n", encoding="utf-8")
+    result = make_proof([tmp_path / "one.md"], BuildOptions(outdir=tmp_path / "out"),
+                        Overrides(title="Pictures", lang="en"), Diagnostics(), dpi=30)
+    [finding] = result.data.findings
+    assert (finding.code, finding.labels, finding.severity) == ("LAY012", ("1",), "warning")
+    assert "map.png" in finding.message and "96 ppi" in finding.message
+    [(page, _x, y, _w, height)] = finding.marks
+    assert page == finding.pages[0] and height == 80.0
+    assert not result.errors and (result.folder / "thumbs" / f"page-{page:04d}.png").is_file()
