@@ -87,6 +87,9 @@ def test_short_page_between_full_ones_but_not_a_chapter_end():
     pages = [full(1, "a"), full(2, "a", lines=20), full(3, "a"),
              full(4, "a", lines=10), full(5, "b", division="c2")]
     assert found(pages, "LAY011") == [(2,)]
+    pictured = full(2, "a", lines=20)
+    pictured.lines.append(line("", kind=FIGURE, y=72.0 + 18 * 20, height=180.0))
+    assert found([full(1, "a"), pictured, full(3, "a")], "LAY011") == []  # a picture fills it
 
 
 @pytest.mark.parametrize(("ppi", "expected"), [(299, [(1,)]), (300, []), (0, [])])

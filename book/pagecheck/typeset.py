@@ -162,11 +162,11 @@ def blank_rectos(pages: list[PageSummary]) -> Iterator[Finding]:
 def _bottom(page: PageSummary) -> float | None:
     """Where the page's body text ends, None for pages that are not full
     pages of running text (blank, pictures only, openings)."""
-    body = [line for line in page.body_lines if line.text]
+    body = page.body_lines  # pictures too: they fill a page as text does
     if page.blank or not body or any(line.kind == s.HEADING and line.level == 1
                                      for line in body):
         return None
-    return max(line.y + line.height for line in body)
+    return max(line.y + line.height for line in page.lines)  # footnotes end a page too
 
 
 def short_pages(pages: list[PageSummary]) -> Iterator[Finding]:
@@ -179,8 +179,8 @@ def short_pages(pages: list[PageSummary]) -> Iterator[Finding]:
         before, after = bottoms[i - 1], bottoms[i + 1]
         if here is None or before is None or after is None:
             continue
-        body = [line for line in page.body_lines if line.text]
-        following = [line for line in pages[i + 1].body_lines if line.text]
+        body = page.body_lines
+        following = pages[i + 1].body_lines
         if not following or following[0].division != body[-1].division:
             continue  # the division ends here: its last page may be short
         leading = sorted(line.height for line in body)[len(body) // 2]
