@@ -221,3 +221,19 @@ def test_a_picture_under_300_ppi_is_found_on_its_page(tmp_path):
     [(page, _x, y, _w, height)] = finding.marks
     assert page == finding.pages[0] and height == 80.0
     assert not result.errors and (result.folder / "thumbs" / f"page-{page:04d}.png").is_file()
+
+
+def test_an_orphan_is_found_on_its_page(tmp_path):
+    """Through the library: 24 lines on the opening page (25 fit), then a
+    paragraph whose first line is left alone at its foot (orphans: 1)."""
+    from book.build import Overrides
+    from book.context import BuildOptions
+    from book.diagnostics import Diagnostics
+    from book.proof import make_proof
+
+    book = make_book(tmp_path / "book", {"one.md": "# One\n\n" + lines(1, 24) + "\n\n"
+                                         + lines(25, 5) + "\n"})
+    result = make_proof([book], BuildOptions(outdir=tmp_path / "out"), Overrides(),
+                        Diagnostics(), dpi=30)
+    assert [(f.code, f.labels) for f in result.data.findings] == [("LAY006", ("1",))]
+    assert "“Line 25”" in result.data.findings[0].message
