@@ -18,12 +18,18 @@ byte-identical files (PNG without timestamps, findings in check order).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..pagecheck import Finding, run_checks
 from .report import ProofData, json_text, to_html
+
+if TYPE_CHECKING:
+    from ..build import BuildResult, Overrides
+    from ..context import BuildOptions
+    from ..diagnostics import Diagnostics
 
 #: Spread resolution when none is asked for.
 DEFAULT_DPI = 100
@@ -39,7 +45,7 @@ class ProofResult:
     folder: Path
     pdf: Path
     data: ProofData
-    build: Any
+    build: BuildResult
 
     @property
     def errors(self) -> list[Finding]:
@@ -50,8 +56,8 @@ def proof_name(pdf: Path) -> str:
     return f"{pdf.stem}-proof"
 
 
-def make_proof(inputs: list[str | Path], options: Any, overrides: Any, diagnostics: Any, *,
-               dpi: int = DEFAULT_DPI) -> ProofResult:
+def make_proof(inputs: list[str | Path], options: BuildOptions, overrides: Overrides,
+               diagnostics: Diagnostics, *, dpi: int = DEFAULT_DPI) -> ProofResult:
     """Build the print PDF of ``inputs`` and write its proof beside it."""
     from dataclasses import replace
 
@@ -67,12 +73,16 @@ def make_proof(inputs: list[str | Path], options: Any, overrides: Any, diagnosti
     findings = run_checks(layout.pages, print_edition=True, proof=True)
     title = result.book.metadata.title if result.book is not None else pdf.stem
     folder = pdf.parent / proof_name(pdf)
-    data = write_proof(pdf, findings, folder, dpi=dpi, title=title)
+    progress = options.progress
+    stage = progress.stage("rendering the proof", layout.page_count) if progress is not None \
+        else contextlib.nullcontext()
+    with stage:
+        data = write_proof(pdf, findings, folder, dpi=dpi, title=title, progress=progress)
     return ProofResult(folder, pdf, data, result)
 
 
 def write_proof(pdf: Path, findings: list[Finding], folder: Path, *, dpi: int = DEFAULT_DPI,
-                title: str = "") -> ProofData:
+                title: str = "", progress: Any = None) -> ProofData:
     """Render ``pdf`` and write the proof's files into ``folder``.
 
     Pages are rendered one at a time and each spread is written as soon as
@@ -125,6 +135,8 @@ def write_proof(pdf: Path, findings: list[Finding], folder: Path, *, dpi: int = 
             emit(held, (number, page.image))
             held = None
         data.page_count = number
+        if progress is not None:
+            progress.advance(f"page {number}")
     if held is not None:
         emit(held, None)
     files[folder / data.contact_sheet] = _png(contact_sheet(sheet_thumbs,
