@@ -252,6 +252,73 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
     _run(action, debug)
 
 
+@cli.command("proof")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder for the PDF; the proof goes beside it.")
+@click.option("--name", help="File name for the PDF (default: from the title).")
+@click.option("--lang", help="Language tag such as pl, en-GB (default: detected).")
+@click.option("--theme", help="Theme: classic or modern.")
+@click.option("--css", "css", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Extra stylesheet after the theme (repeatable).")
+@click.option("--trim", help="Print trim: a5, b-format, 5x8, 5.5x8.5, 6x9... or WxH with unit.")
+@click.option("--bleed", help="Bleed for print, e.g. 3mm or 0.125in.")
+@click.option("--target", help="Print service whose rules apply: kdp, ingramspark or lulu.")
+@click.option("--dpi", type=click.IntRange(min=20, max=600), default=100, show_default=True,
+              help="Resolution of the spread pictures.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the findings as JSON on stdout (also written as proof.json).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when an error-level problem is found.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Layout worker processes (default: the cores this process may use).")
+@click.option("--no-cache", is_flag=True, help="Neither use nor fill the build cache (.make_book/).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def proof_command(sources: tuple[Path, ...], outdir: Path, name: str | None, lang: str | None,
+                  theme: str | None, css: tuple[Path, ...], trim: str | None, bleed: str | None,
+                  target: str | None, dpi: int, as_json: bool, strict: bool, jobs: int | None, no_cache: bool,
+                  quiet: bool, debug: bool) -> None:
+    """Build the print PDF of SOURCES and proof it: spreads, a contact sheet,
+    and proof.html listing every typographic problem with its page.
+
+    SOURCES is what build takes.  The proof is written to NAME-proof/ beside
+    the PDF.  With --strict, exit status 1 when an error-level problem
+    (missing glyph LAY003, overfull line LAY008) is found.
+    """
+
+    def report(item: Diagnostic) -> None:
+        if item.severity == "warning" or not quiet:
+            _say(f"{PROG}: {item}")
+
+    def action() -> None:
+        from book.proof import make_proof
+        from book.proof.report import json_text
+
+        progress = make_progress(quiet=quiet or as_json)
+        options = BuildOptions(formats=("pdf",), outdir=outdir, name=name, debug=debug,
+                               jobs=jobs or default_jobs(), cache=not no_cache, progress=progress)
+        overrides = Overrides(lang=lang, theme=theme, css=list(css), trim=trim, bleed=bleed,
+                              target=target)
+        diagnostics = Diagnostics(listener=report)
+        try:
+            result = make_proof(list(sources), options, overrides, diagnostics, dpi=dpi)
+        finally:
+            progress.close()
+        if as_json:
+            click.echo(json_text(result.data), nl=False)
+        counts = result.data.counts()
+        if not quiet:
+            _say(f"{PROG}: wrote {result.folder / 'proof.html'}: {counts['error']} errors, "
+                 f"{counts['warning']} warnings, {counts['note']} notes on "
+                 f"{result.data.page_count} pages")
+        if strict and result.errors:
+            _say(f"{PROG}: error: {len(result.errors)} error-level problems in the proof "
+                 "(--strict)")
+            sys.exit(1)
+
+    _run(action, debug)
+
+
 @cli.command("check")
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--store", "stores", multiple=True,

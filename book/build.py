@@ -82,6 +82,9 @@ class BuildResult:
     book: Book | None
     diagnostics: Diagnostics
     up_to_date: bool = False
+    #: The PDF editions' layouts by edition ("print", "screen"), with their
+    #: page summaries (book/pagecheck); empty when up to date.
+    layouts: dict = field(default_factory=dict)
 
 
 def check_language_tag(value: str, option: str) -> Diagnostic | None:
@@ -317,6 +320,8 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
     if editions:
         with _stage(ctx.options.progress, "layout"):
             results = pdf_writer.render_editions(book, ctx, editions)
+    ctx.layouts.update({edition: result.layout for edition, result in results.items()
+                        if result.layout is not None})
     if "screen" in results:
         rendered["pdf-screen"] = results["screen"].data
     if "print" in results:
@@ -379,7 +384,7 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
 
             store = open_store(project)
             key = record.record_key(*_request(project, options, overrides, inputs))
-            found = record.check(store, key)
+            found = None if options.fresh else record.check(store, key)
             if found is not None:
                 replay(diagnostics, found[1])
                 store.close()
@@ -404,4 +409,4 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
                 store.close()
     if store is not None and store.problem:
         diagnostics.note("CACHE001", store.problem)
-    return BuildResult(targets, book, ctx.diag)
+    return BuildResult(targets, book, ctx.diag, layouts=dict(ctx.layouts))

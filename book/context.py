@@ -63,6 +63,10 @@ class BuildOptions:
     cache: bool = False
     #: Progress display (book/progress.py); None shows nothing.
     progress: Any = None
+    #: Build even when the last build left every output up to date (the
+    #: caller needs the layout: ``make-book proof``); stages still come
+    #: from the cache.
+    fresh: bool = False
 
 
 def source_date_epoch() -> datetime | None:
@@ -102,6 +106,9 @@ class BuildContext:
 
     #: The build cache's store (book/cache), when caching.
     cache: Any = None
+    #: The PDF editions' layouts (book/writers/pdf/layout.py) by edition
+    #: ("print", "screen"), once laid out.
+    layouts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def language(self) -> str:

@@ -290,6 +290,8 @@ def test_page_checks_name_the_same_pages_when_laid_out_in_chunks(settling):
     for edition in ("print", "screen"):
         found = run_checks(chunked[edition].layout.pages, print_edition=edition == "print")
         assert found == run_checks(whole[edition].layout.pages, print_edition=edition == "print")
+        assert run_checks(chunked[edition].layout.pages, proof=True) == run_checks(
+            whole[edition].layout.pages, proof=True), "make-book proof finds the same"
         [missing] = [f for f in found if f.code == "LAY003"]
         [number] = missing.pages
         assert number > 20, "a page far into the book, numbered in the whole book"

@@ -24,11 +24,14 @@ from pathlib import Path
 LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "lxml", "ebooklib", "pyphen", "fonttools",
              "pillow", "markdown-it-py", "mdit-py-plugins", "mammoth", "tinycss2", "cssselect2",
              "lingua-language-detector", "charset-normalizer", "emoji")
-#: Where fontconfig keeps its caches and the usual font folders (POSIX).
-FONT_PLACES = ("/var/cache/fontconfig", "/usr/lib/fontconfig/cache", "~/.cache/fontconfig",
-               "~/.fontconfig", "/usr/share/fonts", "/usr/local/share/fonts",
-               "~/.local/share/fonts", "~/.fonts", "/Library/Fonts", "~/Library/Fonts",
-               "/System/Library/Fonts")
+#: The system's fontconfig caches (rewritten by ``fc-cache`` when fonts are
+#: installed) and the usual font folders (POSIX).  A user's own fontconfig
+#: cache (``~/.cache/fontconfig``) is left out: fontconfig rewrites it on its
+#: own whenever any program meets a folder it has not cached, which would make
+#: every key change under a build that only ran beside another one.
+FONT_PLACES = ("/var/cache/fontconfig", "/usr/lib/fontconfig/cache", "/usr/share/fonts",
+               "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+               "/Library/Fonts", "~/Library/Fonts", "/System/Library/Fonts")
 
 
 class Hasher:

@@ -9,8 +9,12 @@ result once and checks it.  Four parts, each usable on its own:
              drew); :func:`shifted` renumbers a chunk's pages
 ``extract``  :func:`summarize` (or a :class:`Summarizer` page by page, then
              :func:`finish` over all pages): WeasyPrint pages → summaries
+``finding``  :class:`Finding` (code, message, hint, pages, severity, spots)
+             and :class:`Check`
 ``checks``   :data:`CHECKS`, the ordered list of small check functions,
              and :func:`run_checks`: summaries → :class:`Finding`
+``typeset``  :data:`TYPESET_CHECKS`: widows, orphans, loose and overfull
+             lines, hyphen ladders, blank rectos, short pages, pictures
 ``report``   :func:`report`: findings → the build's warnings
 
 To add a check: write ``def my_check(pages: list[PageSummary]) ->
@@ -27,6 +31,10 @@ from .checks import CHECKS, Check, Finding, run_checks
 from .extract import Summarizer, finish, summarize
 from .report import report
 from .summary import Line, MissingGlyph, PageSummary, shifted
+from .typeset import TYPESET_CHECKS
 
-__all__ = ["CHECKS", "Check", "Finding", "Line", "MissingGlyph", "PageSummary", "Summarizer",
+#: Every check, in the order :func:`run_checks` runs them.
+ALL_CHECKS = CHECKS + TYPESET_CHECKS
+
+__all__ = ["ALL_CHECKS", "CHECKS", "TYPESET_CHECKS", "Check", "Finding", "Line", "MissingGlyph", "PageSummary", "Summarizer",
            "finish", "report", "run_checks", "shifted", "summarize"]

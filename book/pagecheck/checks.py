@@ -12,43 +12,24 @@ LAY002   a heading with fewer than two lines of what follows on its page
 LAY003   characters no font could draw (they print as boxes)
 LAY004   preformatted code broken inside a word with no continuation mark
 =======  ====================================================================
+
+The typesetting checks of :mod:`.typeset` (LAY005-LAY012: widows, orphans,
+loose and overfull lines, hyphen ladders, blank rectos, short pages,
+low-resolution pictures) follow these in :func:`run_checks`.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import replace
 
 from . import summary as s
+from .finding import Check, Finding, mark, where
 from .summary import Line, PageSummary
+from .typeset import TYPESET_CHECKS
 
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem on the pages: a stable code, what, where, how to fix it."""
-
-    code: str
-    message: str
-    hint: str
-    #: Page numbers (1-based positions) the finding is about.
-    pages: tuple[int, ...] = ()
-    #: Their printed folios, in the same order.
-    labels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    name: str
-    function: Callable[[list[PageSummary]], Iterator[Finding]]
-    #: Whether the check applies to the screen PDF too (folios do not).
-    screen: bool = True
-
-
-def _where(page: PageSummary) -> str:
-    return f"page {page.label}" if page.label and page.label != str(page.number) \
-        else f"page {page.number}"
+_where = where
 
 
 # ------------------------------------------------------------------ LAY001
@@ -101,7 +82,7 @@ def headings_alone(pages: list[PageSummary]) -> Iterator[Finding]:
                 "its text begins on the next page",
                 "keep a heading with what follows (break-after: avoid) and let tables and "
                 "figures that do not fit move on, so text fills the page",
-                (page.number,), (page.label,))
+                (page.number,), (page.label,), marks=(mark(page, line),))
 
 
 def _kept(after: list[Line]) -> bool:
@@ -196,16 +177,20 @@ def code_broken_in_words(pages: list[PageSummary]) -> Iterator[Finding]:
 CHECKS: tuple[Check, ...] = (
     Check("LAY001", "folio on every text page", pages_without_folio, screen=False),
     Check("LAY002", "no heading alone at a page foot or top", headings_alone),
-    Check("LAY003", "no missing glyphs", missing_glyphs),
+    Check("LAY003", "no missing glyphs", missing_glyphs, severity="error"),
     Check("LAY004", "code never broken inside a word without a mark", code_broken_in_words),
 )
 
 
 def run_checks(pages: list[PageSummary], *, print_edition: bool = True,
-               checks: tuple[Check, ...] = CHECKS) -> list[Finding]:
-    """Every applicable check over ``pages``, findings in check order."""
+               checks: tuple[Check, ...] | None = None, proof: bool = False) -> list[Finding]:
+    """Every applicable check over ``pages``, findings in check order, each
+    with its check's severity.  A build runs the checks marked ``build``;
+    ``proof`` runs them all."""
+    if checks is None:
+        checks = CHECKS + TYPESET_CHECKS
     found: list[Finding] = []
     for check in checks:
-        if print_edition or check.screen:
-            found.extend(check.function(pages))
+        if (print_edition or check.screen) and (proof or check.build):
+            found.extend(replace(f, severity=check.severity) for f in check.function(pages))
     return found

@@ -135,7 +135,9 @@ class Summarizer:
         out = PageSummary(
             number=number, label=label, name=page_type.name or "", blank=bool(page_type.blank),
             width=float(page.width), height=float(page.height), content_top=float(top),
-            content_bottom=float(top + box.height), anchors=sorted(page.anchors))
+            content_bottom=float(top + box.height), anchors=sorted(page.anchors),
+            content_left=float(box.content_box_x()),
+            content_right=float(box.content_box_x() + box.width))
         boxes = _boxes()
         self._here = ""
         for child in box.children:
@@ -225,7 +227,7 @@ class Summarizer:
             y=float(box.position_y), width=float(box.margin_width()),
             height=float(box.margin_height()), measure=float(box.margin_width()),
             font_size=float(box.style["font_size"]), first=True, area=ctx.area,
-            float_id=ctx.float_id))
+            float_id=ctx.float_id, ppi=_ppi(box), image=_image_name(box)))
 
     def _line(self, line: Any, ctx: _Context, out: PageSummary) -> None:
         """One line box: its own text, and the lines of inline-blocks inside it."""
@@ -282,7 +284,7 @@ class Summarizer:
             font_size=font_size, first=first, level=ctx.level, hyphenated=hyphenated,
             word_space=self._word_space(texts), forced_break=forced, break_in_word=in_word,
             indent=float(first_box.position_x - block_box.content_box_x()), area=ctx.area,
-            float_id=ctx.float_id)
+            float_id=ctx.float_id, space=self._space_width(style))
         out.lines.append(item)
         if self.probe is not None:
             for box in texts:
@@ -352,6 +354,24 @@ def _measure_space(style: Any) -> float:
     pango.pango_layout_line_get_extents(line, ink, with_space)
     narrow = with_space.width * FROM_UNITS
     return round(max(0.0, wide - narrow) / 1000, 4)
+
+
+def _ppi(box: Any) -> int:
+    """Pixels per inch of a raster picture at its printed size (the fewer
+    of across and down; CSS px are 1/96 in), 0 for vector pictures."""
+    from weasyprint.images import RasterImage
+
+    image = getattr(box, "replacement", None)
+    if not isinstance(image, RasterImage) or not box.width or not box.height:
+        return 0
+    across = image.width / (box.width / 96)
+    down = image.height / (box.height / 96)
+    return int(min(across, down))
+
+
+def _image_name(box: Any) -> str:
+    src = box.element.get("src", "") if box.element is not None else ""
+    return src.rsplit("/", 1)[-1][:80] if not src.startswith("data:") else "(embedded)"
 
 
 def _wordish(ch: str) -> bool:

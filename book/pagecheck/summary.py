@@ -16,6 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+#: Version of the layout of :meth:`PageSummary.to_dict`: a stored summary
+#: (the layout cache) of another version is laid out again, not misread.
+#: 2: lines' ``space``, ``ppi``, ``image``; pages' ``content_left``/``right``.
+SUMMARY_FORMAT = 2
+
 #: Kinds of laid-out lines (:attr:`Line.kind`).
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -85,6 +90,23 @@ class Line:
     #: Name of the figure or table the line belongs to when the writer
     #: marked it as one it may move (``data-mb-float``), "" otherwise.
     float_id: str = ""
+    #: Width of a word space of the line's font with nothing added, in em
+    #: (``word_space`` over this is how much justification stretched it).
+    space: float = 0.0
+    #: For a raster picture: its pixels per inch at the printed size (the
+    #: fewer of across and down); 0 for text and vector pictures.
+    ppi: int = 0
+    #: For a picture: its file name ("" for text).
+    image: str = ""
+
+
+    @property
+    def overflow(self) -> float:
+        """How far (CSS px) the line's text stands out past the right edge
+        of its measure; 0 or less when it fits."""
+        if not self.text or self.measure <= 0:
+            return 0.0
+        return (self.x + self.width) - (self.x - self.indent + self.measure)
 
 
 @dataclass
@@ -127,6 +149,9 @@ class PageSummary:
     missing: list[MissingGlyph] = field(default_factory=list)
     #: Ids of elements whose box starts on this page (anchors).
     anchors: list[str] = field(default_factory=list)
+    #: Left and right edges of the page area (inside the margins).
+    content_left: float = 0.0
+    content_right: float = 0.0
 
     @property
     def body_lines(self) -> list[Line]:
@@ -143,6 +168,7 @@ class PageSummary:
         answer); lines and missing glyphs as lists of their fields in
         declaration order, which keeps a long book's pages small."""
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in _PAGE_FIELDS}
+        data["format"] = SUMMARY_FORMAT
         data["margins"] = dict(self.margins)
         data["anchors"] = list(self.anchors)
         data["lines"] = [[getattr(line, name) for name in _LINE_FIELDS] for line in self.lines]
@@ -151,7 +177,11 @@ class PageSummary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PageSummary:
-        """The page :meth:`to_dict` gave (also after a JSON round trip)."""
+        """The page :meth:`to_dict` gave (also after a JSON round trip);
+        ValueError for a summary of another :data:`SUMMARY_FORMAT`."""
+        if data.get("format") != SUMMARY_FORMAT:
+            raise ValueError(f"a page summary of format {data.get('format')!r}, "
+                             f"not {SUMMARY_FORMAT}")
         page = cls(**{f.name: data[f.name] for f in _PAGE_FIELDS})
         page.margins = {str(k): str(v) for k, v in data["margins"].items()}
         page.anchors = [str(name) for name in data["anchors"]]

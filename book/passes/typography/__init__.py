@@ -77,7 +77,7 @@ def typeset(root: etree._Element, lang: str, config: TypographyConfig | None = N
     if not stream.slots:
         return 0
     profiles: dict[object, Profile | None] = {}
-    for key in set(stream.seg_key):
+    for key in dict.fromkeys(stream.seg_key):  # document order: the notes come out the same each run
         profiles[key] = _profile_for(key, lang, config, diag)
     runs = [(first, end, profiles[key]) for first, end, key in stream.runs()]
     for name in STEP_ORDER:

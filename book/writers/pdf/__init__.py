@@ -42,7 +42,8 @@ Codes: PDF001 (variants), PDF002 an image left out, PDF003 a resource
 refused by the sandboxed fetcher, PDF004 WeasyPrint reported a problem
 (not a missing glyph: LAY003 names those), PDF005 (note) a stylesheet that
 needs one document (``target-counter()``, ``counter(pages)``, running
-elements) laid out without chunks; LAY001-LAY004 (book/pagecheck).
+elements) laid out without chunks; LAY001-LAY004, LAY008 and LAY010 (book/pagecheck;
+``make-book proof`` runs the rest of LAY005-LAY012 too).
 """
 
 from __future__ import annotations

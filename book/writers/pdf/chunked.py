@@ -400,12 +400,21 @@ def _result_bytes(result: ChunkResult) -> bytes:
     return len(head).to_bytes(8, "big") + head + result.data
 
 
+def _current_summaries(extracted: dict) -> bool:
+    """Are the stored page summaries (book/pagecheck) of the format this
+    code reads?  Entries of another are laid out again."""
+    from ...pagecheck.summary import SUMMARY_FORMAT
+
+    return all(isinstance(value, dict) and value.get("format") == SUMMARY_FORMAT
+               for value in extracted.get("pagecheck", []))
+
+
 def _result_from(record: bytes, edition: str, index: int) -> ChunkResult | None:
     try:
         size = int.from_bytes(record[:8], "big")
         head = json.loads(record[8:8 + size])
         data = record[8 + size:]
-        if not data.startswith(b"%PDF-"):
+        if not data.startswith(b"%PDF-") or not _current_summaries(head["extracted"]):
             return None
         return ChunkResult(edition, index, data, [str(x) for x in head["labels"]],
                            [int(x) for x in head["blank"]], dict(head["extracted"]),

@@ -35,6 +35,10 @@ from ...xhtml import add_class, element
 MARK = "\u21a9"
 #: A listing is set at most this much smaller to fit its longest line.
 MIN_SCALE = 0.82
+#: A line of code standing out this far (CSS px) past the measure did not
+#: wrap where it should have (WeasyPrint finds no break in a line whose
+#: text runs through inline elements): fitted like a wrapped one (LAY008).
+OVERFLOW = 0.5
 #: Columns a continuation line is indented by, past the line's own indent.
 HANG = 2
 #: Characters after which a line of code may break (and before which for
@@ -70,7 +74,8 @@ def fit_code_blocks(root: etree._Element, pages: list[PageSummary]) -> set[str]:
     for key, lines in wrapped.items():
         pre = blocks.get(key)
         if pre is None or "mb-code-fitted" in (pre.get("class") or "").split() or not any(
-                not ln.forced_break and not ln.last for ln in lines):
+                (not ln.forced_break and not ln.last) or ln.overflow > OVERFLOW
+                for ln in lines):
             continue  # fitted once, on exact measurements: not again
         columns = _columns(lines)
         if columns < 8:

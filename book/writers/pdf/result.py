@@ -4,7 +4,8 @@ Both layouts (whole.py, chunked.py) end the same way: the edition's PDF and
 its :class:`~.layout.PrintLayout` (:class:`PdfResult`), WeasyPrint's
 messages and the sandbox's refusals reported once each (:func:`report`:
 PDF003, PDF004), and the checks on the laid-out pages run on the joined
-page summaries (:func:`check_pages`: LAY001-LAY004, book/pagecheck).
+page summaries (:func:`check_pages`: the checks of book/pagecheck a build
+reports; ``make-book proof`` runs them all).
 """
 
 from __future__ import annotations
