@@ -15,6 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from ..pdfium import PDFIUM_LOCK
+
 #: Colours of the outlines: trim (where the page is cut) and bleed.
 TRIM_COLOUR = (0, 90, 200)
 BLEED_COLOUR = (220, 0, 120)
@@ -52,19 +54,28 @@ class PageImage:
 
 
 def render_pages(pdf: Path, dpi: int) -> Iterator[PageImage]:
-    """Every page of ``pdf`` at ``dpi``, boxes outlined, in order."""
+    """Every page of ``pdf`` at ``dpi``, boxes outlined, in order.
+
+    Each call into PDFium holds the process's PDFium lock (book/pdfium.py),
+    released between pages so a caller may do other PDFium work meanwhile.
+    """
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(str(pdf))
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(pdf))
+        count = len(document)
     try:
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                yield _render(page, dpi)
-            finally:
-                page.close()
+        for index in range(count):
+            with PDFIUM_LOCK:
+                page = document[index]
+                try:
+                    rendered = _render(page, dpi)
+                finally:
+                    page.close()
+            yield rendered
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
 
 
 def _render(page, dpi: int) -> PageImage:
