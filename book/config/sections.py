@@ -105,7 +105,7 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     r.check_keys(table, "pdf", {"trim", "margins", "bleed", "marks", "variant", "screen_variant",
                                 "full_fonts", "notes", "front_matter", "toc", "toc_depth",
                                 "verso_head", "output_profile", "target", "bleed_edges",
-                                "bookmarks"})
+                                "bookmarks", "openings"})
     pdf = PdfConfig()
     target = r.choice(table, "pdf", "target", "", ("",) + TARGETS)
     if target:
@@ -142,6 +142,7 @@ def _pdf(r: _Reader, table: dict[str, Any]) -> PdfConfig:
     pdf.toc = r.boolean(table, "pdf", "toc", True)
     pdf.toc_depth = r.integer(table, "pdf", "toc_depth", 1, 0, 5)
     pdf.verso_head = r.choice(table, "pdf", "verso_head", "title", ("title", "author"))
+    pdf.openings = r.choice(table, "pdf", "openings", "auto", ("auto", "right", "any"))
     pdf.output_profile = r.string(table, "pdf", "output_profile")
     if pdf.marks and pdf.bleed_edges == "outer":
         raise r.error("pdf.marks cannot be used with pdf.bleed_edges = \"outer\" (the crop marks "

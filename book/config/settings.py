@@ -96,6 +96,9 @@ class PdfConfig:
     toc_depth: int = 1
     #: Verso running head: the book's "title" or its "author".
     verso_head: str = "title"
+    #: Where chapters open: "right" (a recto), "any" (the next page) or
+    #: "auto" (any for a collection of many short pieces; writers/pdf/openings.py).
+    openings: str = "auto"
     #: CMYK ICC profile of the press (a file in the book folder) for the
     #: PDF/X output intent; empty = a system CMYK profile when one exists.
     output_profile: str = ""

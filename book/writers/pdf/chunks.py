@@ -16,10 +16,11 @@ pagination (worker.py).
 
 Where the body is cut depends on the content only, never on the cache or on
 ``--jobs``, so a build gives the same bytes however it ran.  Cuts are chosen
-by content (like content-defined chunking of files): once a chunk holds
-:data:`MIN_CHARS`, a cut falls before a division whose *id* hashes to a
-multiple of :data:`CUT_EVERY`, or in any case once it holds
-:data:`MAX_CHARS`.  An edit inside one chapter keeps every id and so every
+by content (like content-defined chunking of files, cuts.py): once a chunk
+holds ``MIN_CHARS``, a cut falls before a division whose *id* hashes to a
+multiple of ``CUT_EVERY``, or in any case once it holds ``MAX_CHARS``; never
+before a division that opens on the next page rather than a recto
+(openings.py), as a chunk always starts on a recto.  An edit inside one chapter keeps every id and so every
 cut except, rarely, one next to it: the other chunks keep their HTML and
 their cached layout.
 
@@ -38,23 +39,19 @@ when chapters before it come and go.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ...model import Asset, Book
 from ...pagination import KEY_ATTRIBUTE
+from ...xhtml import has_class
+from .cuts import MAX_CHARS, MIN_CHARS, plan_body
 from .fetcher import asset_url
 from .html import Assembled
+from .openings import ANY_PAGE_CLASS
 from .settle import may_settle
 
-#: A body chunk is cut once it holds this many characters of HTML...
-MIN_CHARS = 32_000
-#: ...before a division whose id hashes to a multiple of this...
-CUT_EVERY = 4
-#: ...or before any division once it holds this many.
-MAX_CHARS = 128_000
 #: The block that ends a chunk on a recto (see the module docstring).
 END_CLASS = "mb-chunk-end"
 #: Rules the chunked layout adds after every other sheet.
@@ -89,25 +86,6 @@ class Chunk:
         return self.index == 0
 
 
-def _cut_here(division_id: str) -> bool:
-    digest = hashlib.blake2b(division_id.encode("utf-8"), digest_size=4).digest()
-    return int.from_bytes(digest, "big") % CUT_EVERY == 0
-
-
-def plan_body(sizes: list[int], ids: list[str]) -> list[tuple[int, int]]:
-    """Ranges ``(start, end)`` of body divisions, one per chunk (module docstring)."""
-    ranges: list[tuple[int, int]] = []
-    start, held = 0, 0
-    for index, size in enumerate(sizes):
-        if index > start and (held >= MAX_CHARS or (held >= MIN_CHARS and _cut_here(ids[index]))):
-            ranges.append((start, index))
-            start, held = index, 0
-        held += size
-    if start < len(sizes):
-        ranges.append((start, len(sizes)))
-    return ranges
-
-
 def _page_class(element: etree._Element) -> str | None:
     for token in (element.get("class") or "").split():
         if token.startswith("pg-"):
@@ -131,7 +109,8 @@ def split(assembled: Assembled, book: Book) -> list[Chunk]:
     body_elements = children[start:]
     sizes = [len(etree.tostring(el, method="html", encoding="unicode")) for el in body_elements]
     ids = [el.get("id") or "" for el in body_elements]
-    for first, last in plan_body(sizes, ids):
+    may_cut = [not has_class(el, ANY_PAGE_CLASS) for el in body_elements]
+    for first, last in plan_body(sizes, ids, may_cut):
         chunks.append(Chunk(len(chunks) if start else len(chunks) + 1, body_elements[first:last]))
     for chunk, following in zip(chunks, chunks[1:]):
         chunk.next_page_class = _page_class(following.elements[0]) if following.elements else None

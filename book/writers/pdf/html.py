@@ -31,8 +31,8 @@ from ...model import Book, Chapter, Matter, TocEntry
 from ...pagination import KEY_ATTRIBUTE, block_key, text_blocks
 from ...passes.contents import chapter_label
 from ...sandbox import is_data_uri, is_remote
-from ...xhtml import EPUB_TYPE, XML_LANG, add_class, element, opening_heading
-from . import code, frontmatter, notes, pagecss, settle
+from ...xhtml import EPUB_TYPE, XML_LANG, add_class, element, has_class, opening_heading
+from . import code, frontmatter, notes, openings, pagecss, settle
 from .fetcher import asset_url
 from .pagecss import shorten
 
@@ -113,9 +113,13 @@ class Assembler:
             body.append(frontmatter.contents(self.book, entries))
         copies: list[tuple[str, etree._Element]] = []
         start_pending = True
+        opening = openings.Openings(openings.resolve(self.book, self.pdf)
+                                    if self.print_edition else "right")
         for index, chapter in enumerate(self.book.chapters):
             starts_body = start_pending and chapter.matter != Matter.FRONT
             division = self._division(index, chapter, starts_body, assembled)
+            opening.place(division, chapter, starts_body=starts_body,
+                          title_page=has_class(division, f"pg-{pagecss.PART}"))
             if starts_body:
                 start_pending = False
                 assembled.body_start_id = chapter.id
