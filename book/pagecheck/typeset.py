@@ -61,11 +61,17 @@ def _finding(code: str, message: str, hint: str, page: PageSummary,
 
 # ------------------------------------------------------------- LAY005/6
 
+def _text_lines(page: PageSummary) -> list[Line]:
+    """The page's body lines that belong to running text (not the opening
+    pages or the printed contents)."""
+    return [line for line in page.body_lines if line.kind not in (s.FRONT, s.CONTENTS)]
+
+
 def widows(pages: list[PageSummary]) -> Iterator[Finding]:
     """A paragraph that began on an earlier page leaves only its last line
     on this one (the line opens the page's text)."""
     for page in pages:
-        body = [line for line in page.body_lines if line.kind not in (s.FRONT, s.CONTENTS)]
+        body = _text_lines(page)
         if body and body[0].kind in _PROSE and body[0].last and not body[0].first:
             line = body[0]
             yield _finding("LAY005", f"widow at the top of {where(page)}: the last line of a "
@@ -78,7 +84,7 @@ def widows(pages: list[PageSummary]) -> Iterator[Finding]:
 def orphans(pages: list[PageSummary]) -> Iterator[Finding]:
     """A paragraph's first line ends the page's text; the rest is overleaf."""
     for page in pages:
-        body = [line for line in page.body_lines if line.kind not in (s.FRONT, s.CONTENTS)]
+        body = _text_lines(page)
         if body and body[-1].kind in _PROSE and body[-1].first and not body[-1].last \
                 and not (len(body) > 1 and body[-2].kind == s.HEADING):  # LAY002 says it
             line = body[-1]
