@@ -9,10 +9,14 @@ Pipeline: readers (book.readers) → the Book model (book.model) → passes
 (book.passes.PASSES, in order) → writers (book.writers).
 """
 
-from .build import BuildResult, Overrides, build, load_book
-from .context import BuildOptions
-from .errors import MakeBookError
-from .version import __version__
+from . import weasyload
+
+weasyload.install()  # before anything imports WeasyPrint (see weasyload.py)
+
+from .build import BuildResult  # noqa: E402, Overrides, build, load_book
+from .context import BuildOptions  # noqa: E402
+from .errors import MakeBookError  # noqa: E402
+from .version import __version__  # noqa: E402
 
 __all__ = ["BuildOptions", "BuildResult", "MakeBookError", "Overrides", "build", "load_book",
            "__version__"]

@@ -13,10 +13,10 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import (BLEED_EDGES, COVER_DESIGNS, HEADING_MODES, NOTE_PLACEMENTS, PARAGRAPH_MODES,
                      PDF_VARIANTS, THEMES, ProjectConfig, check_pattern)
@@ -265,7 +265,10 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
             book = read_book(project, ctx)
             book.stylesheets = load_user_styles(ctx, overrides.css)
         with _stage(progress, "passes", len(book.chapters)):
-            book = run_passes(book, ctx, chapter_cache=_chapter_runner(store, ctx, progress))
+            from .covers import cover_task
+
+            runner = _chapter_runner(store, ctx, progress, cover_task(book, ctx))
+            book = run_passes(book, ctx, chapter_runner=runner)
     check_book(book, ctx)  # words kept and structure doubts, before anything is written
     if store is not None and key is not None:
         from .cache.stages import diagnostics_since, save_load
@@ -282,22 +285,49 @@ def _stage(progress, name: str, total: int | None = None):
     return progress.stage(name, total)
 
 
-def _chapter_runner(store: Store | None, ctx: BuildContext, progress):
-    """How run_passes runs the chapter passes on a chapter: from the cache
-    when there is one, telling the progress display."""
+def _chapter_runner(store: Store | None, ctx: BuildContext, progress,
+                    side: Callable[[], Any] | None = None):
+    """How run_passes runs the chapter passes: results from the cache when
+    there is one, the rest shared between two processes for a big book
+    (passes/parallel.py; the other one also draws the generated cover,
+    ``side``), telling the progress display."""
+    from .passes.parallel import Slot, run_slots
+
     cache = None
     if store is not None:
-        from .cache.stages import chapter_cache
+        from .cache.stages import ChapterCache
 
-        cache = chapter_cache(store, ctx)
-    if progress is None:
-        return cache
+        cache = ChapterCache(store, ctx)
 
-    def run(chapter, passes):
-        done = cache(chapter, passes) if cache is not None else passes(chapter)
-        progress.advance(chapter.title)
-        return done
+    def run(chapters: list, passes: Callable) -> list:
+        keys = [cache.key(chapter) for chapter in chapters] if cache is not None else []
+        slots = []
+        for index, chapter in enumerate(chapters):
+            found = cache.get(keys[index]) if cache is not None else None
+            slots.append(Slot(chapter, *found) if found is not None else Slot(chapter))
+        advance = (lambda slot: progress.advance(slot.chapter.title)) if progress is not None \
+            else None
+        drawn = run_slots(slots, passes, ctx, side=side, on_done=advance)
+        if drawn is not None:
+            from .covers import adopt_prerendered
+
+            adopt_prerendered(drawn)
+        if cache is not None:
+            for key, slot in zip(keys, slots):
+                if slot.computed and slot.done is not None:
+                    cache.put(key, slot.done, slot.items or [])
+        return [slot.done for slot in slots]
     return run
+
+
+def _early_workers(options: BuildOptions, store: Store | None) -> Any:
+    """Layout workers started now, while the book is read, when it will
+    surely be laid out from scratch (book/writers/pdf/chunked.py)."""
+    if not {"pdf", "pdf-screen", "cover"} & set(options.formats) or (options.jobs or 1) < 2:
+        return None
+    from .writers.pdf.chunked import start_early
+
+    return start_early(options, store)
 
 
 def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
@@ -390,8 +420,10 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
                 store.close()
                 return BuildResult(found[0], None, diagnostics, up_to_date=True)
         start = len(diagnostics.items)
+        workers = _early_workers(options, store)
         try:
             book, ctx = load_project(project, options, overrides, diagnostics, store)
+            ctx.workers = workers
             name = output_name(options.name or book.metadata.title)
             rendered = render_outputs(book, ctx)
             outdir = Path(options.outdir)
@@ -405,6 +437,8 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
                 record.save(store, key, ctx, targets, watched | set(_outside_files(overrides)),
                             diagnostics_since(diagnostics, start))
         finally:
+            if workers is not None:
+                workers.close()
             if store is not None:
                 store.close()
     if store is not None and store.problem:

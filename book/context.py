@@ -109,6 +109,9 @@ class BuildContext:
     #: The PDF editions' layouts (book/writers/pdf/layout.py) by edition
     #: ("print", "screen"), once laid out.
     layouts: dict[str, Any] = field(default_factory=dict)
+    #: Layout workers started before the book was read, when the whole book
+    #: will be laid out in chunks (book/writers/pdf/chunked.py:start_early).
+    workers: Any = None
 
     @property
     def language(self) -> str:

@@ -50,6 +50,8 @@ class Diagnostics:
     strict: bool = False
     listener: Callable[[Diagnostic], None] | None = None
     items: list[Diagnostic] = field(default_factory=list)
+    #: Codes reported once per build (:meth:`once`).
+    once_codes: set[str] = field(default_factory=set)
 
     def warn(
         self,
@@ -71,6 +73,42 @@ class Diagnostics:
     def note(self, code: str, message: str, *, file: str | Path | None = None) -> None:
         """Record an informational note (never an error)."""
         self._add(Diagnostic(code, message, str(file) if file else None, severity="note"))
+
+    def once(self, code: str, message: str, *, warning: bool, hint: str | None = None) -> None:
+        """Report a finding once per build, however many chapters share it.
+
+        The code is remembered (:attr:`once_codes`), so that :meth:`replay`
+        keeps one of them when results made apart (another process, the
+        build cache) are joined.
+        """
+        self.once_codes.add(code)
+        if self._has(code, message):
+            return
+        if warning:
+            self.warn(code, message, hint=hint)
+        else:
+            self.note(code, message)
+
+    def since(self, start: int) -> list[list]:
+        """The items from ``start`` on as plain data (what :meth:`replay` takes)."""
+        return [[d.code, d.message, d.file, d.line, d.hint, d.severity]
+                for d in self.items[start:]]
+
+    def replay(self, items: list[list], once_codes: set[str] | frozenset[str] = frozenset()) -> None:
+        """Report recorded items again (warnings raise under --strict); an
+        item of a once-per-build code (ours or ``once_codes``) already
+        reported is left out."""
+        once = self.once_codes | set(once_codes)
+        for code, message, file, line, hint, severity in items:
+            if code in once and self._has(code, message):
+                continue
+            if severity == "warning":
+                self.warn(code, message, file=file, line=line, hint=hint)
+            else:
+                self._add(Diagnostic(code, message, file, line, hint, "note"))
+
+    def _has(self, code: str, message: str) -> bool:
+        return any(item.code == code and item.message == message for item in self.items)
 
     def _add(self, item: Diagnostic) -> None:
         self.items.append(item)

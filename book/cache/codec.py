@@ -94,7 +94,8 @@ def chapter_header(chapter: Chapter, packer: Packer) -> dict:
             "kind": chapter.kind, "matter": chapter.matter.value,
             "source": [chapter.source.file, chapter.source.line],
             "source_path": str(chapter.source_path) if chapter.source_path else None,
-            "lang": chapter.lang, "depth": chapter.depth, "toc_title": chapter.toc_title}
+            "lang": chapter.lang, "depth": chapter.depth, "toc_title": chapter.toc_title,
+            "source_span": list(chapter.source_span) if chapter.source_span else None}
 
 
 def chapter_from(header: dict, unpacker: Unpacker) -> Chapter:
@@ -105,9 +106,18 @@ def chapter_from(header: dict, unpacker: Unpacker) -> Chapter:
                        source=SourceRef(str(header["source"][0]), header["source"][1]),
                        source_path=Path(header["source_path"]) if header["source_path"] else None,
                        lang=header["lang"], depth=int(header["depth"]),
-                       toc_title=str(header["toc_title"]))
+                       toc_title=str(header["toc_title"]),
+                       source_span=_span(header["source_span"]))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise CodecError(f"chapter: {exc}") from None
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    """A chapter's source lines (the fidelity check compares words by them)."""
+    if value is None:
+        return None
+    first, last = value
+    return int(first), int(last)
 
 
 def encode_chapter(chapter: Chapter, extra: Any = None) -> bytes:

@@ -22,12 +22,11 @@ own :class:`~book.diagnostics.Diagnostics`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..context import BuildContext
-from ..diagnostics import Diagnostic, Diagnostics
+from ..diagnostics import Diagnostics
 from ..fidelity import Fidelity
 from ..model import Book, Chapter
 from . import codec, deps
@@ -41,16 +40,12 @@ FIDELITY = "fidelity"
 
 
 def diagnostics_since(diag: Diagnostics, start: int) -> list[list]:
-    return [[d.code, d.message, d.file, d.line, d.hint, d.severity] for d in diag.items[start:]]
+    return diag.since(start)
 
 
 def replay(diag: Diagnostics, items: list[list]) -> None:
     """Report recorded diagnostics again (warnings raise under --strict)."""
-    for code, message, file, line, hint, severity in items:
-        if severity == "warning":
-            diag.warn(code, message, file=file, line=line, hint=hint)
-        else:
-            diag._add(Diagnostic(code, message, file, line, hint, "note"))
+    diag.replay(items)
 
 
 def settings_digest(ctx: BuildContext) -> str:
@@ -61,26 +56,30 @@ def settings_digest(ctx: BuildContext) -> str:
                   repr(sorted(options.formats))).hexdigest()
 
 
-def chapter_cache(store: Store, ctx: BuildContext) -> Callable[[Chapter, Callable[[Chapter], Chapter]], Chapter]:
-    """A ``chapter_cache`` for :func:`book.passes.run_passes`."""
-    settings = Hasher(base_key(), PASSES_STAGE, settings_digest(ctx)).hexdigest()
+class ChapterCache:
+    """Stored results of the chapter passes (:func:`book.passes.run_passes`),
+    keyed by the chapter as it comes in and the settings."""
 
-    def run(chapter: Chapter, passes: Callable[[Chapter], Chapter]) -> Chapter:
-        key = Hasher(settings, codec.encode_chapter(chapter)).hexdigest()
-        found = store.get(PASSES_STAGE, key)
-        if found is not None:
-            try:
-                cached, items = codec.decode_chapter(found)
-                replay(ctx.diag, items or [])
-                return cached
-            except codec.CodecError:
-                pass
-        start = len(ctx.diag.items)
-        done = passes(chapter)
-        store.put(PASSES_STAGE, key, codec.encode_chapter(done, diagnostics_since(ctx.diag, start)))
-        return done
+    def __init__(self, store: Store, ctx: BuildContext) -> None:
+        self.store = store
+        self.settings = Hasher(base_key(), PASSES_STAGE, settings_digest(ctx)).hexdigest()
 
-    return run
+    def key(self, chapter: Chapter) -> str:
+        return Hasher(self.settings, codec.encode_chapter(chapter)).hexdigest()
+
+    def get(self, key: str) -> tuple[Chapter, list[list]] | None:
+        """The stored result and the warnings it came with, or None."""
+        found = self.store.get(PASSES_STAGE, key)
+        if found is None:
+            return None
+        try:
+            chapter, items = codec.decode_chapter(found)
+        except codec.CodecError:
+            return None
+        return chapter, list(items or [])
+
+    def put(self, key: str, chapter: Chapter, items: list[list]) -> None:
+        self.store.put(PASSES_STAGE, key, codec.encode_chapter(chapter, items))
 
 
 # ------------------------------------------------------------ the load

@@ -27,6 +27,8 @@ COV009  note     supplied CMYK cover converted to sRGB for the EPUB
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 
 from ..context import BuildContext
 from ..model import Asset, Book, Metadata
@@ -147,6 +149,11 @@ def generate_epub_cover(book: Book, ctx: BuildContext) -> bytes:
             data, found = cached[0], CoverFindings.from_dict(cached[1])
         except (KeyError, TypeError, ValueError, AttributeError):
             found = None
+    if found is None and spec in _PRERENDERED:
+        data, notes = _PRERENDERED.pop(spec)
+        found = CoverFindings.from_dict(notes)
+        if ctx.cache is not None:
+            put_cover(ctx.cache, spec, data, notes)
     if found is None:
         rendered = render_cover(spec)
         data, found = _jpeg(spec, rendered), _findings(rendered)
@@ -157,6 +164,38 @@ def generate_epub_cover(book: Book, ctx: BuildContext) -> bytes:
 
 
 _JPEGS: dict[CoverSpec, bytes] = {}
+#: Covers another process drew while this one ran the passes (build.py).
+_PRERENDERED: dict[CoverSpec, tuple[bytes, dict]] = {}
+
+
+def cover_task(book: Book, ctx: BuildContext) -> Callable[[], tuple] | None:
+    """Drawing the generated EPUB cover as a task another process may run
+    while this one works (passes/parallel.py): None when no EPUB is
+    wanted, the book names a cover image, or the build cache holds it.
+    The texts it is drawn from are read now; should the passes change
+    them, the spec differs at writing time and the cover is drawn then."""
+    if not {"epub", "kepub"} & set(ctx.options.formats) or book.metadata.cover is not None \
+            or any("cover-image" in asset.properties for asset in book.assets.values()):
+        return None
+    spec = epub_cover_spec(book, ctx)
+    if ctx.cache is not None:
+        from ..cache.stages import get_cover
+
+        if get_cover(ctx.cache, spec) is not None:
+            return None
+    return functools.partial(_prerender, spec)
+
+
+def _prerender(spec: CoverSpec) -> tuple[CoverSpec, bytes, dict]:
+    rendered = render_cover(spec)
+    return spec, _jpeg(spec, rendered), _findings(rendered).as_dict()
+
+
+def adopt_prerendered(drawn: tuple[CoverSpec, bytes, dict]) -> None:
+    """Keep a cover :func:`cover_task` drew, for :func:`generate_epub_cover`."""
+    spec, data, notes = drawn
+    _PRERENDERED.clear()
+    _PRERENDERED[spec] = (data, notes)
 
 
 def _jpeg(spec: CoverSpec, rendered: Rendered) -> bytes:

@@ -59,13 +59,14 @@ PASSES: tuple[Pass, ...] = (
 
 
 def run_passes(book: Book, ctx: BuildContext, *, skip: frozenset[str] = frozenset(),
-               chapter_cache: Callable | None = None) -> Book:
+               chapter_runner: Callable | None = None) -> Book:
     """Run every pass in :data:`PASSES` order (except those in ``skip``).
 
     The chapter passes that come first run chapter by chapter (all of them
     on one chapter, then the next): a chapter's result depends on nothing
-    else, so ``chapter_cache(chapter, run)`` (book/cache/stages.py) may
-    return a stored result instead of calling ``run(chapter)``.
+    else, so ``chapter_runner(chapters, run)`` may take stored results
+    (book/cache/stages.py) or share the chapters between processes
+    (parallel.py) instead of calling ``run(chapter)`` on each in turn.
     """
     steps = [step for step in PASSES if step.name not in skip]
     leading: list[Callable] = []
@@ -80,8 +81,8 @@ def run_passes(book: Book, ctx: BuildContext, *, skip: frozenset[str] = frozense
         return chapter
 
     if leading:
-        book.chapters = [chapter_cache(chapter, chapter_passes) if chapter_cache is not None
-                         else chapter_passes(chapter) for chapter in book.chapters]
+        book.chapters = (chapter_runner(book.chapters, chapter_passes) if chapter_runner is not None
+                         else [chapter_passes(chapter) for chapter in book.chapters])
     for step in steps[len(leading):]:
         function = step.function()
         if step.scope == "chapter":

@@ -147,9 +147,4 @@ def _profile_for(key: object, base: str, config: TypographyConfig,
 def _once(diag: Diagnostics, code: str, message: str, *, warning: bool,
           hint: str | None = None) -> None:
     """Report a finding once per build, however many chapters share it."""
-    if any(item.code == code and item.message == message for item in diag.items):
-        return
-    if warning:
-        diag.warn(code, message, hint=hint)
-    else:
-        diag.note(code, message)
+    diag.once(code, message, warning=warning, hint=hint)

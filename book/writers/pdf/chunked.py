@@ -334,6 +334,22 @@ def _fresh_layout_likely(ctx: BuildContext) -> bool:
     return store is None or store.count(PAGINATION_STAGE) == 0
 
 
+def start_early(options: Any, store: Any) -> Any:
+    """Layout workers for a build that will surely lay the whole book out
+    in chunks (a PDF wanted, ``--jobs`` 2 or more, no layout in the cache),
+    started before the book is read: each loads WeasyPrint while this
+    process reads and runs the passes.  None otherwise; the caller closes
+    the pool (build.py)."""
+    from .pool import LayoutPool
+
+    wanted = {"pdf", "pdf-screen", "cover"} & set(options.formats)
+    if not wanted or (options.jobs or 1) < 2 or not _processes_possible():
+        return None
+    if store is not None and store.count(PAGINATION_STAGE) != 0:
+        return None
+    return LayoutPool(options.jobs)
+
+
 def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> dict[str, Any]:
     """Every edition in ``editions`` laid out in chunks at the same time."""
     from .result import PdfResult, report
@@ -348,13 +364,14 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
 
     # Workers take a moment to start (a Python with WeasyPrint): when the
     # whole book will surely be laid out, they start while the chunks are planned.
-    early = LayoutPool(jobs) if jobs > 1 and _processes_possible() and _fresh_layout_likely(ctx) \
-        else None
+    early = ctx.workers
+    if early is None and jobs > 1 and _processes_possible() and _fresh_layout_likely(ctx):
+        early = LayoutPool(jobs)
     try:
         layouts = {name: plan_edition(name, book, ctx, salt, on_progress) for name in editions}
         run_layouts(layouts, jobs, early)
     finally:
-        if early is not None:
+        if early is not None and early is not ctx.workers:
             early.close()
     pdf = ctx.config.pdf
     if "print" in layouts and pdf.target:
