@@ -105,3 +105,16 @@ def test_a_once_per_build_note_from_two_processes_is_kept_once():
     here.replay([["TYP001", "no rules for xx", None, None, None, "note"],
                  ["IMG001", "missing a.png", None, None, None, "warning"]], {"TYP001"})
     assert [d.code for d in here.items] == ["TYP001", "IMG001", "IMG001"]
+
+
+def test_a_child_that_hangs_is_left_behind(serial, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setattr(parallel, "WAIT_AT_LEAST", 1.0)
+    monkeypatch.setattr(parallel, "WAIT_FACTOR", 0.5)
+    monkeypatch.setattr(parallel, "_child", lambda *args: time.sleep(120))
+    started = time.monotonic()
+    data, said = _book(tmp_path, 2, "hung")
+    assert data == serial[0]
+    assert said == serial[1]
+    assert time.monotonic() - started < 100

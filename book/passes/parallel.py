@@ -28,6 +28,7 @@ would stop) and for enough text to pay for the fork.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,10 @@ MIN_CHARS = 250_000
 #: What a side task costs, in characters of chapter passes (the cover:
 #: WeasyPrint's import and one page ≈ the passes of 1.5 MB of text).
 SIDE_CHARS = 1_500_000
+#: How long this process waits for the child once its own chapters are
+#: done: this many times what they took, and at least WAIT_AT_LEAST seconds.
+WAIT_FACTOR = 4
+WAIT_AT_LEAST = 30.0
 
 
 @dataclass
@@ -115,11 +120,12 @@ def _run_split(slots: list[Slot], split: int, passes: Callable[[Chapter], Chapte
     child.start()
     sender.close()
     try:
+        started = time.monotonic()
         for slot in slots[:split]:
             _settle(slot, passes, ctx)
             if on_done is not None:
                 on_done(slot)
-        reply = _receive(receiver)
+        reply = _receive(receiver, max(WAIT_AT_LEAST, WAIT_FACTOR * (time.monotonic() - started)))
     finally:
         receiver.close()
         child.join(timeout=5)
@@ -144,8 +150,12 @@ def _run_split(slots: list[Slot], split: int, passes: Callable[[Chapter], Chapte
     return reply["side"]
 
 
-def _receive(receiver: Any) -> dict | None:
+def _receive(receiver: Any, timeout: float) -> dict | None:
+    """The child's reply; None when it died or hangs (a library thread
+    pool that did not survive the fork, say): its work is then done here."""
     try:
+        if not receiver.poll(timeout):
+            return None
         reply = receiver.recv()
     except (EOFError, OSError):
         return None  # the child died
