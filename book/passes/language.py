@@ -29,7 +29,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..detect.language import detect_passages, function_word_share, words_of
-from ..fonts.scripts import RUN, run_language
+from ..fonts.scripts import KANA_OR_HANGUL, RUN, run_language
 from ..model import Chapter
 from ..xhtml import XML_LANG, element, has_class, nearest_lang, text_content
 
@@ -119,6 +119,8 @@ def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
 def _mark_script_runs(root: etree._Element, book: str) -> None:
     """Runs of Japanese (kana) or Korean (Hangul) in text of another
     language get a ``<span lang>`` (see :mod:`book.fonts.scripts`)."""
+    if not KANA_OR_HANGUL.search("".join(root.itertext())):
+        return  # no run can be Japanese or Korean (the usual case: one search)
     slots: list[tuple[etree._Element, str, re.Match[str], str]] = []
     pending = [root]
     while pending:

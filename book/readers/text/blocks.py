@@ -54,9 +54,13 @@ _INNER_END = re.compile(r"\w{2,}[.!?]['\"’”»)]*\s+\S")
 DIALOGUE_START = re.compile(r"(?:[-–—]\s|[-–—]{2}|[\"“„«»‘‚'])")
 
 
+#: Characters an indented line can open with.
+_INDENT_CHARS = " \t\u00a0\u3000"
+
+
 def indent_of(line: str) -> int:
     """Leading columns of ``line`` (tabs count :data:`TAB_WIDTH`)."""
-    if not line or line[0] not in " \t\u00a0\u3000":
+    if not line or line[0] not in _INDENT_CHARS:
         return 0
     expanded = line.expandtabs(TAB_WIDTH) if "\t" in line else line
     return len(expanded) - len(expanded.lstrip())
@@ -101,7 +105,8 @@ class Block:
 
     def __post_init__(self) -> None:
         #: Leading columns of each line (lines only ever change inside).
-        self.indents = [indent_of(line) for line in self.lines]
+        self.indents = [indent_of(line) if line and line[0] in _INDENT_CHARS else 0
+                        for line in self.lines]
         #: Every line is indented.
         self.indented = all(i >= INDENT for i in self.indents)
 
@@ -137,11 +142,11 @@ def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
     indents: list[int] = []
     blank = trailing = 0  # blank lines between text lines, and after the last
     for line in lines[start:end]:
-        if line.strip():
+        if line and not line.isspace():  # as line.strip(), without the copy
             if widths:
                 blank += trailing
-            widths.append(width_of(line))
-            indents.append(indent_of(line))
+            widths.append(len(line) if "\t" not in line else width_of(line))
+            indents.append(indent_of(line) if line[0] in _INDENT_CHARS else 0)
             trailing = 0
         else:
             trailing += 1
@@ -175,12 +180,16 @@ def _looks_wrapped(lines: list[str], start: int, end: int, wrap: int) -> bool:
     line breaks to judge (under :data:`_MIN_BREAKS`) means no.
     """
     fitted = total = small = 0
-    previous = ""
+    limit = FIT * wrap
+    previous = ""  # the line before, when it holds text
     for line in lines[start:end]:
-        if line.strip() and previous.strip():
+        if not line or line.isspace():
+            previous = ""
+            continue
+        if previous:
             total += 1
-            word = first_word(line)
-            if width_of(previous.rstrip()) + 1 + len(word) > FIT * wrap:
+            word = line.split(None, 1)[0]
+            if width_of(previous.rstrip()) + 1 + len(word) > limit:
                 fitted += 1
             if word[:1].islower():
                 small += 1
@@ -192,8 +201,11 @@ def wrapped_share(block_lines: list[str], wrap: int) -> float:
     """Share of the block's line breaks explained by hard wrapping at ``wrap``."""
     if len(block_lines) < 2:
         return 1.0
-    fitted = sum(1 for a, b in zip(block_lines, block_lines[1:])
-                 if width_of(a.rstrip()) + 1 + len(first_word(b)) > FIT * wrap)
+    limit = FIT * wrap
+    fitted = 0
+    for a, b in zip(block_lines, block_lines[1:]):
+        if width_of(a.rstrip()) + 1 + len(first_word(b)) > limit:
+            fitted += 1
     return fitted / (len(block_lines) - 1)
 
 
@@ -212,13 +224,14 @@ def split_blocks(lines: list[str], start: int, end: int, layout: Layout,
     gap = 1
     for index in range(start, end + 1):
         line = lines[index] if index < end else ""
-        if line.strip() and index in forced and run:
+        filled = bool(line) and not line.isspace()  # as line.strip(), without the copy
+        if filled and run and index in forced:
             pieces = _split_run(run, run_start, layout, forced, matcher)
             pieces[0].gap_before = gap
             blocks.extend(pieces)
             run = []
             gap = 0
-        if line.strip():
+        if filled:
             if not run:
                 run_start = index
             run.append(line.rstrip())
@@ -271,8 +284,10 @@ def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None
                 cuts.update({i, i + 1})
     if layout.mode == "blank-lines":
         return {c for c in cuts if 0 < c < len(run)}
-    indents = [indent_of(line) for line in run]
-    if not layout.indent_paragraphs and layout.indented_share < 0.5:
+    indents = [indent_of(line) if line[0] in _INDENT_CHARS else 0 for line in run]
+    # With no line indented, indentation neither starts nor stops in the run.
+    if not layout.indent_paragraphs and layout.indented_share < 0.5 and \
+            max(indents) >= INDENT:
         # Where indentation starts or stops inside a run, a quotation or a
         # stanza starts or stops ("She sang:" then indented lines).  A run
         # whose first line alone is indented is one paragraph or stanza with

@@ -65,6 +65,14 @@ def norm(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", text).lower().split())
 
 
+def norm_all(texts: list[str]) -> list[str]:
+    """:func:`norm` of each text (none holding a line break), the
+    punctuation and case of all of them changed in one go."""
+    texts = [_LEADERS.sub("", t) if t[-1:].isdigit() else t for t in texts]
+    joined = _PUNCTUATION.sub(" ", "\n".join(texts)).lower()
+    return [" ".join(t.split()) for t in joined.split("\n")] if texts else []
+
+
 @dataclass
 class Entry:
     """One entry of a contents list."""
@@ -135,13 +143,16 @@ class _Index:
         # Headings and their title lines open a block or are short: lines in
         # the middle of a paragraph of full-width prose are left out.
         previous = ""
+        kept: list[int] = []
         for index in range(start, end):
             line = lines[index]
             stripped = line.strip()
             if stripped and len(stripped) <= ENTRY_MAX and (
-                    not previous.strip() or len(stripped) < 50 or len(previous.strip()) < 50):
-                self.by_text.setdefault(norm(stripped), []).append(index)
-            previous = line
+                    not previous or len(stripped) < 50 or len(previous) < 50):
+                kept.append(index)
+            previous = stripped
+        for index, text in zip(kept, norm_all([lines[n].strip() for n in kept])):
+            self.by_text.setdefault(text, []).append(index)
 
     def next_at(self, text: str, after: int, before: int) -> int | None:
         places = self.by_text.get(text)
