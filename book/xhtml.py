@@ -36,7 +36,7 @@ _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 def xml_safe(text: str) -> str:
     """Remove characters XML 1.0 cannot hold (NUL, C0 controls, surrogates)."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # no control, surrogate or noncharacter: nothing to remove
         return text
     return _XML_INVALID.sub("", text)
 

@@ -22,6 +22,12 @@ _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
+#: Characters the typography pass writes, with their NFKC forms: written
+#: so beforehand, a chapter is mostly normalized already (the normalization
+#: then only checks it), and the result is the same (NFKC only sees a
+#: character's decomposition).
+_COMPATIBLE = (("\u00a0", " "), ("\u202f", " "), ("\u2009", " "), ("\u200a", " "),
+               ("\u2007", " "), ("\u2026", "..."))
 #: Every ASCII character that is no part of a word, as bytes, and a table
 #: that turns each into a space.
 _ASCII_GAPS = bytes(c for c in range(128) if not chr(c).isalnum())
@@ -44,6 +50,9 @@ def words(text: str) -> list[str]:
     if not text.isascii():
         if any(c in text for c in _INVISIBLE_CHARS):
             text = _INVISIBLE.sub("", text)
+        for mark, plain in _COMPATIBLE:
+            if mark in text:
+                text = text.replace(mark, plain)
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold()
     if not text.isascii():

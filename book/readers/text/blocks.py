@@ -390,9 +390,12 @@ def join_lines(lines: list[str]) -> str:
     ("twenty-\\none" → "twenty-one"), as does a line ending in an unspaced
     dash ("Antichrist—\\nI"); otherwise lines join with one space.
     """
+    parts = [line.strip() for line in lines]
+    joined = " ".join(part for part in parts if part)
+    if "- " not in joined and "— " not in joined and "– " not in joined:
+        return joined  # no line before the last ends in a hyphen or a dash
     out = ""
-    for raw in lines:
-        line = raw.strip()
+    for line in parts:
         if not line:
             continue
         if not out:
@@ -429,10 +432,9 @@ def is_verse_block(block: Block, layout: Layout) -> bool:
     wrap = layout.wrap or (longest if longest >= PROSE_LINE else None)
     if wrap is None:
         return True  # several short lines, none of prose length
-    share = wrapped_share(block.lines, wrap)
     if indented:
-        return share < 0.75 or longest < 0.6 * wrap
-    if share < 0.5 and longest <= wrap:
+        return wrapped_share(block.lines, wrap) < 0.75 or longest < 0.6 * wrap
+    if longest <= wrap and wrapped_share(block.lines, wrap) < 0.5:
         return True
     # In a file with no wrap width of its own, judge the block by its lines.
     return layout.wrap is None and len(block.lines) >= 3 and _verse_lines(block.lines)

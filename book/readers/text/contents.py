@@ -333,9 +333,11 @@ def find_contents(lines: list[str], start: int, end: int, layout: Layout) -> Con
     index = _Index(lines, start, end)
     taken = start
     for title in range(start, end):
-        if title < taken or not is_contents_title(lines[title].strip().rstrip(":")):
+        # The cheap tests first: a title stands after a blank line.
+        if title < taken or not lines[title].strip() or (
+                title > start and not _blank_before(lines, title)):
             continue
-        if not lines[title].strip() or not _blank_before(lines, title) and title > start:
+        if not is_contents_title(lines[title].strip().rstrip(":")):
             continue
         stop = _list_end(lines, title + 1, end, layout)
         if stop <= title + 1:
