@@ -101,9 +101,30 @@ def quote_edits(text: str, profile_at: Callable[[int], Profile | None]) -> list[
         end = text.find(BLOCK, match.start())
         if end < 0:
             end = len(text)
-        _scan_block(text, start, end, profile_at, edits)
+        if _may_change(text, start, end, profile_at):
+            _scan_block(text, start, end, profile_at, edits)
         match = search(text, end)
     return edits
+
+
+_STRAIGHT_ONLY = re.compile("[\"'\ufdd0\ufdd1]")
+_CURLY_OPENERS = re.compile("[“„]")
+
+
+def _may_change(text: str, lo: int, hi: int,
+                profile_at: Callable[[int], Profile | None]) -> bool:
+    """Can the scan of a block edit anything?  Only a straight quote, a
+    ``<q>`` stand-in, or a curly opening mark that the language in force
+    does not open with (:func:`_restyle`) leads to an edit; a block of the
+    language's own curly marks (English dialogue) only moves the stack."""
+    if _STRAIGHT_ONLY.search(text, lo, hi):
+        return True
+    for match in _CURLY_OPENERS.finditer(text, lo, hi):
+        profile = profile_at(match.start())
+        if profile is not None and profile.quotes is not None and match.group() not in (
+                profile.quotes[0][0], profile.quotes[1][0]):
+            return True
+    return False
 
 
 def _scan_block(text: str, lo: int, hi: int, profile_at: Callable[[int], Profile | None],
