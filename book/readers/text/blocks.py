@@ -204,7 +204,10 @@ def wrapped_share(block_lines: list[str], wrap: int) -> float:
     limit = FIT * wrap
     fitted = 0
     for a, b in zip(block_lines, block_lines[1:]):
-        if width_of(a.rstrip()) + 1 + len(first_word(b)) > limit:
+        a = a.rstrip()
+        word = b.split(None, 1)
+        if (len(a) if "\t" not in a else width_of(a)) + 1 + (len(word[0]) if word else 0) \
+                > limit:
             fitted += 1
     return fitted / (len(block_lines) - 1)
 
@@ -421,7 +424,7 @@ def is_verse_block(block: Block, layout: Layout) -> bool:
     prose-long).  Short lines that do not fill the width, or indented lines
     in a file whose paragraphs are not indented, are verse.
     """
-    widths = [width_of(line) for line in block.lines]
+    widths = [len(line) if "\t" not in line else width_of(line) for line in block.lines]
     indented = block.indented and not layout.indent_paragraphs and layout.indented_share < 0.5
     if block.single:
         limit = 0.75 * layout.wrap if layout.wrap else MAX_WRAP
