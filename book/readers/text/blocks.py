@@ -138,20 +138,16 @@ def forced_layout(layout: Layout, mode: str) -> Layout:
 
 def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
     """Measure wrapping, indentation and blank lines of ``lines[start:end]``."""
-    widths: list[int] = []
-    indents: list[int] = []
-    blank = trailing = 0  # blank lines between text lines, and after the last
-    for line in lines[start:end]:
-        if line and not line.isspace():  # as line.strip(), without the copy
-            if widths:
-                blank += trailing
-            widths.append(len(line) if "\t" not in line else width_of(line))
-            indents.append(indent_of(line) if line[0] in _INDENT_CHARS else 0)
-            trailing = 0
-        else:
-            trailing += 1
-    if not widths:
+    window = lines[start:end]
+    # Lines with text (as line.strip(), without the copies).
+    marks = [bool(line) and not line.isspace() for line in window]
+    filled = [line for line, mark in zip(window, marks) if mark]
+    if not filled:
         return Layout(None, False, 0.0, False)
+    widths = [len(line) if "\t" not in line else width_of(line) for line in filled]
+    indents = [indent_of(line) if line[0] in _INDENT_CHARS else 0 for line in filled]
+    # Blank lines between the first and the last line with text.
+    blank = (len(marks) - marks[::-1].index(True) - marks.index(True)) - len(filled)
     ordered = sorted(widths)
     p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
     wrap = p90 if 30 <= p90 <= MAX_WRAP else None
