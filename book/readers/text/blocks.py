@@ -175,21 +175,16 @@ def _looks_wrapped(lines: list[str], start: int, end: int, wrap: int) -> bool:
     letter; verse fills no width and opens its lines with capitals.  Too few
     line breaks to judge (under :data:`_MIN_BREAKS`) means no.
     """
-    fitted = total = small = 0
     limit = FIT * wrap
-    previous = ""  # the line before, when it holds text
-    for line in lines[start:end]:
-        if not line or line.isspace():
-            previous = ""
-            continue
-        if previous:
-            total += 1
-            word = line.split(None, 1)[0]
-            if width_of(previous.rstrip()) + 1 + len(word) > limit:
-                fitted += 1
-            if word[:1].islower():
-                small += 1
-        previous = line
+    window = lines[start:end]
+    marks = [bool(line) and not line.isspace() for line in window]  # holds text
+    # Line breaks between two lines with text: the line before, the word after.
+    breaks = [(a.rstrip(), b.split(None, 1)[0])
+              for a, b, mark_a, mark_b in zip(window, window[1:], marks, marks[1:])
+              if mark_a and mark_b]
+    total = len(breaks)
+    fitted = sum([width_of(a) + 1 + len(word) > limit for a, word in breaks])
+    small = sum([word[:1].islower() for _a, word in breaks])
     return total >= _MIN_BREAKS and fitted >= 0.6 * total and small >= 0.25 * total
 
 
