@@ -36,9 +36,19 @@ _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 def xml_safe(text: str) -> str:
     """Remove characters XML 1.0 cannot hold (NUL, C0 controls, surrogates)."""
-    if text.isascii() and text.isprintable():
-        return text
+    if text.isprintable() or printable_but_breaks(text):
+        return text  # no control, surrogate or noncharacter: nothing to remove
     return _XML_INVALID.sub("", text)
+
+
+def printable_but_breaks(text: str) -> bool:
+    """Is every character of ``text`` printable, or a tab or line break?
+    Such text holds no control character, surrogate or noncharacter; the
+    test runs in C, far faster than a regular expression on a whole book."""
+    for space in "\n\t\r":
+        if space in text:
+            text = text.replace(space, " ")
+    return text.isprintable()
 
 
 def element(tag: str, text: str | None = None, attrib: dict[str, str] | None = None,

@@ -68,7 +68,8 @@ class Decoded:
 
 def normalize_newlines(text: str) -> str:
     """Every line end becomes LF; form feeds (page breaks) disappear."""
-    text = _NEWLINES.sub("\n", text)
+    if "\r" in text:  # a quick look first: most files have LF line ends already
+        text = _NEWLINES.sub("\n", text)
     if any(chr(code) in text for code in _OTHER_BREAKS):
         text = text.translate(_OTHER_BREAKS)
     return text

@@ -22,6 +22,8 @@ _LETTER = f"{_HAN}{_KANA}{_HANGUL}"
 RUN = re.compile(f"[{_LETTER}](?:[{_LETTER}{_CJK_PUNCT}]| (?=[{_LETTER}]))*[{_CJK_PUNCT}]?")
 _KANA_RE = re.compile(f"[{_KANA}]")
 _HANGUL_RE = re.compile(f"[{_HANGUL}]")
+#: A letter that makes a run Japanese or Korean: text without one has no such run.
+KANA_OR_HANGUL = re.compile(f"[{_KANA}{_HANGUL}]")
 
 
 def run_language(text: str) -> str | None:

@@ -20,6 +20,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..model import Chapter
+from ..xhtml import printable_but_breaks
 
 #: DEL and the C1 controls (C0 controls other than tab, newline and
 #: carriage return never get into a tree).
@@ -28,8 +29,8 @@ CONTROLS = re.compile("[\u007f-\u009f]")
 
 def strip_controls(text: str, found: Counter | None = None) -> str:
     """``text`` without DEL and C1 controls (counted into ``found``)."""
-    if text.isascii() and "\x7f" not in text:
-        return text
+    if text.isprintable() or (text.isascii() and "\x7f" not in text):
+        return text  # DEL and the C1 controls are not printable
     if found is not None:
         found.update(CONTROLS.findall(text))
     return CONTROLS.sub("", text)
@@ -39,6 +40,10 @@ def drop_controls(root: etree._Element) -> Counter:
     """Remove DEL and C1 controls from every text, tail and attribute under
     ``root``; return how many of each were removed."""
     found: Counter = Counter()
+    # One look at the serialized chapter first (lxml writes these characters
+    # as they are): printable throughout, it holds none of them anywhere.
+    if printable_but_breaks(etree.tostring(root, encoding="unicode")):
+        return found
     for el in root.iter():
         for name in ("text", "tail"):
             value = getattr(el, name)

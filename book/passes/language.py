@@ -29,7 +29,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..detect.language import detect_passages, function_word_share, words_of
-from ..fonts.scripts import RUN, run_language
+from ..fonts.scripts import KANA_OR_HANGUL, RUN, run_language
 from ..model import Chapter
 from ..xhtml import XML_LANG, element, has_class, nearest_lang, text_content
 
@@ -44,9 +44,18 @@ _NOT_TEXT = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "
 _QUOTE = re.compile(r"“[^“”]+”|„[^„”“]+[”“]|«[^«»]+»|»[^«»]+«|\"[^\"]+\"")
 
 
-def _letters(text: str, enough: int = MIN_LETTERS) -> int:
-    """Letters in ``text``, counted only as far as needed to reach ``enough``."""
-    return sum(map(str.isalpha, text[:enough * 4]))
+_ASCII_LETTERS = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _enough_letters(text: str, enough: int = MIN_LETTERS) -> bool:
+    """Does ``text`` hold ``enough`` letters in its first ``4 * enough``
+    characters?  The ASCII letters, counted in C (deleted from the UTF-8
+    bytes), mostly settle it; the others are counted only when needed."""
+    sample = text[:enough * 4]
+    data = sample.encode("utf-8", "surrogatepass")
+    if len(data) - len(data.translate(None, _ASCII_LETTERS)) >= enough:
+        return True
+    return sum(map(str.isalpha, sample)) >= enough
 
 
 def _book_language(chapter: Chapter, ctx: BuildContext) -> str:
@@ -89,7 +98,7 @@ def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
         return chapter
     units = _units(chapter.tree)
     texts = [text_content(u) for u in units]
-    judged = [i for i, t in enumerate(texts) if _letters(t) >= MIN_LETTERS]
+    judged = [i for i, t in enumerate(texts) if _enough_letters(t)]
     found = detect_passages([texts[i] for i in judged], book)
     labelled: set[int] = set()
     for index, lang in zip(judged, found):
@@ -119,6 +128,8 @@ def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
 def _mark_script_runs(root: etree._Element, book: str) -> None:
     """Runs of Japanese (kana) or Korean (Hangul) in text of another
     language get a ``<span lang>`` (see :mod:`book.fonts.scripts`)."""
+    if not KANA_OR_HANGUL.search("".join(root.itertext())):
+        return  # no run can be Japanese or Korean (the usual case: one search)
     slots: list[tuple[etree._Element, str, re.Match[str], str]] = []
     pending = [root]
     while pending:
@@ -157,7 +168,7 @@ def _quotations(p: etree._Element) -> list[tuple[etree._Element, str, re.Match[s
         if not value or not any(q in value for q in "“„«»\""):
             continue
         for match in _QUOTE.finditer(value):
-            if _letters(match.group(), MIN_QUOTE_LETTERS) >= MIN_QUOTE_LETTERS:
+            if _enough_letters(match.group(), MIN_QUOTE_LETTERS):
                 slots.append((node, attr, match))
     # The span holds the words, not the quotation marks: those belong to the
     # surrounding text and follow its typography.

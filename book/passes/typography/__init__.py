@@ -83,7 +83,8 @@ def typeset(root: etree._Element, lang: str, config: TypographyConfig | None = N
     for name in STEP_ORDER:
         edits: list[Edit] = []
         if name == "quotes":
-            edits = quote_edits(stream.text, _profile_lookup(stream, profiles))
+            edits = quote_edits(stream.text, _profile_lookup(stream, profiles),
+                                profiles.values())
         else:
             for first, end, prof in runs:
                 step = compile_steps(prof).get(name) if prof is not None else None

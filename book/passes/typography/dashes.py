@@ -55,7 +55,7 @@ def long_hyphens(p: Profile) -> Step:
             return NBSP + dash + " "
         return dash
 
-    return RegexStep(r"--+", rewrite)
+    return RegexStep(r"--+", rewrite, needles=("--",))
 
 
 def dialogue(p: Profile) -> Step:

@@ -39,12 +39,18 @@ class RegexStep(Step):
     """
 
     def __init__(self, pattern: str | re.Pattern[str],
-                 rewrite: Callable[[re.Match[str]], str | Edit | None]):
+                 rewrite: Callable[[re.Match[str]], str | Edit | None],
+                 needles: tuple[str, ...] = ()):
         self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
         self.rewrite = rewrite
+        #: Strings of which every match holds one: where none occurs, the
+        #: pattern need not run (a search for a plain string is far cheaper).
+        self.needles = needles
 
     def edits(self, text: str, start: int, end: int, limit: int) -> list[Edit]:
         found: list[Edit] = []
+        if self.needles and all(text.find(n, start, limit) < 0 for n in self.needles):
+            return found
         for match in self.pattern.finditer(text, start, limit):
             if match.start() >= end:
                 break

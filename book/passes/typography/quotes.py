@@ -42,7 +42,7 @@ right depth) and makes the element a ``<span class="q">``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -87,23 +87,59 @@ class _Entry:
         self.close = close
 
 
-def quote_edits(text: str, profile_at: Callable[[int], Profile | None]) -> list[Edit]:
+def quote_edits(text: str, profile_at: Callable[[int], Profile | None],
+                profiles: Iterable[Profile | None] | None = None) -> list[Edit]:
     """Edits turning every straight quote of ``text`` into its typeset mark.
 
     ``profile_at(pos)`` gives the profile in force at a position (None where
-    typography is off).  Only blocks with a straight quote are scanned.
+    typography is off); ``profiles``, when given, every profile it can give.
+    Only blocks with a straight quote are scanned.
     """
     edits: list[Edit] = []
     search = _STRAIGHT.search
+    if profiles is not None and _own_openers(text, list(profiles)):
+        search = _STRAIGHT_ONLY.search  # only straight quotes can lead to an edit
     match = search(text)
     while match:
         start = text.rfind(BLOCK, 0, match.start()) + 1
         end = text.find(BLOCK, match.start())
         if end < 0:
             end = len(text)
-        _scan_block(text, start, end, profile_at, edits)
+        if _may_change(text, start, end, profile_at):
+            _scan_block(text, start, end, profile_at, edits)
         match = search(text, end)
     return edits
+
+
+_STRAIGHT_ONLY = re.compile("[\"'\ufdd0\ufdd1]")
+_CURLY_OPENERS = re.compile("[“„]")
+
+
+def _own_openers(text: str, profiles: list[Profile | None]) -> bool:
+    """Is every curly opening mark in ``text`` one that each language in
+    force opens with?  Then no block needs a scan for its curly marks (see
+    :func:`_may_change`)."""
+    for mark in "“„":
+        if mark in text and any(p is not None and p.quotes is not None and mark not in (
+                p.quotes[0][0], p.quotes[1][0]) for p in profiles):
+            return False
+    return True
+
+
+def _may_change(text: str, lo: int, hi: int,
+                profile_at: Callable[[int], Profile | None]) -> bool:
+    """Can the scan of a block edit anything?  Only a straight quote, a
+    ``<q>`` stand-in, or a curly opening mark that the language in force
+    does not open with (:func:`_restyle`) leads to an edit; a block of the
+    language's own curly marks (English dialogue) only moves the stack."""
+    if _STRAIGHT_ONLY.search(text, lo, hi):
+        return True
+    for match in _CURLY_OPENERS.finditer(text, lo, hi):
+        profile = profile_at(match.start())
+        if profile is not None and profile.quotes is not None and match.group() not in (
+                profile.quotes[0][0], profile.quotes[1][0]):
+            return True
+    return False
 
 
 def _scan_block(text: str, lo: int, hi: int, profile_at: Callable[[int], Profile | None],

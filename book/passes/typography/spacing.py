@@ -153,7 +153,8 @@ def numbers(p: Profile) -> Step:
                   lambda m: m.group(1) + space),
         RegexStep(r"([IVXLCDM](?<![\w][IVXLCDM])[IVXLCDM]{0,6})" + BREAKABLE + r"+(?=(?:"
                   + _alternatives(ROMAN_UNITS) + r")(?!\w))", lambda m: m.group(1) + NBSP),
-        RegexStep(r"([§¶№])" + BREAKABLE + r"+(?=\d)", lambda m: m.group(1) + NBSP),
+        RegexStep(r"([§¶№])" + BREAKABLE + r"+(?=\d)", lambda m: m.group(1) + NBSP,
+                  needles=("§", "¶", "№")),
     ]
     if rules.thousands_space:
         group_space = rules.thousands_space

@@ -60,7 +60,7 @@ def ascii_quotes(p: Profile) -> Step | None:
             return '"' if not (before.isalnum() or before in ",_") else None
         return None if before in "'`" else '"'
 
-    return RegexStep(r",,(?=[^\s,])|''(?!')|``(?!`)", rewrite)
+    return RegexStep(r",,(?=[^\s,])|''(?!')|``(?!`)", rewrite, needles=(",,", "''", "``"))
 
 
 def ellipsis(p: Profile) -> Step:

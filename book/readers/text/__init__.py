@@ -306,7 +306,7 @@ def build_blocks(blocks: list[Block], layout: Layout,
 
 
 def _paragraph(lines: list[str], line: int, ids: list[tuple[str, str]]) -> etree._Element:
-    p = element("p", **{"data-mb-line": str(line)})
+    p = etree.Element("p", {"data-mb-line": str(line)})  # element(), without its generality
     append_inline(p, join_lines(lines), ids)
     return p
 

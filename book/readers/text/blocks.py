@@ -54,9 +54,13 @@ _INNER_END = re.compile(r"\w{2,}[.!?]['\"’”»)]*\s+\S")
 DIALOGUE_START = re.compile(r"(?:[-–—]\s|[-–—]{2}|[\"“„«»‘‚'])")
 
 
+#: Characters an indented line can open with.
+_INDENT_CHARS = " \t\u00a0\u3000"
+
+
 def indent_of(line: str) -> int:
     """Leading columns of ``line`` (tabs count :data:`TAB_WIDTH`)."""
-    if not line or line[0] not in " \t\u00a0\u3000":
+    if not line or line[0] not in _INDENT_CHARS:
         return 0
     expanded = line.expandtabs(TAB_WIDTH) if "\t" in line else line
     return len(expanded) - len(expanded.lstrip())
@@ -101,7 +105,8 @@ class Block:
 
     def __post_init__(self) -> None:
         #: Leading columns of each line (lines only ever change inside).
-        self.indents = [indent_of(line) for line in self.lines]
+        self.indents = [indent_of(line) if line and line[0] in _INDENT_CHARS else 0
+                        for line in self.lines]
         #: Every line is indented.
         self.indented = all(i >= INDENT for i in self.indents)
 
@@ -133,20 +138,16 @@ def forced_layout(layout: Layout, mode: str) -> Layout:
 
 def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
     """Measure wrapping, indentation and blank lines of ``lines[start:end]``."""
-    widths: list[int] = []
-    indents: list[int] = []
-    blank = trailing = 0  # blank lines between text lines, and after the last
-    for line in lines[start:end]:
-        if line.strip():
-            if widths:
-                blank += trailing
-            widths.append(width_of(line))
-            indents.append(indent_of(line))
-            trailing = 0
-        else:
-            trailing += 1
-    if not widths:
+    window = lines[start:end]
+    # Lines with text (as line.strip(), without the copies).
+    marks = [bool(line) and not line.isspace() for line in window]
+    filled = [line for line, mark in zip(window, marks) if mark]
+    if not filled:
         return Layout(None, False, 0.0, False)
+    widths = [len(line) if "\t" not in line else width_of(line) for line in filled]
+    indents = [indent_of(line) if line[0] in _INDENT_CHARS else 0 for line in filled]
+    # Blank lines between the first and the last line with text.
+    blank = (len(marks) - marks[::-1].index(True) - marks.index(True)) - len(filled)
     ordered = sorted(widths)
     p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
     wrap = p90 if 30 <= p90 <= MAX_WRAP else None
@@ -174,17 +175,16 @@ def _looks_wrapped(lines: list[str], start: int, end: int, wrap: int) -> bool:
     letter; verse fills no width and opens its lines with capitals.  Too few
     line breaks to judge (under :data:`_MIN_BREAKS`) means no.
     """
-    fitted = total = small = 0
-    previous = ""
-    for line in lines[start:end]:
-        if line.strip() and previous.strip():
-            total += 1
-            word = first_word(line)
-            if width_of(previous.rstrip()) + 1 + len(word) > FIT * wrap:
-                fitted += 1
-            if word[:1].islower():
-                small += 1
-        previous = line
+    limit = FIT * wrap
+    window = lines[start:end]
+    marks = [bool(line) and not line.isspace() for line in window]  # holds text
+    # Line breaks between two lines with text: the line before, the word after.
+    breaks = [(a.rstrip(), b.split(None, 1)[0])
+              for a, b, mark_a, mark_b in zip(window, window[1:], marks, marks[1:])
+              if mark_a and mark_b]
+    total = len(breaks)
+    fitted = sum([width_of(a) + 1 + len(word) > limit for a, word in breaks])
+    small = sum([word[:1].islower() for _a, word in breaks])
     return total >= _MIN_BREAKS and fitted >= 0.6 * total and small >= 0.25 * total
 
 
@@ -192,8 +192,14 @@ def wrapped_share(block_lines: list[str], wrap: int) -> float:
     """Share of the block's line breaks explained by hard wrapping at ``wrap``."""
     if len(block_lines) < 2:
         return 1.0
-    fitted = sum(1 for a, b in zip(block_lines, block_lines[1:])
-                 if width_of(a.rstrip()) + 1 + len(first_word(b)) > FIT * wrap)
+    limit = FIT * wrap
+    fitted = 0
+    for a, b in zip(block_lines, block_lines[1:]):
+        a = a.rstrip()
+        word = b.split(None, 1)
+        if (len(a) if "\t" not in a else width_of(a)) + 1 + (len(word[0]) if word else 0) \
+                > limit:
+            fitted += 1
     return fitted / (len(block_lines) - 1)
 
 
@@ -212,13 +218,14 @@ def split_blocks(lines: list[str], start: int, end: int, layout: Layout,
     gap = 1
     for index in range(start, end + 1):
         line = lines[index] if index < end else ""
-        if line.strip() and index in forced and run:
+        filled = bool(line) and not line.isspace()  # as line.strip(), without the copy
+        if filled and run and index in forced:
             pieces = _split_run(run, run_start, layout, forced, matcher)
             pieces[0].gap_before = gap
             blocks.extend(pieces)
             run = []
             gap = 0
-        if line.strip():
+        if filled:
             if not run:
                 run_start = index
             run.append(line.rstrip())
@@ -271,8 +278,10 @@ def _cuts(run: list[str], layout: Layout, matcher: Callable[[str], object | None
                 cuts.update({i, i + 1})
     if layout.mode == "blank-lines":
         return {c for c in cuts if 0 < c < len(run)}
-    indents = [indent_of(line) for line in run]
-    if not layout.indent_paragraphs and layout.indented_share < 0.5:
+    indents = [indent_of(line) if line[0] in _INDENT_CHARS else 0 for line in run]
+    # With no line indented, indentation neither starts nor stops in the run.
+    if not layout.indent_paragraphs and layout.indented_share < 0.5 and \
+            max(indents) >= INDENT:
         # Where indentation starts or stops inside a run, a quotation or a
         # stanza starts or stops ("She sang:" then indented lines).  A run
         # whose first line alone is indented is one paragraph or stanza with
@@ -375,9 +384,12 @@ def join_lines(lines: list[str]) -> str:
     ("twenty-\\none" → "twenty-one"), as does a line ending in an unspaced
     dash ("Antichrist—\\nI"); otherwise lines join with one space.
     """
+    parts = [line.strip() for line in lines]
+    joined = " ".join(part for part in parts if part)
+    if "- " not in joined and "— " not in joined and "– " not in joined:
+        return joined  # no line before the last ends in a hyphen or a dash
     out = ""
-    for raw in lines:
-        line = raw.strip()
+    for line in parts:
         if not line:
             continue
         if not out:
@@ -403,7 +415,7 @@ def is_verse_block(block: Block, layout: Layout) -> bool:
     prose-long).  Short lines that do not fill the width, or indented lines
     in a file whose paragraphs are not indented, are verse.
     """
-    widths = [width_of(line) for line in block.lines]
+    widths = [len(line) if "\t" not in line else width_of(line) for line in block.lines]
     indented = block.indented and not layout.indent_paragraphs and layout.indented_share < 0.5
     if block.single:
         limit = 0.75 * layout.wrap if layout.wrap else MAX_WRAP
@@ -414,10 +426,9 @@ def is_verse_block(block: Block, layout: Layout) -> bool:
     wrap = layout.wrap or (longest if longest >= PROSE_LINE else None)
     if wrap is None:
         return True  # several short lines, none of prose length
-    share = wrapped_share(block.lines, wrap)
     if indented:
-        return share < 0.75 or longest < 0.6 * wrap
-    if share < 0.5 and longest <= wrap:
+        return wrapped_share(block.lines, wrap) < 0.75 or longest < 0.6 * wrap
+    if longest <= wrap and wrapped_share(block.lines, wrap) < 0.5:
         return True
     # In a file with no wrap width of its own, judge the block by its lines.
     return layout.wrap is None and len(block.lines) >= 3 and _verse_lines(block.lines)

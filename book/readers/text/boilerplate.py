@@ -87,14 +87,38 @@ def find_frame(lines: list[str]) -> Frame:
 # ------------------------------------------------------------------ Project Gutenberg
 
 
+#: Words one of which every wrapper marker line holds.
+_MARKER_WORDS = ("utenberg", "UTENBERG", "SMALL PRINT", "small print")
+
+
 def _first_match(patterns: tuple[re.Pattern[str], ...], lines: list[str], start: int,
                  stop: int) -> int | None:
-    for index in range(start, min(stop, len(lines))):
+    for index in _marker_lines(lines, start, min(stop, len(lines))):
         line = lines[index]
-        if len(line) < 200 and ("utenberg" in line or "UTENBERG" in line or "SMALL PRINT" in line
-                                or "small print" in line) and any(p.match(line) for p in patterns):
+        if len(line) < 200 and any(p.match(line) for p in patterns):
             return index
     return None
+
+
+def _marker_lines(lines: list[str], start: int, stop: int) -> list[int]:
+    """Indexes of the lines in ``lines[start:stop]`` that hold one of the
+    :data:`_MARKER_WORDS`, in order: found in the joined text (in C), not
+    line by line."""
+    text = "\n".join(lines[start:stop])
+    found = set()
+    for word in _MARKER_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            found.add(at)
+            at = text.find(word, at + 1)
+    indexes: list[int] = []
+    line, counted = start, 0
+    for at in sorted(found):
+        line += text.count("\n", counted, at)
+        counted = at
+        if not indexes or indexes[-1] != line:
+            indexes.append(line)
+    return indexes
 
 
 def _gutenberg(lines: list[str]) -> Frame | None:

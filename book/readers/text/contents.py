@@ -65,6 +65,14 @@ def norm(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", text).lower().split())
 
 
+def norm_all(texts: list[str]) -> list[str]:
+    """:func:`norm` of each text (none holding a line break), the
+    punctuation and case of all of them changed in one go."""
+    texts = [_LEADERS.sub("", t) if t[-1:].isdigit() else t for t in texts]
+    joined = _PUNCTUATION.sub(" ", "\n".join(texts)).lower()
+    return [" ".join(t.split()) for t in joined.split("\n")] if texts else []
+
+
 @dataclass
 class Entry:
     """One entry of a contents list."""
@@ -134,14 +142,18 @@ class _Index:
         self.by_text: dict[str, list[int]] = {}
         # Headings and their title lines open a block or are short: lines in
         # the middle of a paragraph of full-width prose are left out.
-        previous = ""
+        previous = 0  # length of the line before, stripped (0: blank)
+        kept: list[int] = []
+        texts: list[str] = []
         for index in range(start, end):
-            line = lines[index]
-            stripped = line.strip()
-            if stripped and len(stripped) <= ENTRY_MAX and (
-                    not previous.strip() or len(stripped) < 50 or len(previous.strip()) < 50):
-                self.by_text.setdefault(norm(stripped), []).append(index)
-            previous = line
+            stripped = lines[index].strip()
+            size = len(stripped)
+            if size and size <= ENTRY_MAX and (not previous or size < 50 or previous < 50):
+                kept.append(index)
+                texts.append(stripped)
+            previous = size
+        for index, text in zip(kept, norm_all(texts)):
+            self.by_text.setdefault(text, []).append(index)
 
     def next_at(self, text: str, after: int, before: int) -> int | None:
         places = self.by_text.get(text)
@@ -321,10 +333,16 @@ def find_contents(lines: list[str], start: int, end: int, layout: Layout) -> Con
     contents = Contents()
     index = _Index(lines, start, end)
     taken = start
+    previous_blank = True
     for title in range(start, end):
-        if title < taken or not is_contents_title(lines[title].strip().rstrip(":")):
+        line = lines[title]
+        blank = not line or line.isspace()
+        # The cheap tests first: a title is a line after a blank line.
+        after_blank = previous_blank or title == start
+        previous_blank = blank
+        if title < taken or blank or not after_blank:
             continue
-        if not lines[title].strip() or not _blank_before(lines, title) and title > start:
+        if not is_contents_title(line.strip().rstrip(":")):
             continue
         stop = _list_end(lines, title + 1, end, layout)
         if stop <= title + 1:

@@ -401,11 +401,14 @@ def _clean_title(title: str | None) -> str:
     return title.strip().rstrip(".:").strip()
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
 def is_contents_title(line: str) -> bool:
     """True for a line such as ``CONTENTS`` or ``Spis treści``."""
     if len(line) > 40:
         return False
-    text = re.sub(r"[^\w\s]", "", line).strip().lower()
+    text = _NOT_WORD.sub("", line).strip().lower()
     return " ".join(text.split()) in CONTENTS_TITLES
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ...xhtml import EPUB_TYPE, element
+from ...xhtml import EPUB_TYPE, element, printable_but_breaks
 from .blocks import Block
 from .structure import BRACKET_NOTE, STAR_NOTE
 
@@ -48,6 +48,8 @@ _MAX_DEPTH = 3
 
 def strip_noncharacters(text: str) -> str:
     """Remove the noncharacters this module uses as tokens from input text."""
+    if printable_but_breaks(text):
+        return text  # noncharacters are not printable
     return _NONCHARACTERS.sub("", text)
 
 

@@ -47,6 +47,14 @@ def _words(block: Block) -> int:
     return sum(len(line.split()) for line in block.lines)
 
 
+def _long(block: Block) -> bool:
+    """``_words(block) > LONG_PARAGRAPH``, counting only when the block is
+    long enough: a line of ``n`` characters holds at most ``(n + 1) / 2`` words."""
+    if (sum(map(len, block.lines)) + len(block.lines)) / 2 <= LONG_PARAGRAPH:
+        return False
+    return _words(block) > LONG_PARAGRAPH
+
+
 def recheck_paragraphs(division, layout: Layout) -> list[Recut]:
     """Re-cut the paragraphs of one division where the layout was misread."""
     if layout.mode != "auto":
@@ -60,7 +68,7 @@ def recheck_paragraphs(division, layout: Layout) -> list[Recut]:
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        if block.role == "text" and _words(block) > LONG_PARAGRAPH:
+        if block.role == "text" and _long(block):
             pieces, how = _recut(block, layout)
             if len(pieces) > 1:
                 blocks[index:index + 1] = pieces
