@@ -13,7 +13,7 @@ from . import weasyload
 
 weasyload.install()  # before anything imports WeasyPrint (see weasyload.py)
 
-from .build import BuildResult  # noqa: E402, Overrides, build, load_book
+from .build import BuildResult, Overrides, build, load_book  # noqa: E402
 from .context import BuildOptions  # noqa: E402
 from .errors import MakeBookError  # noqa: E402
 from .version import __version__  # noqa: E402
