@@ -31,7 +31,7 @@ from .passes import run_passes
 from .pipeline import read_book
 from .printshops import TARGETS
 from .project import Project, open_project
-from .sandbox import watch
+from .sandbox import note_used, watch
 from .stylesheets import load_user_styles
 
 if TYPE_CHECKING:
@@ -258,6 +258,10 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
                               [repr(overrides), *(deps.state_of(p)[3] for p in outside)])
         restored = stages.restore_load(store, key, ctx)
         if restored is not None:
+            # The files the cached load was made from are this build's
+            # dependencies too: the build record must see the next edit.
+            for path in {*restored[1], *(s.path for s in project.sources)}:
+                note_used(path)
             return restored[0], ctx
     start = len(diagnostics.items)
     with watch() as watched:

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,22 @@ def test_nothing_changed_means_nothing_to_do_and_an_edit_equals_a_clean_build(bo
     fresh = run("build", ".", "-f", "all", "-o", "fresh", "--no-cache", "--jobs", "1", cwd=book)
     assert fresh.returncode == 0, fresh.stderr
     assert outputs(book / "out") == outputs(book / "fresh")
+
+
+def test_an_edit_after_a_build_restored_from_the_cache_is_seen(tmp_path):
+    """A build whose load came from the cache records the source as a
+    dependency too: the next edit is built, never reported up to date."""
+    manuscript = tmp_path / "b.txt"
+    text = "My Title\n\nCHAPTER I\n\nThe {} cat sat on the mat.\n\nCHAPTER II\n\nAnother day.\n"
+    env = {"MAKE_BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    for colour in ("red", "blue", "red", "green"):  # the second red comes from the cache
+        manuscript.write_text(text.format(colour), encoding="utf-8")
+        result = run("build", "b.txt", "-f", "epub", "-o", "out", cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "up to date" not in result.stderr, colour
+        with zipfile.ZipFile(tmp_path / "out" / "my-title.epub") as epub:
+            body = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+        assert f"The {colour} cat" in body
 
 
 def test_a_changed_stylesheet_or_image_is_seen(book):

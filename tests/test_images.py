@@ -10,7 +10,7 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image
+from scaling import assert_linear
 
 from book.context import BuildContext
 from book.errors import LimitError, SandboxError, SourceError, StrictError
@@ -858,21 +859,32 @@ def test_same_input_gives_identical_bytes(folder: Path) -> None:
 
 
 def test_book_without_images_is_fast(folder: Path) -> None:
-    html = "".join(f"<p>Paragraph {i} with some words.</p>" for i in range(100_000))
-    started = time.monotonic()
-    book, ctx = run_pass(folder, html)
-    assert time.monotonic() - started < 1.0
+    def prepare(n: int) -> Callable[[], object]:
+        html = "".join(f"<p>Paragraph {i} with some words.</p>" for i in range(n))
+        book = Book(chapters=[chapter_from(html, folder)], assets={})
+        return lambda: images.run(book, make_context(folder))
+
+    assert_linear(prepare, 25_000)
+    book, ctx = run_pass(folder, "<p>Paragraph with some words.</p>")
     assert book.facts["images"] == 0 and ctx.diag.items == []
 
 
 def test_many_references_to_one_image(folder: Path) -> None:
+    """The image is decoded and converted once, however often it is used."""
     (folder / "images" / "dot.png").write_bytes(encode(Image.new("RGB", (2, 2)), "PNG"))
-    html = "".join(f'<p>n {i} <img src="images/dot.png" alt=""/></p>' for i in range(5_000))
+
+    def prepare(n: int) -> Callable[[], object]:
+        html = "".join(f'<p>n {i} <img src="images/dot.png" alt=""/></p>' for i in range(n))
+        ctx = make_context(folder)
+        ctx.options.formats = ("epub",)
+        book = Book(chapters=[chapter_from(html, folder)], assets={})
+        return lambda: images.run(book, ctx)
+
+    assert_linear(prepare, 1_250)
     ctx = make_context(folder)
     ctx.options.formats = ("epub",)
-    started = time.monotonic()
+    html = "".join(f'<p>n {i} <img src="images/dot.png" alt=""/></p>' for i in range(5_000))
     book, _ = run_pass(folder, html, ctx=ctx)
-    assert time.monotonic() - started < 3.0
     assert list(book.assets) == ["images/dot.png"] and book.facts["images_decorative"] == 5_000
 
 
