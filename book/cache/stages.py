@@ -22,6 +22,7 @@ own :class:`~book.diagnostics.Diagnostics`.
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +170,45 @@ def put_cover(store: Store, spec: Any, data: bytes, notes: dict) -> None:
     packer = codec.Packer()
     store.put(COVER_STAGE, _cover_key(spec), packer.pack({"jpeg": packer.blob(data),
                                                            "notes": notes}))
+
+
+# --------------------------------------------------- the fidelity figures
+
+FIDELITY_STAGE = "fidelity"
+
+
+class FidelityMemo:
+    """The word counts of a chapter measured before (book/fidelity/measure.py's
+    ``Memo``), keyed by the source's lines and text and the built text: after
+    an edit, one chapter's words are counted again, not the whole book's."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.base = Hasher(base_key(), FIDELITY_STAGE).hexdigest()
+
+    def key(self, source: list, built: list) -> str:
+        return Hasher(self.base, ",".join(str(line) for line, _text in source),
+                      "\n".join(text for _line, text in source),
+                      "\n".join(text for _line, text in built)).hexdigest()
+
+    def get(self, key: str) -> tuple | None:
+        from ..fidelity import Missing
+
+        found = self.store.get(FIDELITY_STAGE, key)
+        if found is None:
+            return None
+        try:
+            source, built, missing, text, line = json.loads(found)
+            if not all(isinstance(n, int) for n in (source, built, missing)):
+                return None
+            first = Missing(str(text), line if isinstance(line, int) else None) \
+                if text is not None else None
+        except (ValueError, TypeError):
+            return None
+        return source, built, missing, first
+
+    def put(self, key: str, figures: tuple) -> None:
+        source, built, missing, first = figures
+        value = [source, built, missing, first.text if first else None,
+                 first.line if first else None]
+        self.store.put(FIDELITY_STAGE, key, json.dumps(value).encode())

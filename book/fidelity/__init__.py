@@ -52,7 +52,12 @@ def check_book(book: Book, ctx: BuildContext) -> Fidelity:
 
     The figures are kept in ``book.facts["fidelity"]`` for the report.
     """
-    report = measure(book, ctx.source_texts, ctx.read_snapshots)
+    memo = None
+    if ctx.cache is not None:
+        from ..cache.stages import FidelityMemo
+
+        memo = FidelityMemo(ctx.cache)
+    report = measure(book, ctx.source_texts, ctx.read_snapshots, memo)
     book.facts["fidelity"] = report
     for file in report.files:
         kept = file.source_words - file.unplaced - sum(

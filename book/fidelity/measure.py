@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import Match, SequenceMatcher
+from typing import Protocol
 
 from ..model import Book, Chapter
 from .source import Removal, SourceText, tree_segments
@@ -233,6 +234,27 @@ def _missing_count(source: list[str], built: list[str]) -> int:
     return sum((Counter(source) - Counter(built)).values())
 
 
+class Memo(Protocol):
+    """Figures of chapters measured before, by a key of what was measured
+    (the build cache keeps them, book/cache/stages.py): an edit measures
+    its chapter again, not the book."""
+
+    def key(self, source: Segments, built: Segments) -> str: ...
+
+    def get(self, key: str) -> tuple[int, int, int, Missing | None] | None: ...
+
+    def put(self, key: str, figures: tuple[int, int, int, Missing | None]) -> None: ...
+
+
+def _figures(segments: Segments, built_segments: Segments) -> tuple[int, int, int, Missing | None]:
+    """(source words, built words, missing words, first missing passage)."""
+    source = _words(segments)
+    built = _words(built_segments)
+    missing = _missing_count(source, built)
+    first = first_missing(*_tokens(segments), built) if missing else None
+    return len(source), len(built), missing, first
+
+
 def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int],
                     snapshots: dict[str, Segments]) -> Segments | None:
     if chapter.source_span and text is not None and text.by_line:
@@ -243,12 +265,26 @@ def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int]
     return snapshots.get(chapter.id)
 
 
+def _remembered(memo: Memo | None, segments: Segments,
+                built: Segments) -> tuple[int, int, int, Missing | None]:
+    """:func:`_figures`, from ``memo`` when it measured the same texts."""
+    if memo is None:
+        return _figures(segments, built)
+    key = memo.key(segments, built)
+    found = memo.get(key)
+    if found is None:
+        found = _figures(segments, built)
+        memo.put(key, found)
+    return found
+
+
 def measure(book: Book, sources: dict[str, SourceText],
-            snapshots: dict[str, Segments]) -> Fidelity:
+            snapshots: dict[str, Segments], memo: Memo | None = None) -> Fidelity:
     """Word preservation of ``book`` against its ``sources``.
 
     ``snapshots`` holds, by chapter id, the text of each chapter as its
-    reader made it (used for chapters without a source span).
+    reader made it (used for chapters without a source span); ``memo``
+    gives the figures of a chapter measured before.
     """
     report = Fidelity()
     removed = {name: text.removed_lines() for name, text in sources.items()}
@@ -261,20 +297,18 @@ def measure(book: Book, sources: dict[str, SourceText],
                                    snapshots)
         if segments is None:
             continue
-        source = _words(segments)
-        if chapter.source_span and text is not None and text.by_line:
-            first, last = chapter.source_span
+        by_line = bool(chapter.source_span and text is not None and text.by_line)
+        built_segments = tree_segments(chapter.tree)
+        if by_line:
+            first, last = chapter.source_span  # type: ignore[misc]
             covered[chapter.source.file].update(range(first, last + 1))
-            counted[chapter.source.file] = counted.get(chapter.source.file, 0) + len(source)
+            figures = _remembered(memo, segments, built_segments)
+            counted[chapter.source.file] = counted.get(chapter.source.file, 0) + figures[0]
         else:
-            read_words.setdefault(chapter.source.file, []).extend(source)
-        built = _words(tree_segments(chapter.tree))
-        missing = _missing_count(source, built)
-        entry = ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
-                                chapter.source_span, len(source), len(built), missing)
-        if missing:  # only now the source line of each word is needed
-            entry.first_missing = first_missing(*_tokens(segments), built)
-        report.chapters.append(entry)
+            read_words.setdefault(chapter.source.file, []).extend(_words(segments))
+            figures = _figures(segments, built_segments)
+        report.chapters.append(ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
+                                               chapter.source_span, *figures))
     for name, text in sources.items():
         entry = FileFidelity(name, 0, list(text.removed))
         if text.by_line:

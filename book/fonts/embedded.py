@@ -28,9 +28,11 @@ from .css import _families
 _IGNORED = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
 
-def _font_faces(css: str) -> dict[str, list[str]]:
-    """Family name (lower case) → the files (``url()`` values) of its faces."""
+def _font_faces(css: str) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Family name (lower case) → the files (``url()`` values) of its faces,
+    and → the name as the stylesheet spells it (first spelling wins)."""
     faces: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
             continue
@@ -40,27 +42,15 @@ def _font_faces(css: str) -> dict[str, list[str]]:
             if decl.type != "declaration":
                 continue
             if decl.lower_name == "font-family":
-                names = _families(decl.value)
-                family = names[0].lower() if names else None
+                found = _families(decl.value)
+                family = found[0].lower() if found else None
+                if found:
+                    names.setdefault(family, found[0])
             elif decl.lower_name == "src":
                 urls.extend(_urls(decl.value))
         if family and urls:
             faces.setdefault(family, []).extend(urls)
-    return faces
-
-
-def _display_names(css: str) -> dict[str, str]:
-    """Family name (lower case) → as the stylesheet spells it."""
-    names: dict[str, str] = {}
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
-            for decl in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                       skip_whitespace=True):
-                if decl.type == "declaration" and decl.lower_name == "font-family":
-                    found = _families(decl.value)
-                    if found:
-                        names.setdefault(found[0].lower(), found[0])
-    return names
+    return faces, names
 
 
 def _urls(tokens: list) -> Iterable[str]:
@@ -159,8 +149,7 @@ def check_embedded_fonts(css: str, files: dict[str, bytes],
     but has no glyph for.  ``files`` maps the stylesheet's url() values to
     the font data; ``trees`` makes the documents (only called when the
     book embeds a font)."""
-    faces = _font_faces(css)
-    names = _display_names(css)
+    faces, names = _font_faces(css)
     maps: dict[str, set[int]] = {}
     for family, urls in faces.items():
         covered: set[int] = set()
