@@ -273,13 +273,23 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
 
             runner = _chapter_runner(store, ctx, progress, cover_task(book, ctx))
             book = run_passes(book, ctx, chapter_runner=runner)
-    check_book(book, ctx)  # words kept and structure doubts, before anything is written
+    # Words kept and structure doubts, before anything is written.
+    check_book(book, ctx, _fidelity_memo(store))
     if store is not None and key is not None:
         from .cache.stages import diagnostics_since, save_load
 
         save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
                   diagnostics_since(diagnostics, start))
     return book, ctx
+
+
+def _fidelity_memo(store: Store | None) -> Any:
+    """The fidelity figures of chapters measured before, from the cache."""
+    if store is None:
+        return None
+    from .cache.stages import FidelityMemo
+
+    return FidelityMemo(store)
 
 
 def _stage(progress, name: str, total: int | None = None):

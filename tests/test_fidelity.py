@@ -116,6 +116,31 @@ def test_words_no_chapter_holds_are_counted_per_file(tmp_path: Path) -> None:
     assert file.unplaced == 26 and file.first_unplaced.line > first + 3
 
 
+def test_figures_from_the_cache_are_the_figures_measured(tmp_path: Path) -> None:
+    """The build cache's fidelity memo gives back what a fresh count gives,
+    the first missing passage and its line included, and a damaged entry
+    is counted again, never trusted."""
+    from book.cache import Store
+    from book.cache.stages import FIDELITY_STAGE, FidelityMemo
+
+    book, ctx = load_book([manuscript(tmp_path, chapters(3))])
+    _lose_a_paragraph(book)
+    fresh = measure(book, ctx.source_texts, ctx.read_snapshots)
+    store = Store(tmp_path / "cache")
+    first = measure(book, ctx.source_texts, ctx.read_snapshots, FidelityMemo(store))
+    assert store.count(FIDELITY_STAGE) == 3
+    again = measure(book, ctx.source_texts, ctx.read_snapshots, FidelityMemo(store))
+    assert fresh.as_dict() == first.as_dict() == again.as_dict()
+    assert again.missing == 26 and any(c.first_missing for c in again.chapters)
+    memo = FidelityMemo(store)
+    for bad in (b"not json", b"[1, 2]", b'["a", 2, 3, null, null]', b"{}"):
+        store.put(FIDELITY_STAGE, "k", bad)
+        assert memo.get("k") is None, bad
+    store.put(FIDELITY_STAGE, "k", b'[5, 4, 1, "the wind", 7]')
+    got = memo.get("k")
+    assert got is not None and got[:3] == (5, 4, 1) and got[3].line == 7
+
+
 # ------------------------------------------------------------------ doubts
 
 

@@ -164,6 +164,9 @@ def _render(html: str, css: str):
 
 
 def _write_pdf(document) -> tuple[bytes, list[str]]:
+    from ..writers.pdf import pdfstreams
+
+    pdfstreams.install()  # the same deflate as every PDF make-book writes
     log = _NotdefLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(log)

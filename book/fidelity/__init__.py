@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .doubts import Doubt, find_doubts
-from .measure import LOSS_LIMIT, ChapterFidelity, Fidelity, FileFidelity, Missing, measure
+from .measure import LOSS_LIMIT, ChapterFidelity, Fidelity, FileFidelity, Memo, Missing, measure
 from .source import Removal, SourceText, tree_segments
 from .words import words
 
@@ -47,16 +47,12 @@ def _entries(toc: list[TocEntry]) -> int:
     return sum(1 + _entries(entry.children) for entry in toc)
 
 
-def check_book(book: Book, ctx: BuildContext) -> Fidelity:
+def check_book(book: Book, ctx: BuildContext, memo: Memo | None = None) -> Fidelity:
     """Measure ``book`` against its sources and report to ``ctx.diag``.
 
-    The figures are kept in ``book.facts["fidelity"]`` for the report.
+    The figures are kept in ``book.facts["fidelity"]`` for the report;
+    ``memo`` gives the figures of chapters measured before (the build cache).
     """
-    memo = None
-    if ctx.cache is not None:
-        from ..cache.stages import FidelityMemo
-
-        memo = FidelityMemo(ctx.cache)
     report = measure(book, ctx.source_texts, ctx.read_snapshots, memo)
     book.facts["fidelity"] = report
     for file in report.files:

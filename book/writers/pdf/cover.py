@@ -161,7 +161,7 @@ def write_cover_pdf(book: Book, ctx: BuildContext, pages: int) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import metadata, postprocess, variants
+    from . import metadata, pdfstreams, postprocess, variants
     from .fetcher import SandboxFetcher
 
     pdf = ctx.config.pdf
@@ -199,6 +199,7 @@ def write_cover_pdf(book: Book, ctx: BuildContext, pages: int) -> bytes:
         finisher = postprocess.make_finisher(
             file_id=file_id, print_edition=True, bleed=True, bookmarks=False,
             profile_name=setup.profile_name, pdfx=bool(setup.pdf_variant and "pdf/x" in setup.pdf_variant))
+        pdfstreams.install()
         return document.write_pdf(finisher=finisher, pdf_variant=setup.pdf_variant,
                                   pdf_identifier=file_id, **setup.options)
     except RecursionError:

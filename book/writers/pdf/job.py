@@ -207,8 +207,9 @@ def render_html(setup: RenderSetup, html_text: str, fetcher: Any, log: WeasyLog,
 def write_pdf(setup: RenderSetup, document: Any, log: WeasyLog, *, identifier: bytes,
               page_labels: list[tuple[int, str]] | None = None) -> bytes:
     """Draw ``document`` to PDF bytes with the edition's finishing touches."""
-    from . import postprocess
+    from . import pdfstreams, postprocess
 
+    pdfstreams.install()  # each stream deflated once, at level 6
     finisher = postprocess.make_finisher(file_id=identifier, page_labels=page_labels,
                                          **setup.finisher)
     weasy_logger = logging.getLogger(WEASY_LOGGER)
