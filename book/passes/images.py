@@ -80,7 +80,6 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..errors import LimitError, SandboxError, SourceError
-from ..images import remote
 from ..images.convert import MEDIA_TYPES, PreparedImage, content_policy, prepare_image
 from ..images.cover import prepare_cover
 from ..images.decode import decode_data_uri
@@ -257,6 +256,8 @@ class _ImagesRun:
             raise _Drop("IMG005", f"image {_short(where.src)} unreadable: {exc.message}") from None
 
     def fetch(self, where: _Where) -> bytes:
+        from ..images import remote  # HTTP only for a book with remote images
+
         url = remote.normalize_url(where.src)
         cached = self.fetched.get(url)
         if cached is None:
@@ -547,5 +548,7 @@ def _css_width_px(img: etree._Element) -> float | None:
 
 
 def _url_stem(url: str) -> str:
+    from ..images import remote
+
     path = unquote(urlsplit(remote.normalize_url(url)).path)
     return PurePosixPath(path).stem or "image"
