@@ -69,6 +69,28 @@ def test_the_store_stays_under_its_bound_and_evicts_the_oldest(tmp_path):
     assert parse_size("500M") == 500 * 2**20 and parse_size("2G") == 2 * 2**30
 
 
+def test_a_put_per_chapter_does_not_scan_the_store_each_time(tmp_path):
+    """The bound is kept with a running total: the store's sizes are summed
+    once per RECOUNT_EVERY puts (or when the total passes the bound), not on
+    every put, and what another build put is still evicted in time."""
+    from book.cache.store import RECOUNT_EVERY
+
+    store = Store(tmp_path / "c", limit=1_000_000)
+    store.put("stage", "first", b"x")
+    sums: list[str] = []
+    store._connect().set_trace_callback(lambda sql: sums.append(sql) if "SUM(size)" in sql else None)
+    for number in range(4 * RECOUNT_EVERY):
+        store.put("stage", f"k{number}", bytes(100))
+    assert 1 <= len(sums) <= 5
+    other = Store(tmp_path / "c", limit=10_000_000)  # another build fills the store
+    for number in range(12):
+        other.put("big", f"b{number}", bytes(100_000))
+    assert store.size() > 1_000_000
+    for number in range(RECOUNT_EVERY + 1):
+        store.put("stage", f"late{number}", bytes(10))
+    assert store.size() <= 1_000_000
+
+
 def test_two_processes_writing_at_once(tmp_path):
     code = ("import sys; from book.cache import Store; s = Store(sys.argv[1]);"
             "[s.put('stage', f'{sys.argv[2]}-{i}', bytes(2000) + str(i).encode()) for i in range(150)];"

@@ -36,6 +36,8 @@ from pathlib import Path
 DEFAULT_LIMIT = 1024 * 2**20
 FILE_NAME = "cache.sqlite"
 SCHEMA = 2
+#: Puts after which a store counts its total again (other builds put too).
+RECOUNT_EVERY = 64
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This folder is make-book's build cache; `make-book clean` removes it.\n")
 
@@ -71,6 +73,10 @@ class Store:
         self.problem: str | None = None
         self.hits = 0
         self.misses = 0
+        #: The stored bytes as last counted plus what this process put since
+        #: (None: not counted yet), and the puts since that count.
+        self._total: int | None = None
+        self._puts = 0
 
     # --------------------------------------------------------- opening
 
@@ -171,12 +177,22 @@ class Store:
                 db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
                            (stage, key, len(value), time.time(), hashlib.sha256(value).digest(),
                             sqlite3.Binary(value)))
+                if self._total is not None:  # a replaced entry counts twice: a recount comes sooner
+                    self._total += len(value)
+                    self._puts += 1
                 self._evict(db)
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
 
     def _evict(self, db: sqlite3.Connection) -> None:
+        """Keep the store under its bound.  The total is counted (a scan of
+        the size index) only when this process's running estimate passes
+        the bound, or every :data:`RECOUNT_EVERY` puts for the entries other
+        builds put meanwhile: a put per chapter never scans the store."""
+        if self._total is not None and self._puts < RECOUNT_EVERY and self._total <= self.limit:
+            return
         total = db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0]
+        self._total, self._puts = total, 0
         if total <= self.limit:
             return
         target = int(self.limit * 0.9)
@@ -192,6 +208,7 @@ class Store:
         try:
             db.executemany("DELETE FROM entries WHERE stage = ? AND key = ?", doomed)
             db.execute("COMMIT")
+            self._total = total
         except BaseException:
             db.execute("ROLLBACK")
             raise

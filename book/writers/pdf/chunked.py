@@ -316,6 +316,7 @@ def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) 
         run_here(layouts)  # type: ignore[arg-type]
         return
     if pool is not None:
+        pool.grow(workers)  # an incremental build's one early worker, and more if needed
         pool.run(layouts)  # type: ignore[arg-type]
         return
     with LayoutPool(workers) as fresh:
@@ -335,18 +336,21 @@ def _fresh_layout_likely(ctx: BuildContext) -> bool:
 
 
 def start_early(options: Any, store: Any) -> Any:
-    """Layout workers for a build that will surely lay the whole book out
-    in chunks (a PDF wanted, ``--jobs`` 2 or more, no layout in the cache),
-    started before the book is read: each loads WeasyPrint while this
-    process reads and runs the passes.  None otherwise; the caller closes
-    the pool (build.py)."""
+    """Layout workers started before the book is read (a PDF wanted,
+    ``--jobs`` 2 or more): each loads WeasyPrint while this process reads
+    and runs the passes.  All of them when the whole book will surely be
+    laid out (no layout in the cache); one when the cache holds layouts,
+    for the chunk an edit changed, on the core the reading leaves idle
+    (run_layouts adds workers when more chunks need them; one never given
+    a job is killed at once).  None otherwise; the caller closes the pool
+    (build.py)."""
     from .pool import LayoutPool
 
     wanted = {"pdf", "pdf-screen", "cover"} & set(options.formats)
     if not wanted or (options.jobs or 1) < 2 or not _processes_possible():
         return None
     if store is not None and store.count(PAGINATION_STAGE) != 0:
-        return None
+        return LayoutPool(1)
     return LayoutPool(options.jobs)
 
 

@@ -133,6 +133,8 @@ class _Worker:
         self.conn = _Duplex(Connection(from_child_read, writable=False),
                             Connection(to_child_write, readable=False))
         self.busy: tuple[str, int] | None = None
+        #: A job was given: the worker is stopped politely, not killed.
+        self.used = False
         #: Paginated, and waiting for its offsets.
         self.waiting = False
         #: The offsets went with the job: the worker will not wait for them.
@@ -163,12 +165,17 @@ class _Duplex:
 
 
 class LayoutPool:
-    """``jobs`` worker processes, started at once and stopped on :meth:`close`."""
+    """``jobs`` worker processes, started at once (more with :meth:`grow`)
+    and stopped on :meth:`close`."""
 
     def __init__(self, jobs: int) -> None:
         self.workers: list[_Worker] = []
+        self.grow(jobs)
+
+    def grow(self, jobs: int) -> None:
+        """Start workers until there are ``jobs`` of them."""
         try:
-            for _ in range(max(1, jobs)):
+            while len(self.workers) < max(1, jobs):
                 self.workers.append(_Worker())
         except BaseException:
             self.close()
@@ -176,6 +183,11 @@ class LayoutPool:
 
     def close(self) -> None:
         for worker in self.workers:
+            if not worker.used:
+                # Never given a job (an early worker the cache made idle):
+                # nothing to finish, and it may still be loading WeasyPrint.
+                worker.process.kill()
+                continue
             try:
                 worker.conn.send(("stop",))
             except OSError:
@@ -224,6 +236,7 @@ class LayoutPool:
                 if job is not None:
                     chunk_job, known = job
                     worker.conn.send(("job", chunk_job, known))
+                    worker.used = True
                     worker.busy = (name, chunk_job.index)
                     worker.waiting = False
                     worker.known = known is not None

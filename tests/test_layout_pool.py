@@ -1,0 +1,59 @@
+"""Issue 12: layout workers started while the book is read (book/writers/pdf).
+
+A build that will lay the whole book out starts every worker early; a
+build whose cache holds layouts (an edit) starts one, for the chunk the
+edit changed, and more only when more chunks need them; a worker never
+given a job is killed at once, so an early start never delays the end of
+a build whose layout all came from the cache.
+"""
+
+from __future__ import annotations
+
+import time
+
+from book.cache import Store
+from book.context import BuildOptions
+from book.writers.pdf.chunked import PAGINATION_STAGE, start_early
+
+
+def _stopped(pool) -> bool:
+    return all(worker.process.poll() is not None for worker in pool.workers)
+
+
+def test_a_fresh_layout_starts_every_worker(tmp_path):
+    pool = start_early(BuildOptions(formats=("pdf",), jobs=2), Store(tmp_path / "c"))
+    try:
+        assert len(pool.workers) == 2
+    finally:
+        pool.close()
+    assert _stopped(pool)
+
+
+def test_an_incremental_build_starts_one_worker_and_grows_on_demand(tmp_path):
+    store = Store(tmp_path / "c")
+    store.put(PAGINATION_STAGE, "some chunk", b'{"pages": 3, "anchors": {}}')
+    pool = start_early(BuildOptions(formats=("pdf", "epub"), jobs=2), store)
+    try:
+        assert len(pool.workers) == 1
+        pool.grow(2)
+        pool.grow(1)  # never shrinks
+        assert len(pool.workers) == 2
+    finally:
+        pool.close()
+    assert _stopped(pool)
+
+
+def test_an_unused_worker_is_killed_at_once(tmp_path):
+    store = Store(tmp_path / "c")
+    store.put(PAGINATION_STAGE, "some chunk", b'{"pages": 3, "anchors": {}}')
+    pool = start_early(BuildOptions(formats=("pdf",), jobs=4), store)
+    started = time.monotonic()
+    pool.close()  # while it still loads WeasyPrint
+    assert time.monotonic() - started < 1.0
+    assert _stopped(pool)
+
+
+def test_no_pdf_or_one_job_starts_nothing(tmp_path):
+    store = Store(tmp_path / "c")
+    assert start_early(BuildOptions(formats=("epub",), jobs=2), store) is None
+    assert start_early(BuildOptions(formats=("pdf",), jobs=1), store) is None
