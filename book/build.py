@@ -246,6 +246,17 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
     passes come from the build cache when their inputs are unchanged
     (book/cache/stages.py), with the warnings they gave, the fidelity
     check's included."""
+    book, ctx, finish = _load(project, options, overrides, diagnostics, store)
+    if finish is not None:  # None: the load came whole from the cache
+        finish()
+    return book, ctx
+
+
+def _load(project: Project, options: BuildOptions, overrides: Overrides,
+          diagnostics: Diagnostics, store: Store | None) -> tuple[Book, BuildContext, Any]:
+    """The book after its passes, and what is left of the load: the
+    fidelity check and the cache's copy (a call; nothing to do when the
+    load came from the cache), which the EPUB may be written beside."""
     ctx = BuildContext(config=project.config, sandbox=project.sandbox, diag=diagnostics,
                        options=options, cache=store)
     progress = options.progress
@@ -262,7 +273,7 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
             # dependencies too: the build record must see the next edit.
             for path in {*restored[1], *(s.path for s in project.sources)}:
                 note_used(path)
-            return restored[0], ctx
+            return restored[0], ctx, None
     start = len(diagnostics.items)
     with watch() as watched:
         with _stage(progress, "reading"):
@@ -273,14 +284,35 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
 
             runner = _chapter_runner(store, ctx, progress, cover_task(book, ctx))
             book = run_passes(book, ctx, chapter_runner=runner)
-    # Words kept and structure doubts, before anything is written.
-    check_book(book, ctx, _fidelity_memo(store))
-    if store is not None and key is not None:
-        from .cache.stages import diagnostics_since, save_load
 
-        save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
-                  diagnostics_since(diagnostics, start))
-    return book, ctx
+    def finish() -> None:
+        # Words kept and structure doubts, before anything is written.
+        check_book(book, ctx, _fidelity_memo(store))
+        if store is not None and key is not None:
+            from .cache.stages import diagnostics_since, save_load
+
+            save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
+                      diagnostics_since(diagnostics, start))
+    return book, ctx, finish
+
+
+def _render_beside(book: Book, ctx: BuildContext, finish: Callable[[], None]) -> dict | None:
+    """Finish the load, the EPUB written meanwhile in a forked child when
+    that pays (book/beside.py); None when it is still to be written."""
+    from . import beside
+
+    if not beside.wanted(book, ctx):
+        finish()
+        return None
+    child = beside.start(book, ctx, render_outputs)
+    try:
+        finish()
+    except BaseException:
+        child.process.kill()
+        child.process.join()
+        raise
+    with _stage(ctx.options.progress, "writing EPUB"):
+        return beside.finish(child, ctx)
 
 
 def _fidelity_memo(store: Store | None) -> Any:
@@ -436,10 +468,12 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
         start = len(diagnostics.items)
         workers = _early_workers(options, store)
         try:
-            book, ctx = load_project(project, options, overrides, diagnostics, store)
+            book, ctx, finish = _load(project, options, overrides, diagnostics, store)
             ctx.workers = workers
             name = output_name(options.name or book.metadata.title)
-            rendered = render_outputs(book, ctx)
+            rendered = _render_beside(book, ctx, finish) if finish is not None else None
+            if rendered is None:
+                rendered = render_outputs(book, ctx)
             outdir = Path(options.outdir)
             targets = {fmt: outdir / FORMATS[fmt].format(name=name) for fmt in rendered}
             with _stage(options.progress, "writing files"):

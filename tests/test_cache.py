@@ -325,3 +325,31 @@ def test_progress_is_plain_off_a_terminal_and_silent_with_quiet(book):
     quiet = run("build", ".", "-f", "pdf", "-o", "out", "--no-cache", "-q", cwd=book)
     assert quiet.returncode == 0
     assert quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_load_project_twice_gives_the_book_the_second_time_from_the_cache(tmp_path, monkeypatch):
+    """The preview server loads through ``load_project``: a load restored
+    whole from the cache (nothing left to check) is the same book."""
+    from book.build import Overrides, load_project
+    from book.cache import open_store
+    from book.context import BuildOptions
+    from book.diagnostics import Diagnostics
+    from book.project import open_project
+
+    monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "tide.txt").write_text("CHAPTER I\n\nThe tide turned at noon.\n\n"
+                                     "CHAPTER II\n\nThe boats came home.\n", encoding="utf-8")
+    loaded = []
+    for _ in range(2):
+        project = open_project([folder / "tide.txt"])
+        store = open_store(project)
+        try:
+            book, _ = load_project(project, BuildOptions(formats=("epub",), cache=True),
+                                   Overrides(), Diagnostics(), store)
+        finally:
+            store.close()
+        loaded.append([(c.title, "".join(c.tree.itertext())) for c in book.chapters])
+    assert loaded[0] == loaded[1]
+    assert "The boats came home." in loaded[1][1][1]
