@@ -57,3 +57,24 @@ def test_no_pdf_or_one_job_starts_nothing(tmp_path):
     store = Store(tmp_path / "c")
     assert start_early(BuildOptions(formats=("epub",), jobs=2), store) is None
     assert start_early(BuildOptions(formats=("pdf",), jobs=1), store) is None
+
+
+def test_a_released_worker_exits_on_its_own_and_is_replaced_when_needed():
+    """After the layout the workers are told to stop and exit while the
+    pages are joined: closing the pool then waits for nothing."""
+    from book.writers.pdf.pool import LayoutPool
+
+    pool = LayoutPool(1)
+    worker = pool.workers[0]
+    try:
+        worker.used = True  # as if it had laid out a chunk
+        pool.release()
+        pool.release()  # once is enough; a second call sends nothing
+        assert worker.process.wait(timeout=60) == 0
+        pool.grow(1)  # a released worker takes no more jobs: a new one starts
+        assert len(pool.workers) == 2 and not pool.workers[1].released
+    finally:
+        started = time.monotonic()
+        pool.close()
+    assert time.monotonic() - started < 1.0
+    assert _stopped(pool)

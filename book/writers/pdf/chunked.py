@@ -302,25 +302,32 @@ def plan_edition(name: str, book: Book, ctx: BuildContext, salt: str,
     return EditionLayout(name, book, ctx, setup, assembled, parts, salt, on_progress)
 
 
-def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) -> None:
+def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) -> Any:
     """Lay out what the cache did not hold: in this process when only one
     chunk needs it, else with up to ``jobs`` workers (``pool``, when one
-    was started early, has them)."""
+    was started early, has them).  Returns the pool that was used, its
+    workers released (told to stop, :meth:`~.pool.LayoutPool.release`):
+    they exit while the pages are joined, and the caller closes it."""
     from .pool import LayoutPool, run_here
 
     pending = sum(len(layout.by_index) - len(layout.results) for layout in layouts.values())
     if not pending:
-        return
+        return None
     workers = min(jobs, pending) if _processes_possible() else 1
     if workers <= 1 and pool is None:
         run_here(layouts)  # type: ignore[arg-type]
-        return
+        return None
     if pool is not None:
         pool.grow(workers)  # an incremental build's one early worker, and more if needed
+    else:
+        pool = LayoutPool(workers)
+    try:
         pool.run(layouts)  # type: ignore[arg-type]
-        return
-    with LayoutPool(workers) as fresh:
-        fresh.run(layouts)  # type: ignore[arg-type]
+    except BaseException:
+        pool.close()
+        raise
+    pool.release()
+    return pool
 
 
 def _processes_possible() -> bool:
@@ -371,28 +378,35 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
     early = ctx.workers
     if early is None and jobs > 1 and _processes_possible() and _fresh_layout_likely(ctx):
         early = LayoutPool(jobs)
+    # Pools to close once the pages are joined (their workers, released,
+    # exit meanwhile); the build closes its own early pool (ctx.workers).
+    used: list[Any] = [early] if early is not None and early is not ctx.workers else []
     try:
         layouts = {name: plan_edition(name, book, ctx, salt, on_progress) for name in editions}
-        run_layouts(layouts, jobs, early)
+        pool = run_layouts(layouts, jobs, early)
+        if pool is not None and pool is not early:
+            used.append(pool)
+        pdf = ctx.config.pdf
+        if "print" in layouts and pdf.target:
+            for _ in range(3):  # a wider gutter adds pages, which may ask for a wider one
+                pages = sum(len(result.labels) for _, result in layouts["print"].ordered())
+                if not preflight.widen_gutter(pages, ctx):
+                    break
+                layouts["print"] = plan_edition("print", book, ctx, salt, on_progress)
+                pool = run_layouts({"print": layouts["print"]}, jobs)
+                if pool is not None:
+                    used.append(pool)
+        results: dict[str, Any] = {}
+        for name, layout in layouts.items():
+            data, joined = layout.join()
+            messages, refused = layout.messages()
+            report(ctx, messages, refused)
+            if name == "print" and pdf.target:
+                preflight.preflight(joined.page_count, joined.extracted.get("images", []), ctx)
+            results[name] = PdfResult(data, joined)
     finally:
-        if early is not None and early is not ctx.workers:
-            early.close()
-    pdf = ctx.config.pdf
-    if "print" in layouts and pdf.target:
-        for _ in range(3):  # a wider gutter adds pages, which may ask for a wider one
-            pages = sum(len(result.labels) for _, result in layouts["print"].ordered())
-            if not preflight.widen_gutter(pages, ctx):
-                break
-            layouts["print"] = plan_edition("print", book, ctx, salt, on_progress)
-            run_layouts({"print": layouts["print"]}, jobs)
-    results: dict[str, Any] = {}
-    for name, layout in layouts.items():
-        data, joined = layout.join()
-        messages, refused = layout.messages()
-        report(ctx, messages, refused)
-        if name == "print" and pdf.target:
-            preflight.preflight(joined.page_count, joined.extracted.get("images", []), ctx)
-        results[name] = PdfResult(data, joined)
+        for pool in used:
+            pool.close()
     return results
 
 

@@ -77,7 +77,7 @@ def worker_main(conn: Connection | _Duplex, parent: int) -> None:
         except (EOFError, OSError):
             return
         if message[0] != "job":
-            return
+            _leave()
         _, job, known = message
         try:
             result = lay_out_chunk(job, _offsets_from(conn, job, known), _page_reporter(conn, job))
@@ -85,6 +85,16 @@ def worker_main(conn: Connection | _Duplex, parent: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
             detail = "".join(traceback.format_exception(exc))
             conn.send(("error", job.edition, job.index, type(exc).__name__, str(exc), detail))
+
+
+def _leave() -> None:
+    """Exit at once when told to stop: everything was sent, and tearing
+    down an interpreter that holds WeasyPrint's caches and a laid-out
+    chunk (freeing every object one by one) would only keep the build
+    waiting."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _offsets_from(conn: Connection, job: ChunkJob, known: Offsets | None) -> Callable[[Paginated], Offsets]:
@@ -139,6 +149,8 @@ class _Worker:
         self.waiting = False
         #: The offsets went with the job: the worker will not wait for them.
         self.known = False
+        #: Told to stop (or killed): nothing more is sent to it.
+        self.released = False
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -173,16 +185,24 @@ class LayoutPool:
         self.grow(jobs)
 
     def grow(self, jobs: int) -> None:
-        """Start workers until there are ``jobs`` of them."""
+        """Start workers until there are ``jobs`` of them (released ones
+        not counted: they take no more jobs)."""
         try:
-            while len(self.workers) < max(1, jobs):
+            while sum(not w.released for w in self.workers) < max(1, jobs):
                 self.workers.append(_Worker())
         except BaseException:
             self.close()
             raise
 
-    def close(self) -> None:
+    def release(self) -> None:
+        """Let the workers go without waiting for them: the ones given jobs
+        are told to stop and exit while this process joins their pages
+        (an interpreter with WeasyPrint takes a moment to tear down); the
+        others are killed.  :meth:`close` then finds them gone."""
         for worker in self.workers:
+            if worker.released:
+                continue
+            worker.released = True
             if not worker.used:
                 # Never given a job (an early worker the cache made idle):
                 # nothing to finish, and it may still be loading WeasyPrint.
@@ -192,6 +212,11 @@ class LayoutPool:
                 worker.conn.send(("stop",))
             except OSError:
                 pass
+
+    def close(self) -> None:
+        """Stop every worker (:meth:`release`) and wait for it; one still
+        busy after two seconds is killed."""
+        self.release()
         deadline = time.monotonic() + 2
         for worker in self.workers:
             try:
@@ -228,7 +253,7 @@ class LayoutPool:
 
     def _give_out(self, editions: dict[str, Edition], order: Sequence[str]) -> None:
         for worker in self.workers:
-            if worker.busy is not None:
+            if worker.busy is not None or worker.released:
                 continue
             for name in order:
                 edition = editions[name]
