@@ -9,6 +9,7 @@ from the repository when running from a checkout.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,9 +32,11 @@ def styles_dir() -> Path:
     return package.parent / "styles"
 
 
-def shipped_css(output: str, theme: str) -> str:
+def shipped_css(output: str, theme: str, languages: Iterable[str] | None = None) -> str:
     """base + theme + output sheet (``output`` is epub, print or screen),
-    then their font stacks again with the fallback fonts (book/fonts)."""
+    then their font stacks again with the fallback fonts (book/fonts), with
+    ``:lang()`` variants for the CJK ``languages`` of the book (all of them
+    when not given: see book/fonts/languages.py)."""
     folder = styles_dir()
     names = ["base.css", f"themes/{theme}.css", f"{output}.css"]
     parts = []
@@ -43,12 +46,12 @@ def shipped_css(output: str, theme: str) -> str:
             raise ConfigError(f"stylesheet {name} is missing from the installation")
         parts.append(f"/* {name} */\n" + path.read_text(encoding="utf-8"))
     text = "\n".join(parts)
-    return text + "\n" + fallback_css(text)
+    return text + "\n" + fallback_css(text, languages=languages)
 
 
-def with_fallbacks(sheet: Stylesheet) -> str:
+def with_fallbacks(sheet: Stylesheet, languages: Iterable[str] | None = None) -> str:
     """A user's stylesheet followed by its font stacks with the fallbacks."""
-    return f"/* {sheet.name} */\n{sheet.text}\n{fallback_css(sheet.text)}"
+    return f"/* {sheet.name} */\n{sheet.text}\n{fallback_css(sheet.text, languages=languages)}"
 
 
 def load_user_styles(ctx: BuildContext, extra: list[Path] | None = None) -> list[Stylesheet]:

@@ -218,16 +218,14 @@ def _pdf(key: str, mode: str) -> dict:
                 "size": len(result.layout.page_labels)}
     from weasyprint import CSS, HTML
 
-    from book.stylesheets import shipped_css
-    from book.writers.pdf import pagecss, variants
     from book.writers.pdf.html import Assembler
+    from book.writers.pdf.job import make_setup
 
     html = Assembler(book, ctx, print_edition=True).build().serialize()
-    css = shipped_css("print", ctx.config.style.theme) + pagecss.page_css(
-        ctx.config.pdf, ctx.config.style, verso_head=book.metadata.title, print_edition=True)
-    setup = variants.print_setup(ctx)
+    setup = make_setup(book, ctx, print_edition=True)  # the same CSS as ours
     cpu, start = _cpu(), time.perf_counter()
-    document = HTML(string=html).render(stylesheets=[CSS(string=css + variants.CMYK_CSS)])
+    document = HTML(string=html).render(stylesheets=[CSS(string=text) for text in
+                                                     [setup.css_text, *setup.user_css]])
     document.write_pdf(pdf_variant=setup.pdf_variant)
     return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "size": len(document.pages)}
 

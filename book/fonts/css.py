@@ -16,9 +16,12 @@ anything inside it::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import tinycss2
 
-from .stacks import CJK_BY_LANGUAGE, cjk_region, extend
+from .languages import names_language
+from .stacks import CJK_BY_LANGUAGE, GENERIC, cjk_region, extend
 
 
 def _families(tokens: list) -> list[str] | None:
@@ -48,8 +51,6 @@ def _families(tokens: list) -> list[str] | None:
 
 
 def _quote(name: str) -> str:
-    from .stacks import GENERIC
-
     if name.lower() in GENERIC:
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -86,10 +87,13 @@ def _rules(text: str) -> list[tuple[list[str], list[str]]]:
     return found
 
 
-def fallback_css(stylesheet: str, language: str = "", *, lang_rules: bool = True) -> str:
+def fallback_css(stylesheet: str, language: str = "", *, lang_rules: bool = True,
+                 languages: Iterable[str] | None = None) -> str:
     """CSS to follow ``stylesheet``: its font stacks with fallbacks, for a
     book in ``language``, and (``lang_rules``) the ``:lang()`` variants for
-    passages in CJK languages of another region."""
+    passages in CJK languages of another region: those of every such
+    language, or, given the ``languages`` the book is written in
+    (:func:`.languages.book_languages`), only those that can match."""
     rules = _rules(stylesheet)
     if not rules:
         return ""
@@ -98,7 +102,10 @@ def fallback_css(stylesheet: str, language: str = "", *, lang_rules: bool = True
     for selectors, families in rules:
         out.append(f"{', '.join(selectors)} {{ font-family: {_value(extend(families, region))}; }}")
     if lang_rules:
+        used = None if languages is None else frozenset(languages)
         for tags, other in _lang_groups(region):
+            if used is not None and not names_language(tags, used):
+                continue  # no element is in these languages: the rules match nothing
             for selectors, families in rules:
                 chosen = [_with_lang(s, tag) for s in selectors for tag in tags]
                 out.append(f"{', '.join(chosen)} {{ font-family: "

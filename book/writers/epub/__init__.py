@@ -21,6 +21,7 @@ from lxml import etree
 from ...context import BuildContext
 from ...covers import with_cover
 from ...model import Book, Matter
+from ...fonts.languages import book_languages
 from ...stylesheets import shipped_css
 from ...xhtml import EPUB_TYPE
 from .a11y import accessibility_metadata
@@ -108,7 +109,9 @@ def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) ->
     if back is not None:
         landmarks.append(Landmark("backmatter", back.href, back.title))
 
-    css, css_assets = package_stylesheet(shipped_css("epub", ctx.config.style.theme), book, ctx)
+    languages = book_languages(book)
+    css, css_assets = package_stylesheet(shipped_css("epub", ctx.config.style.theme, languages),
+                                         book, ctx, languages)
     check_embedded_fonts(css, {f"../{a.href}": a.data for a in css_assets},
                          lambda: (bare_tree(d.body, d.lang, d.body_class) for d in docs), ctx.diag)
     items: list[Item] = []

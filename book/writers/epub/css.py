@@ -14,6 +14,7 @@ be packed.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 import mimetypes
 from pathlib import PurePosixPath
 
@@ -30,14 +31,16 @@ from ...xhtml import slugify
 _FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
-def package_stylesheet(shipped: str, book: Book, ctx: BuildContext) -> tuple[str, list[Asset]]:
-    """The single ``book.css`` and the assets its user rules reference."""
+def package_stylesheet(shipped: str, book: Book, ctx: BuildContext,
+                       languages: Iterable[str] | None = None) -> tuple[str, list[Asset]]:
+    """The single ``book.css`` and the assets its user rules reference (the
+    fallback stacks with the ``:lang()`` variants of ``languages``)."""
     assets: dict[str, Asset] = {}
     parts = [shipped]
     for sheet in book.stylesheets:
         rules = tinycss2.parse_stylesheet(sheet.text, skip_comments=True, skip_whitespace=False)
         parts.append(f"/* {sheet.name} */\n" + _rewrite(rules, sheet.name, ctx, assets))
-        parts.append(fallback_css(sheet.text))
+        parts.append(fallback_css(sheet.text, languages=languages))
     return "\n".join(parts), list(assets.values())
 
 

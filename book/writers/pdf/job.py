@@ -17,6 +17,7 @@ from typing import Any
 from ...context import BuildContext
 from ...model import Asset, Book
 from ...sandbox import Sandbox
+from ...fonts.languages import book_languages
 from ...stylesheets import shipped_css, styles_dir, with_fallbacks
 from . import pagecss, variants
 
@@ -70,8 +71,9 @@ def make_setup(book: Book, ctx: BuildContext, *, print_edition: bool) -> RenderS
     variant = variants.print_setup(ctx) if print_edition else variants.screen_setup(ctx)
     meta = book.metadata
     verso = meta.author_line if pdf.verso_head == "author" and meta.authors else meta.title
+    languages = book_languages(book)
     css_text = "\n".join([
-        shipped_css("print", ctx.config.style.theme),
+        shipped_css("print", ctx.config.style.theme, languages),
         "" if print_edition else (styles_dir() / "screen.css").read_text(encoding="utf-8"),
         pagecss.page_css(pdf, ctx.config.style, verso_head=verso, print_edition=print_edition),
         variant.css,
@@ -83,7 +85,7 @@ def make_setup(book: Book, ctx: BuildContext, *, print_edition: bool) -> RenderS
         pdfx=bool(variant.pdf_variant and "pdf/x" in variant.pdf_variant))
     return RenderSetup(
         print_edition=print_edition, css_text=css_text,
-        user_css=[with_fallbacks(sheet) for sheet in book.stylesheets],
+        user_css=[with_fallbacks(sheet, languages) for sheet in book.stylesheets],
         root_url=ctx.sandbox.root.as_uri() + "/", sandbox=ctx.sandbox, internal=variant.internal,
         cmyk_images=variant.cmyk_images, pdf_variant=variant.pdf_variant,
         full_fonts=pdf.full_fonts, options=dict(variant.options), finisher=finisher)

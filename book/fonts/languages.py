@@ -1,0 +1,49 @@
+"""The languages a book is written in, as the fallback CSS needs them.
+
+The fallback sheet (:func:`~.css.fallback_css`) repeats every font stack
+once per group of CJK languages whose Han characters take another regional
+form, as ``selector:lang(ja)`` rules.  ``:lang()`` matches an element by
+its own or inherited language (CSS Selectors 4 §7.2), and every language in
+a built book comes from the book's ``language``, a chapter's ``lang`` or a
+``lang``/``xml:lang`` attribute in a chapter: a rule for a language none of
+them names can match nothing.  Leaving such rules out changes no element's
+font; for a book with no Chinese, Japanese or Korean in it, it leaves out
+seven eighths of the fallback sheet (Pride and Prejudice's print sheet:
+285 KB → 34 KB, 0.4 s less of WeasyPrint's parsing in every process that
+lays a page out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..model import Book
+from ..xhtml import XML_NS
+
+#: Every ``lang`` and ``xml:lang`` value in a tree (the root's too).
+_LANG_VALUES = f"//@lang | //@*[local-name()='lang' and namespace-uri()='{XML_NS}']"
+
+
+def book_languages(book: Book) -> frozenset[str]:
+    """Every language tag of ``book``, lower case: the book's, its chapters'
+    and those its chapters' elements carry."""
+    found: set[str] = set()
+    if book.metadata.language:
+        found.add(book.metadata.language)
+    for chapter in book.chapters:
+        if chapter.lang:
+            found.add(chapter.lang)
+        found.update(str(value) for value in chapter.tree.xpath(_LANG_VALUES))
+    return frozenset(tag.strip().lower() for tag in found if tag and tag.strip())
+
+
+def names_language(tags: Iterable[str], languages: Iterable[str]) -> bool:
+    """Does ``:lang(tag)``, for one of ``tags``, match an element in one of
+    ``languages``?  (A range matches the tag itself and every tag it is a
+    prefix of at a hyphen: ``zh`` matches ``zh-Hant-TW``.)"""
+    wanted = [tag.lower() for tag in tags]
+    return any(language == tag or language.startswith(tag + "-")
+               for language in languages for tag in wanted)
+
+
+__all__ = ["book_languages", "names_language"]
