@@ -217,15 +217,22 @@ def _pdf(key: str, mode: str) -> dict:
         return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu,
                 "size": len(result.layout.page_labels)}
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from book.writers.pdf.html import Assembler
-    from book.writers.pdf.job import make_setup
+    from book.writers.pdf.job import make_fetcher, make_setup
 
     html = Assembler(book, ctx, print_edition=True).build().serialize()
-    setup = make_setup(book, ctx, print_edition=True)  # the same CSS as ours
+    # The same CSS and resources as ours (the output intent's ICC profile too).
+    setup = make_setup(book, ctx, print_edition=True)
+    fetcher = make_fetcher(setup, book.assets)
     cpu, start = _cpu(), time.perf_counter()
-    document = HTML(string=html).render(stylesheets=[CSS(string=text) for text in
-                                                     [setup.css_text, *setup.user_css]])
+    fonts, profiles = FontConfiguration(), {}
+    sheets = [CSS(string=text, base_url=setup.root_url, url_fetcher=fetcher, font_config=fonts,
+                  color_profiles=profiles) for text in [setup.css_text, *setup.user_css]]
+    document = HTML(string=html, base_url=setup.root_url, url_fetcher=fetcher).render(
+        stylesheets=sheets, font_config=fonts, color_profiles=profiles,
+        pdf_variant=setup.pdf_variant)
     document.write_pdf(pdf_variant=setup.pdf_variant)
     return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "size": len(document.pages)}
 
