@@ -14,8 +14,8 @@ be packed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 import mimetypes
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 import tinycss2
