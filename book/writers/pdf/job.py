@@ -105,12 +105,13 @@ class WeasyLog(logging.Handler):
 def prepare_process() -> None:
     """Once per process: corrected hyphenation dictionaries, WeasyPrint fixes."""
     from ...hyphenation import use_corrected_dictionaries
-    from . import weasyfix
+    from . import leaders, weasyfix
 
     # WeasyPrint hyphenates with pyphen; give it dictionaries that never
     # split what the language forbids (Polish digraphs...).
     use_corrected_dictionaries()
     weasyfix.install()
+    leaders.install()  # one text run per dot leader, not one box per dot
 
 
 def make_fetcher(setup: RenderSetup, assets: dict[str, Asset]):
