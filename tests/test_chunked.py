@@ -135,6 +135,36 @@ def test_links_cross_chunks_and_the_tags_survive_the_join(sample):
         assert len(ids) == len(set(ids)), "note ids stay unique across chunks"
 
 
+def font_subsets(pdf: pikepdf.Pdf) -> dict[str, set[bytes]]:
+    """Each font name of ``pdf`` → the digests of the font programs under it."""
+    import hashlib
+
+    found: dict[str, set[bytes]] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if key in obj:
+                    found.setdefault(str(obj.FontName), set()).add(
+                        hashlib.sha256(obj[key].read_raw_bytes()).digest())
+    return found
+
+
+def test_each_chunks_font_subset_has_a_name_of_its_own(sample):
+    """ISO 32000-1 §9.6.4: different subsets, different tags (subsets.py)."""
+    (_, _, _), (_, _, chunked) = sample
+    with pikepdf.open(__import__("io").BytesIO(chunked["print"].data)) as pdf:
+        found = font_subsets(pdf)
+        assert found, "the book embeds its fonts"
+        assert all(len(programs) == 1 for programs in found.values()), found.keys()
+        bases = [name.split("+", 1)[1] for name in found]
+        assert len(bases) > len(set(bases)), "the chunks carry subsets of the same font"
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" \
+                    and "/DescendantFonts" in obj:
+                descendant = obj.DescendantFonts[0]
+                assert obj.BaseFont == descendant.BaseFont == descendant.FontDescriptor.FontName
+
+
 def _elements(root):
     stack = list(root.K)
     while stack:

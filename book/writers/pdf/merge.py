@@ -17,7 +17,8 @@ XMP metadata) is the book's, once.  What spans the chunks is rebuilt:
 * the file identifier and the XMP document id from the book's identifier.
 
 Identical streams (the output-intent profile every chunk embeds, fonts
-embedded whole, an ornament used in several chunks) are kept once.  The
+embedded whole, an ornament used in several chunks) are kept once, and a
+font's subsets from different chunks get names of their own (subsets.py).  The
 result is written deterministically: same chunks, same bytes.
 """
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, String
 
+from . import subsets
 from .metadata import replace_document_id
 from .postprocess import LABEL_STYLES
 
@@ -85,6 +87,7 @@ def merge(parts: list[Part], *, file_id: bytes, labels: list[tuple[int, str]],
                 nums.extend([start, Dictionary(S=Name(LABEL_STYLES[style]))])
             base.Root.PageLabels = Dictionary(Nums=nums)
         _dedupe(base)
+        subsets.retag(base)
         metadata = base.Root.get("/Metadata")
         if metadata is not None:
             metadata.write(replace_document_id(metadata.read_bytes(), file_id))
