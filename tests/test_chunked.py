@@ -149,20 +149,33 @@ def font_subsets(pdf: pikepdf.Pdf) -> dict[str, set[bytes]]:
     return found
 
 
-def test_each_chunks_font_subset_has_a_name_of_its_own(sample):
-    """ISO 32000-1 §9.6.4: different subsets, different tags (subsets.py)."""
-    (_, _, _), (_, _, chunked) = sample
-    with pikepdf.open(__import__("io").BytesIO(chunked["print"].data)) as pdf:
-        found = font_subsets(pdf)
-        assert found, "the book embeds its fonts"
-        assert all(len(programs) == 1 for programs in found.values()), found.keys()
-        bases = [name.split("+", 1)[1] for name in found]
-        assert len(bases) > len(set(bases)), "the chunks carry subsets of the same font"
-        for obj in pdf.objects:
+def test_the_chunked_book_embeds_one_subset_per_font_as_one_layout_does(sample):
+    """subset_union.py: the chunks' subsets of a font joined into one."""
+    (_, _, whole), (_, _, chunked) = sample
+    with pikepdf.open(__import__("io").BytesIO(whole["print"].data)) as one, \
+            pikepdf.open(__import__("io").BytesIO(chunked["print"].data)) as joined:
+        expected, found = font_subsets(one), font_subsets(joined)
+        assert found and sorted(found) == sorted(expected)
+        assert all(len(programs) == 1 for programs in found.values())
+        for obj in joined.objects:
             if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" \
                     and "/DescendantFonts" in obj:
                 descendant = obj.DescendantFonts[0]
                 assert obj.BaseFont == descendant.BaseFont == descendant.FontDescriptor.FontName
+    assert len(chunked["print"].data) < 1.1 * len(whole["print"].data)
+
+
+def test_subsets_that_cannot_be_joined_get_names_of_their_own(monkeypatch):
+    """ISO 32000-1 §9.6.4: different subsets, different tags (subsets.py)."""
+    from book.writers.pdf import subset_union
+
+    monkeypatch.setattr(subset_union, "unify", lambda pdf: 0)
+    _, _, chunked = lay_out([SAMPLE], 2, ("print",))
+    with pikepdf.open(__import__("io").BytesIO(chunked["print"].data)) as pdf:
+        found = font_subsets(pdf)
+        assert all(len(programs) == 1 for programs in found.values()), found.keys()
+        bases = [name.split("+", 1)[1] for name in found]
+        assert len(bases) > len(set(bases)), "the chunks carry subsets of the same font"
 
 
 def _elements(root):

@@ -17,8 +17,9 @@ XMP metadata) is the book's, once.  What spans the chunks is rebuilt:
 * the file identifier and the XMP document id from the book's identifier.
 
 Identical streams (the output-intent profile every chunk embeds, fonts
-embedded whole, an ornament used in several chunks) are kept once, and a
-font's subsets from different chunks get names of their own (subsets.py).  The
+embedded whole, an ornament used in several chunks) are kept once; the
+chunks' subsets of a font are joined into one (subset_union.py), or, where
+that is not sure to draw the same glyphs, named apart (subsets.py).  The
 result is written deterministically: same chunks, same bytes.
 """
 
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, String
 
-from . import subsets
+from . import subset_union, subsets
 from .metadata import replace_document_id
 from .postprocess import LABEL_STYLES
 
@@ -87,7 +88,8 @@ def merge(parts: list[Part], *, file_id: bytes, labels: list[tuple[int, str]],
                 nums.extend([start, Dictionary(S=Name(LABEL_STYLES[style]))])
             base.Root.PageLabels = Dictionary(Nums=nums)
         _dedupe(base)
-        subsets.retag(base)
+        subset_union.unify(base)  # one subset per font, as one layout embeds
+        subsets.retag(base)  # what could not be joined: a name each
         metadata = base.Root.get("/Metadata")
         if metadata is not None:
             metadata.write(replace_document_id(metadata.read_bytes(), file_id))

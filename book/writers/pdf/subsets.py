@@ -30,9 +30,7 @@ _TAG_LENGTH = 6
 def retag(pdf: pikepdf.Pdf) -> int:
     """Rename the subsets of ``pdf`` that share a tagged name with a
     different font program; returns how many were renamed."""
-    fonts = [obj for obj in pdf.objects
-             if isinstance(obj, Dictionary) and obj.get("/Type") == "/Font"
-             and obj.get("/Subtype") != "/CIDFontType0" and obj.get("/Subtype") != "/CIDFontType2"]
+    fonts = fonts_in_use(pdf)
     names = {str(font.get("/BaseFont", "")) for font in fonts}
     programs: dict[str, bytes] = {}  # name → digest of the first program seen under it
     renamed = 0
@@ -54,6 +52,38 @@ def retag(pdf: pikepdf.Pdf) -> int:
         _rename(font, new)
         renamed += 1
     return renamed
+
+
+def fonts_in_use(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    """The font dictionaries the pages draw with (their resources' and, in
+    them, the forms' and patterns'), each once, in page order."""
+    found: list[Dictionary] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(resources) -> None:
+        if not isinstance(resources, Dictionary):
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+        fonts = resources.get("/Font")
+        if isinstance(fonts, Dictionary):
+            for name in sorted(fonts.keys()):
+                font = fonts[name]
+                if isinstance(font, Dictionary) and font.is_indirect and font.objgen not in seen:
+                    seen.add(font.objgen)
+                    found.append(font)
+                    visit(font.get("/Resources"))  # a Type 3 font's glyphs
+        for kind in ("/XObject", "/Pattern"):
+            group = resources.get(kind)
+            if isinstance(group, Dictionary):
+                for name in sorted(group.keys()):
+                    visit(group[name].get("/Resources"))
+
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"))
+    return found
 
 
 def _is_tag(tag: str) -> bool:
