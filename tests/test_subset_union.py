@@ -117,3 +117,27 @@ def test_charstrings_are_read_as_fonttools_reads_them(chunks):
 def test_what_is_not_a_cff_font_is_refused():
     with pytest.raises(cffread.CffError):
         cffread.charstrings(b"\x00\x01\x00\x00\x00\x00" + b"\x00" * 20, [1])
+
+
+def test_the_same_subset_in_every_chunk_is_kept_once(chunks):
+    joined = merge([Part(chunks[0]), Part(chunks[0])], file_id=b"1" * 16, labels=[],
+                   bookmarks=None)
+    with pikepdf.open(io.BytesIO(joined)) as pdf:
+        fonts = subsets.fonts_in_use(pdf)
+        assert len(fonts) == len({str(font.BaseFont) for font in fonts}) >= 2
+    assert pixels(joined) == pixels(chunks[0]) * 2
+
+
+def test_a_program_fonttools_cannot_read_keeps_its_subsets_apart(chunks):
+    with pikepdf.open(io.BytesIO(chunks[0])) as pdf, pikepdf.open(io.BytesIO(chunks[1])) as other:
+        pdf.pages.extend(other.pages)
+        fonts = [font for font in subsets.fonts_in_use(pdf)
+                 if str(font.BaseFont).endswith("+Linux-Libertine-O")]
+        descriptor = fonts[1].DescendantFonts[0].FontDescriptor
+        descriptor.FontFile3.write(b"not a font at all")
+        subset_union.unify(pdf)
+        assert fonts[1].DescendantFonts[0].FontDescriptor.FontFile3.read_bytes() == b"not a font at all"
+        subsets.retag(pdf)
+        names = [str(font.BaseFont) for font in subsets.fonts_in_use(pdf)
+                 if str(font.BaseFont).endswith("+Linux-Libertine-O")]
+        assert len(names) == len(set(names)) == 2

@@ -88,16 +88,21 @@ def _join(pdf: pikepdf.Pdf, fonts: list[Dictionary]) -> Dictionary:
     widths = _union(_widths(d.W) for d in descendants)
     texts = _union(_to_unicode(font.ToUnicode.read_bytes()) for font in fonts)
     used = [sorted(_widths(d.W)) for d in descendants]
-    program = _join_programs([d.FontDescriptor[key].read_bytes() for d in descendants], used, key)
+    streams = [d.FontDescriptor[key] for d in descendants]
+    data = [stream.read_bytes() for stream in streams]
 
     old = descendants[0].FontDescriptor
     descriptor = Dictionary({k: old[k] for k in old.keys()})
-    stream = pikepdf.Stream(pdf, program)
-    if key == "/FontFile3":
-        stream.Subtype = Name("/OpenType")
+    if all(program == data[0] for program in data):
+        descriptor[key] = streams[0]  # the same subset (or whole font) everywhere
     else:
-        stream.Length1 = len(program)
-    descriptor[key] = stream
+        program = _join_programs(data, used, key)
+        stream = pikepdf.Stream(pdf, program)
+        if key == "/FontFile3":
+            stream.Subtype = Name("/OpenType")
+        else:
+            stream.Length1 = len(program)
+        descriptor[key] = stream
     ascent, descent = int(old.Ascent), int(old.Descent)
     widest = max(widths.values()) if widths else 0
     descriptor.FontBBox = Array([0, descent, _number(widest), ascent])
@@ -205,7 +210,18 @@ def _to_unicode_stream(texts: dict[int, str]) -> bytes:
 
 
 def _join_programs(programs: list[bytes], used: list[list[int]], key: str) -> bytes:
-    """The largest subset with every other subset's used glyphs copied in."""
+    """The largest subset with every other subset's used glyphs copied in;
+    refused for what fontTools cannot read or write (a font collection
+    embedded whole, a damaged table): those subsets stay as they are."""
+    try:
+        return _copy_glyphs(programs, used, key)
+    except _Refused:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of fontTools on a font
+        raise _Refused from error
+
+
+def _copy_glyphs(programs: list[bytes], used: list[list[int]], key: str) -> bytes:
     from fontTools.ttLib import TTFont
 
     fonts = [TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
