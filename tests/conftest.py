@@ -130,3 +130,20 @@ def corpus_book(corpus, tmp_path_factory):
         return _BUILT[name]
 
     return get
+
+
+def pdf_characters(pdf: bytes) -> list[tuple[str, tuple[float, ...]]]:
+    """Every character a PDF draws, with its box in points, page after page
+    (PDFium's reading of it)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        found = []
+        for page in document:
+            text = page.get_textpage()
+            found += [(text.get_text_range(i, 1), text.get_charbox(i))
+                      for i in range(text.count_chars())]
+        return found
+    finally:
+        document.close()

@@ -7,10 +7,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pypdfium2
 import pytest
 
 from book.writers.pdf import leaders
+
+from .conftest import pdf_characters
 
 ENTRIES = ["Preface", "The Page", "Notes at the Foot of the Page",
            "A chapter title long enough to wrap onto a second line of the contents page",
@@ -60,20 +61,6 @@ def leader_boxes(box):
         yield from leader_boxes(child)
 
 
-def characters(pdf: bytes) -> list[tuple[str, tuple[float, ...]]]:
-    """Every character drawn, with its box (points), page after page."""
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        found = []
-        for page in document:
-            text = page.get_textpage()
-            found += [(text.get_text_range(i, 1), text.get_charbox(i))
-                      for i in range(text.count_chars())]
-        return found
-    finally:
-        document.close()
-
-
 def test_each_leader_is_one_text_box_of_every_repetition():
     document = with_merged_leaders(contents_html())
     found = list(leader_boxes(document.pages[0]._page_box))
@@ -86,7 +73,7 @@ def test_each_leader_is_one_text_box_of_every_repetition():
 @pytest.mark.parametrize("css", ["", "a { letter-spacing: 0.1em }"])
 def test_every_dot_is_where_one_box_per_dot_puts_it(css):
     html = contents_html(css)
-    merged, boxes = characters(pdf_of(html, "merged")), characters(pdf_of(html, "boxes"))
+    merged, boxes = pdf_characters(pdf_of(html, "merged")), pdf_characters(pdf_of(html, "boxes"))
     assert [c for c, _ in merged] == [c for c, _ in boxes]
     assert sum(c == "." for c, _ in merged) > 5 * len(ENTRIES)
     for (_, ours), (_, theirs) in zip(merged, boxes):

@@ -15,6 +15,8 @@ from fontTools.ttLib import TTFont
 from book.writers.pdf import cffread, subset_union, subsets
 from book.writers.pdf.merge import Part, merge
 
+from .conftest import pdf_characters
+
 CSS = ("@page { size: 110mm 150mm; margin: 12mm } body { font-family: 'Linux Libertine O' }"
        " code { font-family: 'DejaVu Sans Mono' }")
 TEXTS = [
@@ -47,19 +49,6 @@ def programs(pdf: pikepdf.Pdf) -> dict[str, list[bytes]]:
     return found
 
 
-def characters(pdf: bytes) -> list[tuple[str, tuple[float, ...]]]:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        out = []
-        for page in document:
-            text = page.get_textpage()
-            out += [(text.get_text_range(i, 1), text.get_charbox(i))
-                    for i in range(text.count_chars())]
-        return out
-    finally:
-        document.close()
-
-
 def pixels(pdf: bytes) -> list[bytes]:
     document = pypdfium2.PdfDocument(pdf)
     try:
@@ -82,7 +71,7 @@ def test_every_glyph_is_drawn_as_its_chunk_drew_it(chunks):
     joined = merge([Part(data) for data in chunks], file_id=b"0" * 16, labels=[], bookmarks=None)
     alone = [page for data in chunks for page in pixels(data)]
     assert pixels(joined) == alone
-    assert characters(joined) == [c for data in chunks for c in characters(data)]
+    assert pdf_characters(joined) == [c for data in chunks for c in pdf_characters(data)]
 
 
 def test_widths_that_disagree_keep_the_subsets_apart(chunks):
@@ -103,7 +92,8 @@ def test_widths_that_disagree_keep_the_subsets_apart(chunks):
 
 def test_charstrings_are_read_as_fonttools_reads_them(chunks):
     with pikepdf.open(io.BytesIO(chunks[1])) as pdf:
-        program = next(p[0] for name, p in programs(pdf).items() if name.endswith("+Linux-Libertine-O"))
+        program = next(kept[0] for name, kept in programs(pdf).items()
+                       if name.endswith("+Linux-Libertine-O"))
     font = TTFont(io.BytesIO(program))
     top = font["CFF "].cff.topDictIndex[0]
     index = top.CharStrings.charStringsIndex
@@ -136,7 +126,8 @@ def test_a_program_fonttools_cannot_read_keeps_its_subsets_apart(chunks):
         descriptor = fonts[1].DescendantFonts[0].FontDescriptor
         descriptor.FontFile3.write(b"not a font at all")
         subset_union.unify(pdf)
-        assert fonts[1].DescendantFonts[0].FontDescriptor.FontFile3.read_bytes() == b"not a font at all"
+        kept = fonts[1].DescendantFonts[0].FontDescriptor.FontFile3
+        assert kept.read_bytes() == b"not a font at all"
         subsets.retag(pdf)
         names = [str(font.BaseFont) for font in subsets.fonts_in_use(pdf)
                  if str(font.BaseFont).endswith("+Linux-Libertine-O")]

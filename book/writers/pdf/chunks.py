@@ -56,7 +56,8 @@ from .settle import may_settle
 END_CLASS = "mb-chunk-end"
 #: Rules the chunked layout adds after every other sheet.
 CHUNK_CSS = (f".{END_CLASS} {{ break-before: right; }}\n"
-             ".mb-toc-list li a[data-mb-page]::after { content: \"\\a0\" leader(\". \") attr(data-mb-page); }\n")
+             ".mb-toc-list li a[data-mb-page]::after {"
+             " content: \"\\a0\" leader(\". \") attr(data-mb-page); }\n")
 
 
 @dataclass

@@ -30,7 +30,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from . import cffread
-from .subsets import fonts_in_use
+from .subsets import font_resources, fonts_in_use
 
 _PROGRAM_KEYS = ("/FontFile3", "/FontFile2")
 _BFCHAR_BATCH = 100  # entries per beginbfchar block, as WeasyPrint writes them
@@ -314,28 +314,8 @@ def _copy_glyf(source, target, gids: list[int]) -> None:
 
 
 def _repoint(pdf: pikepdf.Pdf, replaced: dict[tuple[int, int], Dictionary]) -> None:
-    """Every font resource naming a joined font (in the pages' resources
-    and, in them, the forms' and patterns'): the joined one."""
-    seen: set[tuple[int, int]] = set()
-
-    def visit(resources) -> None:
-        if not isinstance(resources, Dictionary):
-            return
-        if resources.is_indirect:
-            if resources.objgen in seen:
-                return
-            seen.add(resources.objgen)
-        fonts = resources.get("/Font")
-        if isinstance(fonts, Dictionary):
-            for name in list(fonts.keys()):
-                font = fonts[name]
-                if isinstance(font, Dictionary) and font.is_indirect and font.objgen in replaced:
-                    fonts[name] = replaced[font.objgen]
-        for kind in ("/XObject", "/Pattern"):
-            group = resources.get(kind)
-            if isinstance(group, Dictionary):
-                for name in list(group.keys()):
-                    visit(group[name].get("/Resources"))
-
-    for page in pdf.pages:
-        visit(page.obj.get("/Resources"))
+    """Every font resource naming a joined font: the joined one."""
+    for fonts, name in list(font_resources(pdf)):
+        font = fonts[name]
+        if isinstance(font, Dictionary) and font.is_indirect and font.objgen in replaced:
+            fonts[name] = replaced[font.objgen]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Iterator
 
 import pikepdf
 from pikepdf import Dictionary, Name
@@ -54,13 +55,13 @@ def retag(pdf: pikepdf.Pdf) -> int:
     return renamed
 
 
-def fonts_in_use(pdf: pikepdf.Pdf) -> list[Dictionary]:
-    """The font dictionaries the pages draw with (their resources' and, in
-    them, the forms' and patterns'), each once, in page order."""
-    found: list[Dictionary] = []
+def font_resources(pdf: pikepdf.Pdf) -> Iterator[tuple[Dictionary, str]]:
+    """Every ``/Font`` resource dictionary the pages draw with (theirs and,
+    in them, the forms', the patterns' and Type 3 fonts'), with each name
+    in it: (dictionary, name), each dictionary once, in page order."""
     seen: set[tuple[int, int]] = set()
 
-    def visit(resources) -> None:
+    def visit(resources) -> Iterator[tuple[Dictionary, str]]:
         if not isinstance(resources, Dictionary):
             return
         if resources.is_indirect:
@@ -70,20 +71,28 @@ def fonts_in_use(pdf: pikepdf.Pdf) -> list[Dictionary]:
         fonts = resources.get("/Font")
         if isinstance(fonts, Dictionary):
             for name in sorted(fonts.keys()):
+                yield fonts, name
                 font = fonts[name]
-                if isinstance(font, Dictionary) and font.is_indirect and font.objgen not in seen:
-                    seen.add(font.objgen)
-                    found.append(font)
-                    visit(font.get("/Resources"))  # a Type 3 font's glyphs
+                if isinstance(font, Dictionary):
+                    yield from visit(font.get("/Resources"))  # a Type 3 font's glyphs
         for kind in ("/XObject", "/Pattern"):
             group = resources.get(kind)
             if isinstance(group, Dictionary):
                 for name in sorted(group.keys()):
-                    visit(group[name].get("/Resources"))
+                    yield from visit(group[name].get("/Resources"))
 
     for page in pdf.pages:
-        visit(page.obj.get("/Resources"))
-    return found
+        yield from visit(page.obj.get("/Resources"))
+
+
+def fonts_in_use(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    """The font dictionaries the pages draw with, each once, in page order."""
+    found: dict[tuple[int, int], Dictionary] = {}
+    for fonts, name in font_resources(pdf):
+        font = fonts[name]
+        if isinstance(font, Dictionary) and font.is_indirect:
+            found.setdefault(font.objgen, font)
+    return list(found.values())
 
 
 def _is_tag(tag: str) -> bool:
