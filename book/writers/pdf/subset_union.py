@@ -15,7 +15,7 @@ every glyph any chunk drew (copied glyph by glyph with fontTools), one
 chunks' own, and points every page's resources at that one font.  It does
 so only where that is sure to draw the same glyphs: the chunks' fonts must
 come from the same file (same name and units, same creation date and
-revision in their ``head`` table, the same CFF private widths), agree on
+revision in their ``head`` table, the same CFF Private DICT), agree on
 every glyph's width and text, use the identity encoding and carry no
 ``CIDSet``; a font that fails a test keeps its chunks' subsets (renamed
 apart by subsets.py).
@@ -85,9 +85,10 @@ def _join(pdf: pikepdf.Pdf, fonts: list[Dictionary]) -> Dictionary:
             raise _Refused
         key = found[0]
         descendants.append(descendant)
-    widths = _union(_widths(d.W) for d in descendants)
+    each = [_widths(d.W) for d in descendants]
+    widths = _union(each)
     texts = _union(_to_unicode(font.ToUnicode.read_bytes()) for font in fonts)
-    used = [sorted(_widths(d.W)) for d in descendants]
+    used = [sorted(found) for found in each]
     streams = [d.FontDescriptor[key] for d in descendants]
     data = [stream.read_bytes() for stream in streams]
 
