@@ -425,6 +425,33 @@ def test_every_script_is_drawn_by_its_fallback_font(mixed_book):
         assert word in text
 
 
+def test_cjk_punctuation_is_drawn_by_the_cjk_font_not_by_mongolian(tmp_path):
+    """Noto Sans Mongolian carries U+3001 and U+3002 too (stacks.Script.after_cjk)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    source = tmp_path / "kropka.html"
+    source.write_text("<!DOCTYPE html><html lang='pl'><head><title>Kropka</title></head><body>"
+                      "<section><h1>Kropka</h1><p>Po japońsku: 吾輩は猫である。名前はまだ無い、"
+                      "po chińsku: <span lang='zh-Hans'>学而时习之，不亦说乎。</span></p>"
+                      "</section></body></html>", encoding="utf-8")
+    built = build([source], tmp_path / "out")
+    fonts: dict[str, set[str]] = {}
+
+    def walk(item) -> None:
+        if isinstance(item, LTChar):
+            fonts.setdefault(item.get_text(), set()).add(item.fontname.split("+", 1)[-1])
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    for page in extract_pages(str(built.pdf)):
+        walk(page)
+    assert fonts.get("。") and fonts.get("、"), sorted(fonts)
+    for mark in ("。", "、"):
+        assert all("CJK" in name for name in fonts[mark]), (mark, fonts[mark])
+
+
 def test_kana_marks_an_unmarked_japanese_run(mixed_book):
     tree = mixed_book.built.book.chapters[0].tree
     marked = {("".join(s.itertext()), s.get("lang")) for s in tree.iter("span") if s.get("lang")}

@@ -32,6 +32,11 @@ class Script:
     name: str
     serif: str
     sans: str
+    #: Its font also carries CJK punctuation (the ideographic comma and full
+    #: stop, U+3001 and U+3002, and the corner brackets), which the script
+    #: borrows: it comes after the CJK fonts, or it would draw the full stops
+    #: of Chinese and Japanese sentences in its own design.
+    after_cjk: bool = False
 
 
 #: Scripts books meet, in stack order.  Latin, Greek and Cyrillic first (the
@@ -60,7 +65,7 @@ SCRIPTS: tuple[Script, ...] = (
     Script("Ethiopic", "Noto Serif Ethiopic", "Noto Sans Ethiopic"),
     Script("Cherokee", "Noto Sans Cherokee", "Noto Sans Cherokee"),
     Script("Canadian syllabics", "Noto Sans Canadian Aboriginal", "Noto Sans Canadian Aboriginal"),
-    Script("Mongolian", "Noto Sans Mongolian", "Noto Sans Mongolian"),
+    Script("Mongolian", "Noto Sans Mongolian", "Noto Sans Mongolian", after_cjk=True),
     Script("Tifinagh", "Noto Sans Tifinagh", "Noto Sans Tifinagh"),
     Script("Runic", "Noto Sans Runic", "Noto Sans Runic"),
     Script("Gothic", "Noto Sans Gothic", "Noto Sans Gothic"),
@@ -108,11 +113,13 @@ def fallbacks(generic: str, region: str = DEFAULT_CJK) -> list[str]:
     cjk_style = "Sans" if style != "serif" else "Serif"
     regions = [region] + [r for r in CJK_REGIONS if r != region]
     cjk = [f"Noto {cjk_style} CJK {r}" for r in regions]
+    before = [s for s in SCRIPTS if not s.after_cjk]
+    after = [s for s in SCRIPTS if s.after_cjk]
     if style == "mono":
         return ["Noto Sans Mono", *[f"Noto Sans Mono CJK {r}" for r in regions[:1]],
-                *[s.sans for s in SCRIPTS], *cjk, *SYMBOLS]
-    scripts = [s.sans if style == "sans" else s.serif for s in SCRIPTS]
-    return [*scripts, *cjk, *SYMBOLS]
+                *[s.sans for s in before], *cjk, *[s.sans for s in after], *SYMBOLS]
+    family = (lambda s: s.sans) if style == "sans" else (lambda s: s.serif)
+    return [*map(family, before), *cjk, *map(family, after), *SYMBOLS]
 
 
 def every_family() -> list[str]:
