@@ -179,6 +179,11 @@ class Chapter:
     #: reader does); the fidelity check (``book/fidelity``) counts the
     #: source's words in that span against the chapter's words.
     source_span: tuple[int, int] | None = None
+    #: True when every element and attribute of the tree was made by
+    #: make_book's own plain-text reader (none came from the source's
+    #: markup): the sanitize pass then has nothing to remove or repair and
+    #: is skipped (tests/test_sanitize_reader_made.py holds the reader to it).
+    reader_made: bool = False
 
 
 @dataclass

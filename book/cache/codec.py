@@ -95,7 +95,8 @@ def chapter_header(chapter: Chapter, packer: Packer) -> dict:
             "source": [chapter.source.file, chapter.source.line],
             "source_path": str(chapter.source_path) if chapter.source_path else None,
             "lang": chapter.lang, "depth": chapter.depth, "toc_title": chapter.toc_title,
-            "source_span": list(chapter.source_span) if chapter.source_span else None}
+            "source_span": list(chapter.source_span) if chapter.source_span else None,
+            "reader_made": chapter.reader_made}
 
 
 def chapter_from(header: dict, unpacker: Unpacker) -> Chapter:
@@ -107,7 +108,8 @@ def chapter_from(header: dict, unpacker: Unpacker) -> Chapter:
                        source_path=Path(header["source_path"]) if header["source_path"] else None,
                        lang=header["lang"], depth=int(header["depth"]),
                        toc_title=str(header["toc_title"]),
-                       source_span=_span(header["source_span"]))
+                       source_span=_span(header["source_span"]),
+                       reader_made=header.get("reader_made") is True)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise CodecError(f"chapter: {exc}") from None
 

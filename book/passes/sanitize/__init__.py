@@ -1,7 +1,9 @@
 """Sanitize: make every chapter tree safe and valid EPUB 3 content.
 
-The first pass, run on every chapter whatever reader made it (HTML and
-DOCX manuscripts, inline HTML in Markdown).  It works from allowlists, so
+The first pass, run on every chapter a reader made from markup (HTML and
+DOCX manuscripts, inline HTML in Markdown); the plain-text reader writes
+only elements and attributes of its own, so its chapters skip it
+(:attr:`book.model.Chapter.reader_made`).  It works from allowlists, so
 what it does not know it does not keep:
 
 * Elements outside :data:`.allowlists.ALLOWED_ELEMENTS` are *unwrapped*
@@ -100,7 +102,11 @@ _M = f"{{{MATHML_NS}}}"
 
 
 def run(chapter: Chapter, ctx: BuildContext) -> Chapter:
-    """The pass: sanitize one chapter's tree."""
+    """The pass: sanitize one chapter's tree (not one the plain-text reader
+    made itself, :attr:`~book.model.Chapter.reader_made`: nothing in it
+    came from markup, so there is nothing to remove or repair)."""
+    if chapter.reader_made:
+        return chapter
     sanitize_tree(chapter.tree, ctx, file=chapter.source.file)
     return chapter
 

@@ -237,6 +237,7 @@ def _chapter(division: Division, source: SourceFile, layout: Layout,
     chapter = new_chapter(source, title=division.full_title, kind=division.kind,
                           line=division.line, matter=matter)
     chapter.depth = division.depth
+    chapter.reader_made = True  # no markup of the source's: nothing to sanitize
     if division.line:
         chapter.tree.set("data-mb-line", str(division.line))
     if division.label or division.title:
