@@ -275,15 +275,25 @@ def _load(project: Project, options: BuildOptions, overrides: Overrides,
                 note_used(path)
             return restored[0], ctx, None
     start = len(diagnostics.items)
-    with watch() as watched:
-        with _stage(progress, "reading"):
-            book = read_book(project, ctx)
-            book.stylesheets = load_user_styles(ctx, overrides.css)
-        with _stage(progress, "passes", len(book.chapters)):
-            from .covers import cover_task
+    early = _early_cover(project, options)
+    try:
+        with watch() as watched:
+            with _stage(progress, "reading"):
+                book = read_book(project, ctx)
+                book.stylesheets = load_user_styles(ctx, overrides.css)
+            with _stage(progress, "passes", len(book.chapters)):
+                from .covers import cover_task
 
-            runner = _chapter_runner(store, ctx, progress, cover_task(book, ctx))
-            book = run_passes(book, ctx, chapter_runner=runner)
+                side = cover_task(book, ctx)
+                if early is not None:
+                    side = early.take(side)
+                runner = _chapter_runner(store, ctx, progress, side)
+                book = run_passes(book, ctx, chapter_runner=runner)
+                if early is not None:
+                    early.adopt()
+    finally:
+        if early is not None:
+            early.close()
 
     def finish() -> None:
         # Words kept and structure doubts, before anything is written.
@@ -294,6 +304,18 @@ def _load(project: Project, options: BuildOptions, overrides: Overrides,
             save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
                       diagnostics_since(diagnostics, start))
     return book, ctx, finish
+
+
+def _early_cover(project: Project, options: BuildOptions) -> Any:
+    """The generated EPUB cover begun on the idle core while a big
+    manuscript is read (book/covers/early.py); None when not worth it."""
+    from .covers import early
+
+    size = 0
+    for source in project.sources:
+        with contextlib.suppress(OSError):
+            size += source.path.stat().st_size
+    return early.start(project.config, options, size)
 
 
 def _render_beside(book: Book, ctx: BuildContext, finish: Callable[[], None]) -> dict | None:
