@@ -369,10 +369,9 @@ def _chapter_runner(store: Store | None, ctx: BuildContext, progress,
 
     def run(chapters: list, passes: Callable) -> list:
         keys = [cache.key(chapter) for chapter in chapters] if cache is not None else []
-        slots = []
-        for index, chapter in enumerate(chapters):
-            found = cache.get(keys[index]) if cache is not None else None
-            slots.append(Slot(chapter, *found) if found is not None else Slot(chapter))
+        stored = cache.get_many(keys) if cache is not None else [None] * len(chapters)
+        slots = [Slot(chapter, *found) if found is not None else Slot(chapter)
+                 for chapter, found in zip(chapters, stored)]
         advance = (lambda slot: progress.advance(slot.chapter.title)) if progress is not None \
             else None
         drawn = run_slots(slots, passes, ctx, side=side, on_done=advance)

@@ -68,9 +68,17 @@ class ChapterCache:
     def key(self, chapter: Chapter) -> str:
         return Hasher(self.settings, codec.encode_chapter(chapter)).hexdigest()
 
+    def get_many(self, keys: list[str]) -> list[tuple[Chapter, list[list]] | None]:
+        """:meth:`get` of each key, looked up together (Store.get_many)."""
+        found = self.store.get_many(PASSES_STAGE, keys)
+        return [self._decode(found.get(key)) for key in keys]
+
     def get(self, key: str) -> tuple[Chapter, list[list]] | None:
         """The stored result and the warnings it came with, or None."""
-        found = self.store.get(PASSES_STAGE, key)
+        return self._decode(self.store.get(PASSES_STAGE, key))
+
+    @staticmethod
+    def _decode(found: bytes | None) -> tuple[Chapter, list[list]] | None:
         if found is None:
             return None
         try:
@@ -192,9 +200,16 @@ class FidelityMemo:
                       "\n".join(text for _line, text in built)).hexdigest()
 
     def get(self, key: str) -> tuple | None:
+        return self._decode(self.store.get(FIDELITY_STAGE, key))
+
+    def get_many(self, keys: list[str]) -> list[tuple | None]:
+        found = self.store.get_many(FIDELITY_STAGE, keys)
+        return [self._decode(found.get(key)) for key in keys]
+
+    @staticmethod
+    def _decode(found: bytes | None) -> tuple | None:
         from ..fidelity import Missing
 
-        found = self.store.get(FIDELITY_STAGE, key)
         if found is None:
             return None
         try:

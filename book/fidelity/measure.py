@@ -243,6 +243,8 @@ class Memo(Protocol):
 
     def get(self, key: str) -> tuple[int, int, int, Missing | None] | None: ...
 
+    def get_many(self, keys: list[str]) -> list[tuple[int, int, int, Missing | None] | None]: ...
+
     def put(self, key: str, figures: tuple[int, int, int, Missing | None]) -> None: ...
 
 
@@ -256,22 +258,35 @@ def _figures(segments: Segments, built_segments: Segments) -> tuple[int, int, in
 
 
 def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int],
-                    snapshots: dict[str, Segments]) -> Segments | None:
+                    ordered: list[int], snapshots: dict[str, Segments]) -> Segments | None:
+    """The source segments a chapter was made from (``removed``: the lines
+    left out on purpose, ``ordered`` the same sorted)."""
     if chapter.source_span and text is not None and text.by_line:
         first, last = chapter.source_span
         lines = text.lines()
         segments = text.segments[bisect_left(lines, first):bisect_right(lines, last)]
+        at = bisect_left(ordered, first)
+        if at == len(ordered) or ordered[at] > last:
+            return segments  # the usual chapter: nothing of it left out on purpose
         return [(line, t) for line, t in segments if line not in removed]
     return snapshots.get(chapter.id)
 
 
-def _remembered(memo: Memo | None, segments: Segments,
+def _recall(memo: Memo | None, pairs: list[tuple[Segments, Segments]]) -> list:
+    """What ``memo`` remembers of each (source, built) pair, looked up
+    together; None for each when there is no memo."""
+    if memo is None or not pairs:
+        return [None] * len(pairs)
+    keys = [memo.key(segments, built) for segments, built in pairs]
+    return list(zip(keys, memo.get_many(keys)))
+
+
+def _remembered(memo: Memo | None, recalled: tuple | None, segments: Segments,
                 built: Segments) -> tuple[int, int, int, Missing | None]:
     """:func:`_figures`, from ``memo`` when it measured the same texts."""
-    if memo is None:
+    if memo is None or recalled is None:
         return _figures(segments, built)
-    key = memo.key(segments, built)
-    found = memo.get(key)
+    key, found = recalled
     if found is None:
         found = _figures(segments, built)
         memo.put(key, found)
@@ -288,21 +303,26 @@ def measure(book: Book, sources: dict[str, SourceText],
     """
     report = Fidelity()
     removed = {name: text.removed_lines() for name, text in sources.items()}
+    ordered = {name: sorted(lines) for name, lines in removed.items()}
     covered: dict[str, set[int]] = {name: set() for name in sources}
     read_words: dict[str, list[str]] = {}
     counted: dict[str, int] = {}  # words of by-line sources already counted in chapters
+    measured = []
     for chapter in book.chapters:
         text = sources.get(chapter.source.file)
         segments = _chapter_source(chapter, text, removed.get(chapter.source.file, set()),
-                                   snapshots)
+                                   ordered.get(chapter.source.file, []), snapshots)
         if segments is None:
             continue
         by_line = bool(chapter.source_span and text is not None and text.by_line)
-        built_segments = tree_segments(chapter.tree)
+        measured.append((chapter, segments, tree_segments(chapter.tree), by_line))
+    recalled = iter(_recall(memo, [(segments, built) for _c, segments, built, by_line
+                                   in measured if by_line]))
+    for chapter, segments, built_segments, by_line in measured:
         if by_line:
             first, last = chapter.source_span  # type: ignore[misc]
             covered[chapter.source.file].update(range(first, last + 1))
-            figures = _remembered(memo, segments, built_segments)
+            figures = _remembered(memo, next(recalled), segments, built_segments)
             counted[chapter.source.file] = counted.get(chapter.source.file, 0) + figures[0]
         else:
             read_words.setdefault(chapter.source.file, []).extend(_words(segments))
