@@ -14,7 +14,9 @@ byte, whatever the split.
 The child may run a *side task* on its core once its chapters are done
 (the generated EPUB cover, which needs WeasyPrint: half a second to import
 and a page to lay out); its share of chapters is smaller by the task's
-cost.  Anything going wrong in the child (an error, a crash) only costs
+cost.  (A big manuscript's cover is begun earlier, on the core the
+reading leaves idle, book/covers/early.py: the passes are then shared
+evenly.)  Anything going wrong in the child (an error, a crash) only costs
 time: its chapters are then run here.
 
 Only where ``fork`` exists (Linux, the BSDs; a forked child starts with
