@@ -279,7 +279,7 @@ def _load(project: Project, options: BuildOptions, overrides: Overrides,
     try:
         with watch() as watched:
             with _stage(progress, "reading"):
-                book = read_book(project, ctx)
+                book = read_book(project, ctx, _read_through(store, project, ctx))
                 book.stylesheets = load_user_styles(ctx, overrides.css)
             with _stage(progress, "passes", len(book.chapters)):
                 from .covers import cover_task
@@ -304,6 +304,18 @@ def _load(project: Project, options: BuildOptions, overrides: Overrides,
             save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
                       diagnostics_since(diagnostics, start))
     return book, ctx, finish
+
+
+def _read_through(store: Store | None, project: Project, ctx: BuildContext) -> Any:
+    """Each source's reader through the build cache's read stage (a file
+    that did not change is not read again, book/cache/reads.py).  Not for a
+    book of one file: an edit changes that file, and the load stage keeps
+    the rest."""
+    if store is None or len(project.sources) < 2:
+        return None
+    from .cache.reads import ReadCache
+
+    return ReadCache(store, ctx).reader
 
 
 def _early_cover(project: Project, options: BuildOptions) -> Any:

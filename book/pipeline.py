@@ -20,6 +20,7 @@ confidence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .context import BuildContext
@@ -27,7 +28,7 @@ from .detect.language import language_confidence, language_name
 from .errors import SourceError
 from .model import Book, Contributor, Matter, Metadata
 from .project import Project
-from .readers import ReadResult, reader_for
+from .readers import Reader, ReadResult, reader_for
 from .safexml import scrub_tree
 from .passes.controls import strip_controls
 from .xhtml import IdFactory, element, slugify
@@ -43,14 +44,18 @@ _HINT_FIELDS = ("title", "subtitle", "language", "publisher", "date", "descripti
                 "identifier", "dedication")
 
 
-def read_book(project: Project, ctx: BuildContext) -> Book:
-    """Read every source of the project and assemble the book."""
+def read_book(project: Project, ctx: BuildContext,
+              read_source: Callable[[Reader], Reader] | None = None) -> Book:
+    """Read every source of the project and assemble the book;
+    ``read_source`` may wrap each file's reader (the build cache keeps
+    what it read, book/cache/reads.py)."""
     book = Book(metadata=ctx.config.metadata)
     hints: list[tuple[str, ReadResult]] = []
     ctx.source_count = len(project.sources)
     for source in project.sources:
         ctx.source_paths.append(source.path)
-        result = reader_for(source.path.suffix)(source, ctx)
+        read = reader_for(source.path.suffix)
+        result = (read_source(read) if read_source is not None else read)(source, ctx)
         removed = sum(scrub_tree(chapter.tree) for chapter in result.chapters)
         if removed:
             ctx.diag.warn("CHR001", f"removed {removed} character{'s' if removed != 1 else ''} "

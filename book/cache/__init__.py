@@ -8,6 +8,7 @@ system's fonts, the options and the tool itself).  The stages that use it:
 ================  ==========================================================
 ``build``         the build record: nothing changed, nothing to do (record.py)
 ``load``          the book after reading and every pass (stages.py)
+``read``          what a reader made of one source file (reads.py)
 ``passes``        one chapter after the chapter passes (stages.py)
 ``layout-pages``  one chunk's page count and anchor pages (writers/pdf/chunked.py)
 ``layout``        one chunk's PDF and page facts at its place in the book

@@ -174,20 +174,27 @@ def _toc_from(items: list) -> list[TocEntry]:
             for t, target, cid, level, kids in items]
 
 
+def asset_header(asset: Asset, packer: Packer) -> dict:
+    return {"href": asset.href, "media_type": asset.media_type, "data": packer.blob(asset.data),
+            "print_data": packer.blob(asset.print_data) if asset.print_data is not None else None,
+            "properties": sorted(asset.properties), "source": asset.source,
+            "width": asset.width, "height": asset.height}
+
+
+def asset_from(a: dict, unpacker: Unpacker) -> Asset:
+    return Asset(href=str(a["href"]), media_type=str(a["media_type"]), data=unpacker.blob(a["data"]),
+                 print_data=unpacker.blob(a["print_data"]) if a["print_data"] is not None else None,
+                 properties=set(a["properties"]), source=a["source"], width=a["width"],
+                 height=a["height"])
+
+
 def encode_book(book: Book, extra: Any = None) -> bytes:
     """``book`` (after the passes) and ``extra`` (JSON data) as bytes."""
     packer = Packer()
-    assets = []
-    for asset in book.assets.values():
-        assets.append({"href": asset.href, "media_type": asset.media_type,
-                       "data": packer.blob(asset.data),
-                       "print_data": packer.blob(asset.print_data) if asset.print_data is not None
-                       else None,
-                       "properties": sorted(asset.properties), "source": asset.source,
-                       "width": asset.width, "height": asset.height})
     header = {"metadata": metadata_header(book.metadata),
               "chapters": [chapter_header(c, packer) for c in book.chapters],
-              "assets": assets, "toc": _toc_header(book.toc),
+              "assets": [asset_header(a, packer) for a in book.assets.values()],
+              "toc": _toc_header(book.toc),
               "stylesheets": [[s.name, s.text] for s in book.stylesheets],
               "facts": book.facts, "extra": extra}
     return packer.pack(header)
@@ -200,12 +207,7 @@ def decode_book(data: bytes) -> tuple[Book, Any]:
         book = Book(metadata=metadata_from(head["metadata"]))
         book.chapters = [chapter_from(c, unpacker) for c in head["chapters"]]
         for a in head["assets"]:
-            book.add_asset(Asset(href=str(a["href"]), media_type=str(a["media_type"]),
-                                 data=unpacker.blob(a["data"]),
-                                 print_data=unpacker.blob(a["print_data"])
-                                 if a["print_data"] is not None else None,
-                                 properties=set(a["properties"]), source=a["source"],
-                                 width=a["width"], height=a["height"]))
+            book.add_asset(asset_from(a, unpacker))
         book.toc = _toc_from(head["toc"])
         book.stylesheets = [Stylesheet(str(n), str(t)) for n, t in head["stylesheets"]]
         book.facts = dict(head["facts"])

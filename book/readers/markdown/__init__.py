@@ -160,6 +160,10 @@ def markdown_state(ctx: BuildContext) -> dict[str, Any]:
     if not isinstance(state, dict):
         state = {"matter": None}
         ctx.markdown_state = state  # type: ignore[attr-defined]
+    matter = state.get("matter")
+    if matter is not None and not isinstance(matter, Matter):
+        # Restored from the build cache as plain data ("bodymatter").
+        state["matter"] = Matter(matter) if matter in {m.value for m in Matter} else None
     return state
 
 
