@@ -194,8 +194,8 @@ class FidelityMemo:
         self.store = store
         self.base = Hasher(base_key(), FIDELITY_STAGE).hexdigest()
 
-    def key(self, source: list, built: list) -> str:
-        return Hasher(self.base, ",".join(str(line) for line, _text in source),
+    def key(self, source: list, built: list, scope: str = "chapter") -> str:
+        return Hasher(self.base, scope, ",".join(str(line) for line, _text in source),
                       "\n".join(text for _line, text in source),
                       "\n".join(text for _line, text in built)).hexdigest()
 

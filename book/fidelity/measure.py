@@ -239,7 +239,7 @@ class Memo(Protocol):
     (the build cache keeps them, book/cache/stages.py): an edit measures
     its chapter again, not the book."""
 
-    def key(self, source: Segments, built: Segments) -> str: ...
+    def key(self, source: Segments, built: Segments, scope: str = "chapter") -> str: ...
 
     def get(self, key: str) -> tuple[int, int, int, Missing | None] | None: ...
 
@@ -305,7 +305,7 @@ def measure(book: Book, sources: dict[str, SourceText],
     removed = {name: text.removed_lines() for name, text in sources.items()}
     ordered = {name: sorted(lines) for name, lines in removed.items()}
     covered: dict[str, set[int]] = {name: set() for name in sources}
-    read_words: dict[str, list[str]] = {}
+    read: dict[str, list[Segments]] = {}  # what the reader made of a parsed source, by chapter
     counted: dict[str, int] = {}  # words of by-line sources already counted in chapters
     measured = []
     for chapter in book.chapters:
@@ -316,8 +316,7 @@ def measure(book: Book, sources: dict[str, SourceText],
             continue
         by_line = bool(chapter.source_span and text is not None and text.by_line)
         measured.append((chapter, segments, tree_segments(chapter.tree), by_line))
-    recalled = iter(_recall(memo, [(segments, built) for _c, segments, built, by_line
-                                   in measured if by_line]))
+    recalled = iter(_recall(memo, [(segments, built) for _c, segments, built, _by in measured]))
     for chapter, segments, built_segments, by_line in measured:
         if by_line:
             first, last = chapter.source_span  # type: ignore[misc]
@@ -325,8 +324,8 @@ def measure(book: Book, sources: dict[str, SourceText],
             figures = _remembered(memo, next(recalled), segments, built_segments)
             counted[chapter.source.file] = counted.get(chapter.source.file, 0) + figures[0]
         else:
-            read_words.setdefault(chapter.source.file, []).extend(_words(segments))
-            figures = _figures(segments, built_segments)
+            read.setdefault(chapter.source.file, []).append(segments)
+            figures = _remembered(memo, next(recalled), segments, built_segments)
         report.chapters.append(ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
                                                chapter.source_span, *figures))
     for name, text in sources.items():
@@ -343,10 +342,31 @@ def measure(book: Book, sources: dict[str, SourceText],
         else:
             kept = [(line, t) for line, t in text.segments
                     if line is None or line not in removed[name]]
-            source = _words(kept)
-            entry.source_words = len(source)
-            entry.unplaced = _missing_count(source, read_words.get(name, []))
-            if entry.unplaced:
-                entry.first_unplaced = first_missing(*_tokens(kept), read_words[name])
+            entry.source_words, entry.unplaced, entry.first_unplaced = _file_figures(
+                memo, kept, read.get(name, []))
         report.files.append(entry)
     return report
+
+
+def _file_figures(memo: Memo | None, kept: Segments,
+                  chapters: list[Segments]) -> tuple[int, int, Missing | None]:
+    """(source words, words the reader's chapters lack, the first passage
+    of them) for a parsed source, from ``memo`` when it measured the same
+    texts (the figures are kept as (source, 0, missing, first))."""
+
+    def count() -> tuple[int, int, int, Missing | None]:
+        source = _words(kept)
+        made = [word for segments in chapters for word in _words(segments)]
+        unplaced = _missing_count(source, made)
+        first = first_missing(*_tokens(kept), made) if unplaced else None
+        return len(source), 0, unplaced, first
+
+    if memo is None:
+        figures = count()
+    else:
+        key = memo.key(kept, [segment for segments in chapters for segment in segments], "file")
+        found = memo.get(key)
+        figures = found if found is not None else count()
+        if found is None:
+            memo.put(key, figures)
+    return figures[0], figures[2], figures[3]

@@ -276,8 +276,26 @@ _DE_UNITS = r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und"
 _DE_ONE = re.compile(r"(?i)\bein(?=und)")
 
 
+class _Patterns:
+    """The heading patterns by name, each compiled when first asked for:
+    two of them spell out every number word of every language and take
+    tens of milliseconds to compile, and most books need one or two."""
+
+    def __init__(self, sources: dict[str, str | tuple[str, int]]) -> None:
+        self._sources = sources
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def __getitem__(self, name: str) -> re.Pattern[str]:
+        found = self._compiled.get(name)
+        if found is None:
+            source = self._sources[name]
+            found = re.compile(source) if isinstance(source, str) else re.compile(*source)
+            self._compiled[name] = found
+        return found
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _patterns() -> _Patterns:
     words = _word_alternation()
     number_word = rf"(?:{_DE_UNITS})?(?:{words})(?![\w])"
     spelled = rf"{number_word}(?:[\s-]+(?:and\s+|et\s+)?{number_word}){{0,2}}"
@@ -288,32 +306,32 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     div_alt = "|".join(f"(?:{k.words})" for k in KEYWORDS if k.rank == "division")
     title = rf"(?:{_SEPARATOR}(?P<title>\S.*?))?[.:]?"
     flags = re.IGNORECASE
-    return {
+    return _Patterns({
         # "Chapter 1", "CHAPTER I. THE VISIT", "Book the First", "Rozdział pierwszy"
-        "key_num": re.compile(
+        "key_num": (
             rf"(?P<label>(?P<key>{key_alt})\.?\s+(?:the\s+)?(?P<num>{numeral})){title}",
             flags),
         # "Chapter 5 The Storm": a digit or Roman number, then a capitalized title
-        "key_num_title": re.compile(
+        "key_num_title": (
             rf"(?P<label>(?P<key>(?i:{key_alt}))\.?\s+(?P<num>{digits}|{_ROMAN}))\s+"
             rf"(?P<title>[A-ZÀ-ÞĀ-ſА-ЯЁ“\"‘'„«].*?)[.:]?"),
         # "FIRST EPILOGUE: 1813 - 20", "Erstes Kapitel", "Première partie"
-        "num_key": re.compile(
+        "num_key": (
             rf"(?P<label>(?P<num>{spelled})\s+(?P<key>{key_alt}|{div_alt})){title}", flags),
         # "1. Kapitel", "II. Teil", "XII. fejezet"
-        "digit_key": re.compile(
+        "digit_key": (
             rf"(?P<label>(?P<num>{digits}|{_ROMAN})\.\s*(?P<key>{key_alt})){title}", flags),
         # "EPILOGUE", "Appendix A", "Epilogue II: Ten Years Later"
-        "division": re.compile(
+        "division": (
             rf"(?P<label>(?:[\w-]+(?:['’]s)?\s+)?(?P<key>{div_alt})(?:\s+(?P<num>{digits}|{_ROMAN}|[A-Z]))?"
             rf"(?:\s+(?:to|by|of|for|do|von|zur|zum|de|à|del|della|к)\s+[^.!?,;]{{1,60}}?)?){title}",
             flags),
         # "XII", "IV.", "12" alone (Roman numerals in capitals only)
-        "numeral": re.compile(rf"(?P<label>(?P<num>\d{{1,3}}|{_ROMAN}))\.?"),
+        "numeral": (rf"(?P<label>(?P<num>\d{{1,3}}|{_ROMAN}))\.?"),
         # "IV. THE RED-HEADED LEAGUE": a Roman number and a title
-        "numeral_title": re.compile(
+        "numeral_title": (
             rf"(?P<label>(?P<num>{_ROMAN}))\.\s+(?P<title>[A-ZÀ-ÞĀ-ſА-ЯЁ“\"‘'„«][^.!?]*?)"),
-    }
+    })
 
 
 @lru_cache(maxsize=1)
