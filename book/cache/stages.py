@@ -69,13 +69,10 @@ class ChapterCache:
         return Hasher(self.settings, codec.encode_chapter(chapter)).hexdigest()
 
     def get_many(self, keys: list[str]) -> list[tuple[Chapter, list[list]] | None]:
-        """:meth:`get` of each key, looked up together (Store.get_many)."""
+        """The stored result of each key and the warnings it came with (None
+        where there is none), looked up together (Store.get_many)."""
         found = self.store.get_many(PASSES_STAGE, keys)
         return [self._decode(found.get(key)) for key in keys]
-
-    def get(self, key: str) -> tuple[Chapter, list[list]] | None:
-        """The stored result and the warnings it came with, or None."""
-        return self._decode(self.store.get(PASSES_STAGE, key))
 
     @staticmethod
     def _decode(found: bytes | None) -> tuple[Chapter, list[list]] | None:

@@ -145,34 +145,14 @@ class Store:
 
     def get(self, stage: str, key: str) -> bytes | None:
         """The bytes under ``(stage, key)``, or None (absent or damaged)."""
-        with self._lock:
-            db = self._connect()
-            if db is None:
-                return None
-            try:
-                row = db.execute("SELECT value, digest FROM entries WHERE stage = ? AND key = ?",
-                                 (stage, key)).fetchone()
-                if row is None:
-                    self.misses += 1
-                    return None
-                value, digest = bytes(row[0]), bytes(row[1])
-                if hashlib.sha256(value).digest() != digest:
-                    db.execute("DELETE FROM entries WHERE stage = ? AND key = ?", (stage, key))
-                    self.misses += 1
-                    return None
-                db.execute("UPDATE entries SET used = ? WHERE stage = ? AND key = ?",
-                           (time.time(), stage, key))
-                self.hits += 1
-                return value
-            except sqlite3.DatabaseError as exc:
-                self._fail(exc)
-                return None
+        return self.get_many(stage, [key]).get(key)
 
     def get_many(self, stage: str, keys: list[str]) -> dict[str, bytes]:
-        """:meth:`get` for many keys at once: the entries found (checked
-        like one), read by one query per :data:`BATCH` keys and marked used
-        in one transaction (a rebuild looks up every chapter; a write
-        transaction each was most of the lookup's time)."""
+        """The entries found under ``keys``: read by one query per
+        :data:`BATCH` keys, each checked against its SHA-256 (a damaged one
+        is deleted and left out), and marked used in one transaction (a
+        rebuild looks up every chapter; a write transaction each was most
+        of the lookup's time)."""
         wanted = list(dict.fromkeys(keys))
         found: dict[str, bytes] = {}
         with self._lock:

@@ -30,6 +30,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 
+from ..config import ProjectConfig
 from ..context import BuildContext
 from ..model import Asset, Book, Metadata
 from .designs import DEFAULT_DESIGN, DESIGN_NAMES, DESIGNS
@@ -87,19 +88,23 @@ def rgb_colour(value: str) -> str:
     return "#" + "".join(f"{channel:02x}" for channel in channels)
 
 
-def _spec(book: Book, ctx: BuildContext, **geometry) -> CoverSpec:
-    meta = book.metadata
-    cover = ctx.config.cover
+def _spec(meta: Metadata, config: ProjectConfig, **geometry) -> CoverSpec:
+    cover = config.cover
     return CoverSpec(texts=tuple(cover_texts(meta).items()), lang=meta.language or "und",
                      design=cover.design if cover.design in DESIGNS else DEFAULT_DESIGN,
-                     theme=ctx.config.style.theme, **geometry)
+                     theme=config.style.theme, **geometry)
 
 
 def epub_cover_spec(book: Book, ctx: BuildContext) -> CoverSpec:
     """The generated EPUB cover's specification (RGB colours, CSS px)."""
-    cover = ctx.config.cover
+    return epub_spec_for(book.metadata, ctx.config)
+
+
+def epub_spec_for(meta: Metadata, config: ProjectConfig) -> CoverSpec:
+    """:func:`epub_cover_spec` from the metadata and settings alone."""
+    cover = config.cover
     width, height = EPUB_COVER_SIZE
-    return _spec(book, ctx, background=rgb_colour(cover.background),
+    return _spec(meta, config, background=rgb_colour(cover.background),
                  foreground=rgb_colour(cover.foreground), width=float(width), height=float(height))
 
 
@@ -234,8 +239,8 @@ def front_panel(book: Book, ctx: BuildContext, width_pt: float, height_pt: float
     ``background`` and ``foreground`` are the wrap's colours as it writes
     them (CMYK for PDF/X-1a and X-3).
     """
-    spec = _spec(book, ctx, background=background, foreground=foreground, width=width_pt,
-                 height=height_pt, unit="pt", bleed_right=bleed_pt)
+    spec = _spec(book.metadata, ctx.config, background=background, foreground=foreground,
+                 width=width_pt, height=height_pt, unit="pt", bleed_right=bleed_pt)
     rendered = render_cover(spec, standalone=False)
     _report(_findings(rendered), ctx, "cover wrap's front panel")
     return panel_fragment(rendered.layout, spec, prefix="mbc")

@@ -27,7 +27,6 @@ from typing import Any
 
 from ..config import ProjectConfig
 from ..context import BuildOptions
-from .designs import DEFAULT_DESIGN, DESIGNS
 from .render import CoverSpec
 
 #: Source bytes below which the reading is too short to hide the child's start.
@@ -118,17 +117,11 @@ def start(config: ProjectConfig, options: BuildOptions, source_bytes: int) -> Ea
 def _stand_in(config: ProjectConfig) -> CoverSpec:
     """A cover of the book's design with made-up words: drawing it loads
     everything the real one needs."""
-    from . import EPUB_COVER_SIZE, rgb_colour
+    from ..model import Contributor, Metadata
+    from . import epub_spec_for
 
-    cover = config.cover
-    width, height = EPUB_COVER_SIZE
-    return CoverSpec(texts=(("title", "Title"), ("subtitle", ""), ("author", "Author"),
-                            ("series", "")),
-                     lang=config.metadata.language or "en",
-                     design=cover.design if cover.design in DESIGNS else DEFAULT_DESIGN,
-                     theme=config.style.theme, background=rgb_colour(cover.background),
-                     foreground=rgb_colour(cover.foreground), width=float(width),
-                     height=float(height))
+    return epub_spec_for(Metadata(title="Title", authors=[Contributor("Author")],
+                                  language=config.metadata.language or "en"), config)
 
 
 def _child(inbox: Any, outbox: Any, stand_in: CoverSpec) -> None:

@@ -365,8 +365,8 @@ def _file_figures(memo: Memo | None, kept: Segments,
         figures = count()
     else:
         key = memo.key(kept, [segment for segments in chapters for segment in segments], "file")
-        found = memo.get(key)
-        figures = found if found is not None else count()
-        if found is None:
+        figures = memo.get(key)
+        if figures is None:
+            figures = count()
             memo.put(key, figures)
     return figures[0], figures[2], figures[3]
