@@ -275,7 +275,7 @@ def _load(project: Project, options: BuildOptions, overrides: Overrides,
                 note_used(path)
             return restored[0], ctx, None
     start = len(diagnostics.items)
-    early = _early_cover(project, options)
+    early = _early_cover(project, options, store)
     try:
         with watch() as watched:
             with _stage(progress, "reading"):
@@ -318,15 +318,24 @@ def _read_through(store: Store | None, project: Project, ctx: BuildContext) -> A
     return ReadCache(store, ctx).reader
 
 
-def _early_cover(project: Project, options: BuildOptions) -> Any:
+def _early_cover(project: Project, options: BuildOptions, store: Store | None) -> Any:
     """The generated EPUB cover begun on the idle core while a big
-    manuscript is read (book/covers/early.py); None when not worth it."""
+    manuscript is read (book/covers/early.py); None when not worth it,
+    as when the cache holds the cover these files had last time (an edit
+    rarely changes the title or author: the cover comes from the store)."""
     from .covers import early
 
     size = 0
     for source in project.sources:
         with contextlib.suppress(OSError):
             size += source.path.stat().st_size
+    if not early.wanted(project.config, options, size):
+        return None
+    if store is not None:
+        from .cache.stages import cover_of_kept
+
+        if cover_of_kept(store, [source.path for source in project.sources]):
+            return None
     return early.start(project.config, options, size)
 
 

@@ -56,7 +56,10 @@ def read_book(project: Project, ctx: BuildContext,
         ctx.source_paths.append(source.path)
         read = reader_for(source.path.suffix)
         result = (read_source(read) if read_source is not None else read)(source, ctx)
-        removed = sum(scrub_tree(chapter.tree) for chapter in result.chapters)
+        # A tree the plain-text reader made holds only text that read_text
+        # already made safe for XML (Chapter.reader_made): nothing to scrub.
+        removed = sum(scrub_tree(chapter.tree) for chapter in result.chapters
+                      if not chapter.reader_made)
         if removed:
             ctx.diag.warn("CHR001", f"removed {removed} character{'s' if removed != 1 else ''} "
                           "that cannot appear in a document (such as &#xFFFE; or &#1;)",

@@ -56,8 +56,10 @@ def natural_key(text: str) -> list[object]:
 def _check_supported(path: Path, display: str, where: str | None = None, line: int | None = None) -> None:
     if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
         kinds = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+        # The file leads the line already unless a list named it (where:line).
+        named = f"{display}: " if where else ""
         raise SourceError(
-            f"{display}: unsupported file type {path.suffix or '(none)'!r} (supported: {kinds})",
+            f"{named}unsupported file type {path.suffix or '(none)'!r} (supported: {kinds})",
             file=where or display, line=line,
         )
 

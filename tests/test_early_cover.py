@@ -79,3 +79,45 @@ def test_no_early_child_when_the_cover_is_not_drawn_here():
     assert not early.wanted(config, BuildOptions(formats=("pdf",), jobs=2), big)
     config.metadata.cover = Path("cover.jpg")
     assert not early.wanted(config, BuildOptions(formats=("epub",), jobs=2), big)
+
+
+def test_no_early_child_when_the_store_holds_the_cover_of_last_time(tmp_path, monkeypatch):
+    """An edit rarely changes the title or the author, so once the store
+    holds the cover these files had, no child starts drawing one; when the
+    title did change, the passes draw the new cover beside them and the
+    book is still the one a clean build gives."""
+    monkeypatch.setattr(early, "MIN_SOURCE_BYTES", 0)
+    monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    started: list[int] = []
+    real_start = early.start
+
+    def counting_start(*args):
+        started.append(1)
+        return real_start(*args)
+
+    monkeypatch.setattr(early, "start", counting_start)
+    source = tmp_path / "novel.txt"
+    text = NOVEL.read_text(encoding="utf-8-sig")
+
+    def built(name: str, cache: bool = True) -> bytes:
+        result = build([source], BuildOptions(formats=("epub",), outdir=tmp_path / name, jobs=2,
+                                              cache=cache), diagnostics=Diagnostics())
+        return result.outputs["epub"].read_bytes()
+
+    source.write_text(text, encoding="utf-8")
+    built("first")
+    assert len(started) == 1  # nothing stored yet: the child draws the cover
+    middle = text.index(" the ", len(text) // 2)
+    source.write_text(text[:middle] + " that " + text[middle + 5:], encoding="utf-8")
+    edited = built("edited")
+    assert len(started) == 1, "a child was started for a cover the store holds"
+    assert edited == built("edited-clean", cache=False)
+    source.write_text(text.replace("Title: Pride and Prejudice", "Title: Pride and Patience"),
+                      encoding="utf-8")
+    started.clear()
+    retitled = built("retitled")
+    assert started == []
+    assert retitled == built("retitled-clean", cache=False)
+    with zipfile.ZipFile(tmp_path / "retitled" / "pride-and-patience.epub") as epub:
+        assert any(name.endswith("cover.jpg") for name in epub.namelist())

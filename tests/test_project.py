@@ -73,8 +73,9 @@ def test_leanpub_book_txt_gives_the_order(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_type(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="unsupported file type"):
+    with pytest.raises(SourceError, match="unsupported file type") as caught:
         open_project([write(tmp_path / "book.rtf")])
+    assert str(caught.value).count("book.rtf") == 1  # one line, the file named once
 
 
 def test_files_share_their_common_folder_as_sandbox(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """The plain-text reader's chapters skip the sanitize pass
+and the pipeline's scrub of characters XML cannot hold
 (``Chapter.reader_made``): this holds the reader to what that assumes.
-Sanitizing any of its trees must change nothing and say nothing, on every
-plain-text manuscript of the corpus and on text that looks like markup."""
+Sanitizing or scrubbing any of its trees must change nothing and say
+nothing, on every plain-text manuscript of the corpus and on text that
+looks like markup or holds such characters."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from lxml import etree
 
 from book.passes.sanitize import run as sanitize
 from book.passes.sanitize import sanitize_tree
+from book.safexml import scrub_tree
 
 from .conftest import CORPUS, make_context, read_source
 
@@ -22,7 +25,8 @@ THE HOSTILE MANUSCRIPT
 CHAPTER I. <script>alert(1)</script>
 
 A paragraph with <b onclick="steal()">markup</b> typed as text, a link
-<a href="javascript:alert(1)">here</a>, an <iframe src="x"> and &#xFFFE; too.
+<a href="javascript:alert(1)">here</a>, an <iframe src="x"> and &#xFFFE; too,
+and the characters themselves: \ufffe, \x01, \x0b, \ufdd0 and \uffff.
 
 <p><p>Nested paragraphs, <math><mi>x</mi></math>, <svg><circle/></svg>.</p></p>
 
@@ -53,6 +57,7 @@ def _assert_nothing_to_sanitize(path: Path) -> int:
         sanitize_tree(tree, ctx, file=chapter.source.file)
         assert etree.tostring(tree) == before, (path.name, chapter.title)
         assert ctx.diag.items[start:] == [], (path.name, chapter.title)
+        assert scrub_tree(tree) == 0, (path.name, chapter.title)
     return len(result.chapters)
 
 

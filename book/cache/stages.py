@@ -177,6 +177,33 @@ def put_cover(store: Store, spec: Any, data: bytes, notes: dict) -> None:
                                                            "notes": notes}))
 
 
+#: Which generated cover a book's source files last had (book/covers/early.py).
+COVER_OF_STAGE = "cover-of"
+
+
+def _cover_of_key(paths: list[Path]) -> str:
+    return Hasher(base_key(), COVER_OF_STAGE, *(str(path) for path in paths)).hexdigest()
+
+
+def note_cover_of(store: Store, paths: list[Path], spec: Any) -> None:
+    """Remember that the book of these source files has the generated
+    cover drawn from ``spec`` (stored, or about to be)."""
+    store.put(COVER_OF_STAGE, _cover_of_key(paths), _cover_key(spec).encode("ascii"))
+
+
+def cover_of_kept(store: Store, paths: list[Path]) -> bool:
+    """Does the store still hold the cover the book of these files had last
+    time?  Then an edit will most likely find its cover there again."""
+    found = store.get(COVER_OF_STAGE, _cover_of_key(paths))
+    if found is None:
+        return False
+    try:
+        key = found.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    return store.get(COVER_STAGE, key) is not None
+
+
 # --------------------------------------------------- the fidelity figures
 
 FIDELITY_STAGE = "fidelity"

@@ -184,8 +184,11 @@ def cover_task(book: Book, ctx: BuildContext) -> Callable[[], tuple] | None:
         return None
     spec = epub_cover_spec(book, ctx)
     if ctx.cache is not None:
-        from ..cache.stages import get_cover
+        from ..cache.stages import get_cover, note_cover_of
 
+        # Drawn now or kept from before, the next build finds it stored: it
+        # need not start drawing covers early (early.py).
+        note_cover_of(ctx.cache, ctx.source_paths, spec)
         if get_cover(ctx.cache, spec) is not None:
             return None
     return functools.partial(_prerender, spec)

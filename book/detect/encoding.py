@@ -64,12 +64,19 @@ class Decoded:
     had_bom: bool = False
     #: True when the encoding was guessed statistically (worth reporting).
     guessed: bool = False
+    #: Every character is printable or a tab or line break (set by
+    #: book.readers.common.read_text, which looked): no control, surrogate
+    #: or noncharacter to remove.
+    printable: bool = False
 
 
 def normalize_newlines(text: str) -> str:
     """Every line end becomes LF; form feeds (page breaks) disappear."""
     if "\r" in text:  # a quick look first: most files have LF line ends already
-        text = _NEWLINES.sub("\n", text)
+        if "\r\r" in text:
+            text = _NEWLINES.sub("\n", text)
+        else:  # the same without the three-character form, at C speed
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     if any(chr(code) in text for code in _OTHER_BREAKS):
         text = text.translate(_OTHER_BREAKS)
     return text

@@ -42,6 +42,10 @@ class Repairs:
     kinds: set[str] = field(default_factory=set)
     #: Control characters removed because nothing could repair them.
     controls: int = 0
+    #: The text came back as it was, every character printable or a tab
+    #: or line break (no control, surrogate or noncharacter: callers need
+    #: not look for them again).
+    printable: bool = False
 
 
 def _config():
@@ -61,8 +65,12 @@ def repair_text(text: str, *, examples: int = 3) -> tuple[str, Repairs]:
     repairs = Repairs()
     ascii_text = text.isascii()  # nothing mis-decoded, only controls to drop
     suspect = not ascii_text and _suspect(text)
-    if not suspect and (_printable(text) or not _CONTROLS.search(text)):
-        return text, repairs
+    if not suspect:
+        if _printable(text):
+            repairs.printable = True
+            return text, repairs
+        if not _CONTROLS.search(text):
+            return text, repairs
     if suspect:
         import ftfy
 

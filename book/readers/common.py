@@ -67,11 +67,12 @@ def read_text(source: SourceFile, ctx: BuildContext) -> Decoded:
     repaired, repairs = repair_text(decoded.text)
     if repairs.lines:
         ctx.diag.note("ENC003", describe(repairs), file=source.display)
-    text = xml_safe(repaired)
+    text = repaired if repairs.printable else xml_safe(repaired)
     if repairs.controls or len(text) != len(repaired):
         ctx.diag.warn("ENC002", "removed characters that cannot appear in a document "
                       "(NUL, control characters or lone surrogates)", file=source.display)
-    return Decoded(text, decoded.encoding, decoded.had_bom, decoded.guessed)
+    return Decoded(text, decoded.encoding, decoded.had_bom, decoded.guessed,
+                   printable=repairs.printable)
 
 
 def new_chapter(source: SourceFile, *, title: str = "", kind: str = "chapter",

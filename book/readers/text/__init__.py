@@ -76,7 +76,9 @@ def read(source: SourceFile, ctx: BuildContext) -> ReadResult:
         how = " (byte-order mark)" if decoded.had_bom else ""
         ctx.diag.note("TXT001", f"read as {decoded.encoding}{how}",
                       file=source.display)
-    lines = strip_noncharacters(decoded.text).split("\n")
+    # Printable text holds no noncharacter (read_text looked already).
+    text = decoded.text if decoded.printable else strip_noncharacters(decoded.text)
+    lines = text.split("\n")
     return read_lines(lines, source, ctx)
 
 
