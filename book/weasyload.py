@@ -20,7 +20,6 @@ import that works.  Nothing is imported until WeasyPrint itself is.
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
 import importlib.abc
 import importlib.machinery
 import io
@@ -47,6 +46,8 @@ class _QuickLoader(importlib.abc.Loader):
         return self.inner.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
+        import ctypes.util  # here: 13 ms that a build without WeasyPrint never pays
+
         real = ctypes.util.find_library
         ctypes.util.find_library = _not_found
         try:

@@ -9,7 +9,10 @@ a build whose layout all came from the cache.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from book.cache import Store
 from book.context import BuildOptions
@@ -78,3 +81,15 @@ def test_a_released_worker_exits_on_its_own_and_is_replaced_when_needed():
         pool.close()
     assert time.monotonic() - started < 1.0
     assert _stopped(pool)
+
+
+def test_the_build_process_plans_and_joins_without_importing_weasyprint_first():
+    """Only the layout workers lay out: the build process imports the
+    chunked layout, plans and starts workers without WeasyPrint (half a
+    second before the reading could start) and without ctypes' library
+    search; it loads WeasyPrint's outline builder only while it waits."""
+    probe = ("import sys, make_book, book.build, book.writers.pdf.chunked, book.writers.pdf.pool\n"
+             "print(sorted(m for m in ('weasyprint', 'ctypes.util') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "[]", done.stderr

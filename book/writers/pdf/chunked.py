@@ -14,8 +14,11 @@ edited one waits for the edited one's page count before it knows.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -321,11 +324,15 @@ def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) 
         pool.grow(workers)  # an incremental build's one early worker, and more if needed
     else:
         pool = LayoutPool(workers)
+    importing = _import_while_waiting(layouts)
     try:
         pool.run(layouts)  # type: ignore[arg-type]
     except BaseException:
         pool.close()
         raise
+    finally:
+        if importing is not None:
+            importing.join()
     pool.release()
     return pool
 
@@ -408,6 +415,32 @@ def render_chunked(book: Book, ctx: BuildContext, editions: tuple[str, ...]) -> 
         for pool in used:
             pool.close()
     return results
+
+
+def _import_while_waiting(layouts: dict[str, EditionLayout]) -> threading.Thread | None:
+    """WeasyPrint, whose outline builder joining the chunks uses (merge.py),
+    imported in a thread while this process waits for its layout workers
+    (half a second of CPU on a core the workers leave idle after an edit)
+    rather than after them; None when no outline is wanted or WeasyPrint
+    is there already.  Only around :meth:`LayoutPool.run`, which imports
+    nothing of WeasyPrint meanwhile (two threads importing its modules at
+    once can fail: its modules import one another), and joined before
+    anything else runs; a layout in this process (``run_here``) imports
+    it as before."""
+    if "weasyprint" in sys.modules:
+        return None
+    if not any(layout.setup.finisher.get("bookmarks", True) for layout in layouts.values()):
+        return None
+
+    def load() -> None:
+        try:
+            importlib.import_module("weasyprint.anchors")
+        except BaseException:  # noqa: BLE001 - merge.py imports it again and reports
+            pass
+
+    thread = threading.Thread(target=load, name="import-weasyprint", daemon=True)
+    thread.start()
+    return thread
 
 
 # ------------------------------------------------------- cache records

@@ -47,7 +47,7 @@ from ...model import Asset, Book
 from ...pagination import KEY_ATTRIBUTE
 from ...xhtml import has_class
 from .cuts import MAX_CHARS, MIN_CHARS, plan_body
-from .fetcher import asset_url
+from .served import asset_url
 from .html import Assembled
 from .openings import ANY_PAGE_CLASS
 from .settle import may_settle

@@ -39,7 +39,7 @@ from ...geometry import POINTS_PER_UNIT, format_length
 from ...model import Book
 from ...printshops import SERVICES, STANDARD_BLEED_PT
 from ...xhtml import element, sub
-from .fetcher import asset_url
+from .served import asset_url
 from .metadata import fill_head
 
 _IN = POINTS_PER_UNIT["in"]

@@ -10,7 +10,7 @@ only
   are refused),
 * ``data:`` URIs,
 * the book's in-memory assets (print-resolution bytes when there are any),
-  served under the virtual folder ``/_mb_assets/`` (:func:`asset_url`), and
+  served under the virtual folder ``/_mb_assets/`` (:func:`.served.asset_url`), and
 * a few resources the writer itself provides (the output colour profile),
   under the ``mb-internal:`` scheme,
 
@@ -39,22 +39,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ...limits import MAX_ASSET_BYTES
 from ...model import Book
 from ...sandbox import Sandbox
+from .served import ASSET_BASE, ASSET_FOLDER
 
-#: Virtual folder where assets are served (see the module docstring).
-ASSET_FOLDER = "_mb_assets"
-_ASSET_BASE = PurePosixPath("/", ASSET_FOLDER)
 INTERNAL_SCHEME = "mb-internal"
 RASTER_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "image/tiff"})
 
 
 class FetchRefused(ValueError):
     """A resource outside what the book may use (WeasyPrint logs and skips it)."""
-
-
-def asset_url(root: Path, href: str) -> str:
-    """The URL under which the asset ``href`` is served: the same whatever
-    ``root`` is (kept as a parameter for callers), see the module docstring."""
-    return (_ASSET_BASE / href).as_uri()
 
 
 class SandboxFetcher(URLFetcher):
@@ -108,8 +100,8 @@ class SandboxFetcher(URLFetcher):
             raise FetchRefused(f"remote file URL refused: {url[:200]}")
         path = Path(url2pathname(parts.path))
         normal = PurePosixPath(os.path.normpath(path.as_posix()))
-        if normal.is_relative_to(_ASSET_BASE):
-            return self._asset(url, normal.relative_to(_ASSET_BASE).as_posix())
+        if normal.is_relative_to(ASSET_BASE):
+            return self._asset(url, normal.relative_to(ASSET_BASE).as_posix())
         root = self.sandbox.root
         try:
             relative = Path(os.path.normpath(path)).relative_to(root)

@@ -33,7 +33,7 @@ from ...passes.contents import chapter_label
 from ...sandbox import is_data_uri, is_remote
 from ...xhtml import EPUB_TYPE, XML_LANG, add_class, element, has_class, opening_heading
 from . import code, frontmatter, notes, openings, pagecss, settle
-from .fetcher import asset_url
+from .served import asset_url
 from .pagecss import shorten
 
 #: Chapter kinds set like the half-title: one quiet page, no folio.

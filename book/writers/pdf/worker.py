@@ -281,7 +281,7 @@ def _files(served: list[str]) -> list[str]:
     from urllib.parse import urlsplit
     from urllib.request import url2pathname
 
-    from .fetcher import ASSET_FOLDER
+    from .served import ASSET_FOLDER
 
     found = []
     for url in served:
