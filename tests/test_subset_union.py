@@ -132,3 +132,36 @@ def test_a_program_fonttools_cannot_read_keeps_its_subsets_apart(chunks):
         names = [str(font.BaseFont) for font in subsets.fonts_in_use(pdf)
                  if str(font.BaseFont).endswith("+Linux-Libertine-O")]
         assert len(names) == len(set(names)) == 2
+
+
+class _DictMemo:
+    """A ProgramMemo in memory, counting what it was asked."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+        self.hits = 0
+
+    def get(self, key: str) -> bytes | None:
+        found = self.kept.get(key)
+        self.hits += found is not None
+        return found
+
+    def put(self, key: str, program: bytes) -> None:
+        self.kept[key] = program
+
+
+def test_joined_programs_kept_between_builds_give_the_same_pdf(chunks):
+    """The build cache keeps each joined font program by what it was joined
+    from: the next join of the same subsets takes it and the PDF is the
+    same, byte for byte; other subsets are joined afresh."""
+    parts = [Part(data) for data in chunks]
+    plain = merge(parts, file_id=b"0" * 16, labels=[], bookmarks=None)
+    memo = _DictMemo()
+    first = merge(parts, file_id=b"0" * 16, labels=[], bookmarks=None, font_memo=memo)
+    assert first == plain and memo.kept and memo.hits == 0
+    again = merge(parts, file_id=b"0" * 16, labels=[], bookmarks=None, font_memo=memo)
+    assert again == plain and memo.hits == len(memo.kept)
+    kept = dict(memo.kept)
+    fewer = merge(parts[:2], file_id=b"0" * 16, labels=[], bookmarks=None, font_memo=memo)
+    assert fewer == merge(parts[:2], file_id=b"0" * 16, labels=[], bookmarks=None)
+    assert len(chunks) < 3 or set(memo.kept) > set(kept)  # two chunks' glyphs: other joins

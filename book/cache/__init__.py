@@ -12,7 +12,10 @@ system's fonts, the options and the tool itself).  The stages that use it:
 ``passes``        one chapter after the chapter passes (stages.py)
 ``layout-pages``  one chunk's page count and anchor pages (writers/pdf/chunked.py)
 ``layout``        one chunk's PDF and page facts at its place in the book
+``layout-fonts``  a font program joined from the chunks' subsets (subset_union.py)
+``fidelity``      the word counts of a chapter or file measured before (stages.py)
 ``cover``         the generated EPUB cover (JPEG) and what setting it noticed
+``cover-of``      which generated cover a book's source files last had
 ================  ==========================================================
 
 Library use (``make-book serve`` and ``make-book catalog`` build on it)::

@@ -38,6 +38,8 @@ from .worker import ChunkJob, ChunkResult, Offsets, Paginated
 #: Cache stages (book/cache) of the chunked layout.
 PAGINATION_STAGE = "layout-pages"
 RESULT_STAGE = "layout"
+#: The font programs joined from the chunks' subsets (subset_union.py).
+FONT_STAGE = "layout-fonts"
 
 
 class EditionLayout:
@@ -273,8 +275,9 @@ class EditionLayout:
         ranges = label_ranges(len(labels), front_pages if self.body else None)
         bookmarks = extracted.get("bookmarks") if self.setup.finisher.get("bookmarks", True) else None
         file_id = metadata.identifier(*(self.keys[chunk.index] for chunk, _ in ordered))
+        memo = _FontMemo(self.cache, self.salt) if self.cache is not None else None
         data = merge([Part(result.data, result.stand_ins) for _, result in ordered],
-                     file_id=file_id, labels=ranges, bookmarks=bookmarks)
+                     file_id=file_id, labels=ranges, bookmarks=bookmarks, font_memo=memo)
         first = chapter_pages(extracted.get("anchors", []), self.assembled.division_ids)
         return data, PrintLayout(None, labels, blank, first, extracted)
 
@@ -291,6 +294,25 @@ class EditionLayout:
             for path in result.files:
                 note_used(path)
         return messages, refused
+
+
+class _FontMemo:
+    """Joined font programs in the build cache (subset_union.ProgramMemo),
+    keyed by what they are joined from and the tool and system fingerprints
+    (the salt): an edit that draws no new glyph joins nothing again."""
+
+    def __init__(self, store: Any, salt: str) -> None:
+        self.store = store
+        self.salt = salt
+
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(f"{self.salt}:{key}".encode()).hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        return self.store.get(FONT_STAGE, self._key(key))
+
+    def put(self, key: str, program: bytes) -> None:
+        self.store.put(FONT_STAGE, self._key(key), program)
 
 
 # ------------------------------------------------------------ the build

@@ -49,11 +49,13 @@ class Part:
 
 
 def merge(parts: list[Part], *, file_id: bytes, labels: list[tuple[int, str]],
-          bookmarks: list[list] | None) -> bytes:
+          bookmarks: list[list] | None,
+          font_memo: subset_union.ProgramMemo | None = None) -> bytes:
     """One PDF of ``parts`` in order.
 
     ``bookmarks`` holds each page's bookmarks (extract.page_bookmarks),
-    book-wide; None leaves the book without an outline.
+    book-wide; None leaves the book without an outline.  ``font_memo``
+    keeps joined font programs between builds (subset_union.py).
     """
     opened = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
     try:
@@ -88,7 +90,7 @@ def merge(parts: list[Part], *, file_id: bytes, labels: list[tuple[int, str]],
                 nums.extend([start, Dictionary(S=Name(LABEL_STYLES[style]))])
             base.Root.PageLabels = Dictionary(Nums=nums)
         _dedupe(base)
-        subset_union.unify(base)  # one subset per font, as one layout embeds
+        subset_union.unify(base, font_memo)  # one subset per font, as one layout embeds
         subsets.retag(base)  # what could not be joined: a name each
         metadata = base.Root.get("/Metadata")
         if metadata is not None:

@@ -23,8 +23,10 @@ apart by subsets.py).
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable
+from typing import Protocol
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -40,9 +42,18 @@ class _Refused(Exception):
     """The chunks' subsets of a font cannot be joined safely."""
 
 
-def unify(pdf: pikepdf.Pdf) -> int:
+class ProgramMemo(Protocol):
+    """Joined font programs kept between builds (the build cache): after an
+    edit, most chunks' subsets are the ones the last build joined."""
+
+    def get(self, key: str) -> bytes | None: ...
+    def put(self, key: str, program: bytes) -> None: ...
+
+
+def unify(pdf: pikepdf.Pdf, memo: ProgramMemo | None = None) -> int:
     """Join the subsets of each font the chunks share; returns how many
-    fonts now have one subset where they had several."""
+    fonts now have one subset where they had several.  ``memo`` keeps the
+    joined programs by what they are joined from."""
     groups: dict[str, list[Dictionary]] = {}
     for font in fonts_in_use(pdf):
         if font.get("/Subtype") == "/Type0":
@@ -53,7 +64,7 @@ def unify(pdf: pikepdf.Pdf) -> int:
         if len(fonts) < 2:
             continue
         try:
-            merged = _join(pdf, fonts)
+            merged = _join(pdf, fonts, memo)
         except _Refused:
             continue
         for font in fonts:
@@ -67,7 +78,7 @@ def unify(pdf: pikepdf.Pdf) -> int:
 # ------------------------------------------------------------- the join
 
 
-def _join(pdf: pikepdf.Pdf, fonts: list[Dictionary]) -> Dictionary:
+def _join(pdf: pikepdf.Pdf, fonts: list[Dictionary], memo: ProgramMemo | None = None) -> Dictionary:
     """One font dictionary for ``fonts`` (the same font's subsets)."""
     first = fonts[0]
     key = None
@@ -97,7 +108,7 @@ def _join(pdf: pikepdf.Pdf, fonts: list[Dictionary]) -> Dictionary:
     if all(program == data[0] for program in data):
         descriptor[key] = streams[0]  # the same subset (or whole font) everywhere
     else:
-        program = _join_programs(data, used, key)
+        program = _remembered_join(data, used, key, memo)
         stream = pikepdf.Stream(pdf, program)
         if key == "/FontFile3":
             stream.Subtype = Name("/OpenType")
@@ -208,6 +219,25 @@ def _to_unicode_stream(texts: dict[int, str]) -> bytes:
 
 
 # ------------------------------------------------------- the font programs
+
+
+def _remembered_join(programs: list[bytes], used: list[list[int]], key: str,
+                     memo: ProgramMemo | None) -> bytes:
+    """:func:`_join_programs`, or what ``memo`` kept of the same join (the
+    same programs and glyphs: the same bytes).  Refusals are not kept."""
+    if memo is None:
+        return _join_programs(programs, used, key)
+    digest = hashlib.sha256(key.encode("ascii"))
+    for program, gids in zip(programs, used):
+        digest.update(len(program).to_bytes(8, "big"))
+        digest.update(program)
+        digest.update(",".join(map(str, gids)).encode("ascii") + b";")
+    found = memo.get(digest.hexdigest())
+    if found is not None:
+        return found
+    joined = _join_programs(programs, used, key)
+    memo.put(digest.hexdigest(), joined)
+    return joined
 
 
 def _join_programs(programs: list[bytes], used: list[list[int]], key: str) -> bytes:
