@@ -169,7 +169,7 @@ def test_subsets_that_cannot_be_joined_get_names_of_their_own(monkeypatch):
     """ISO 32000-1 §9.6.4: different subsets, different tags (subsets.py)."""
     from book.writers.pdf import subset_union
 
-    monkeypatch.setattr(subset_union, "unify", lambda pdf: 0)
+    monkeypatch.setattr(subset_union, "unify", lambda pdf, memo=None: 0)
     _, _, chunked = lay_out([SAMPLE], 2, ("print",))
     with pikepdf.open(__import__("io").BytesIO(chunked["print"].data)) as pdf:
         found = font_subsets(pdf)

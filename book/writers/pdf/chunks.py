@@ -123,7 +123,7 @@ def _describe(chunks: list[Chunk], book: Book) -> None:
     """Ids, link targets, assets and the key base of every chunk."""
     owner: dict[str, int] = {}
     links: list[set[str]] = []
-    by_url = {asset_url(None, a.href): a for a in book.assets.values()}  # type: ignore[arg-type]
+    by_url = {asset_url(None, a.href): a for a in book.assets.values()}
     for position, chunk in enumerate(chunks):
         targets: set[str] = set()
         bases: list[int] = []
