@@ -116,7 +116,7 @@ def test_words_no_chapter_holds_are_counted_per_file(tmp_path: Path) -> None:
     assert file.unplaced == 26 and file.first_unplaced.line > first + 3
 
 
-def test_figures_from_the_cache_are_the_figures_measured(tmp_path: Path) -> None:
+def test_figures_from_the_cache_are_the_figures_measured(tmp_path: Path, monkeypatch) -> None:
     """The build cache's fidelity memo gives back what a fresh count gives,
     the first missing passage and its line included, and a damaged entry
     is counted again, never trusted."""
@@ -129,9 +129,25 @@ def test_figures_from_the_cache_are_the_figures_measured(tmp_path: Path) -> None
     store = Store(tmp_path / "cache")
     first = measure(book, ctx.source_texts, ctx.read_snapshots, FidelityMemo(store))
     assert store.count(FIDELITY_STAGE) == 3
+    import sys
+
+    measuring = sys.modules["book.fidelity.measure"]  # the package exports measure() too
+    walked: list = []
+    real_segments = measuring.tree_segments
+    monkeypatch.setattr(measuring, "tree_segments",
+                        lambda tree: walked.append(tree) or real_segments(tree))
     again = measure(book, ctx.source_texts, ctx.read_snapshots, FidelityMemo(store))
     assert fresh.as_dict() == first.as_dict() == again.as_dict()
     assert again.missing == 26 and any(c.first_missing for c in again.chapters)
+    assert walked == [], "a chapter the memo knew was walked again"
+    # A chapter whose text changed is known by its tree: measured again.
+    paragraph = next(el for el in book.chapters[1].tree.iter()
+                     if isinstance(el.tag, str) and el.tag.rsplit("}", 1)[-1] == "p")
+    paragraph.text = "Words the source never had. " + (paragraph.text or "")
+    edited = measure(book, ctx.source_texts, ctx.read_snapshots, FidelityMemo(store))
+    assert len(walked) == 1
+    assert edited.as_dict() == measure(book, ctx.source_texts, ctx.read_snapshots).as_dict()
+    assert edited.as_dict() != again.as_dict()
     memo = FidelityMemo(store)
     for bad in (b"not json", b"[1, 2]", b'["a", 2, 3, null, null]', b"{}"):
         store.put(FIDELITY_STAGE, "k", bad)

@@ -218,10 +218,12 @@ class FidelityMemo:
         self.store = store
         self.base = Hasher(base_key(), FIDELITY_STAGE).hexdigest()
 
-    def key(self, source: list, built: list, scope: str = "chapter") -> str:
+    def key(self, source: list, built: list | str, scope: str = "chapter") -> str:
+        """``built``: the built text's segments, or a digest that stands for
+        them (a chapter's serialized tree, book/fidelity/measure.py)."""
+        made = built if isinstance(built, str) else "\n".join(text for _line, text in built)
         return Hasher(self.base, scope, ",".join(str(line) for line, _text in source),
-                      "\n".join(text for _line, text in source),
-                      "\n".join(text for _line, text in built)).hexdigest()
+                      "\n".join(text for _line, text in source), made).hexdigest()
 
     def get(self, key: str) -> tuple | None:
         return self._decode(self.store.get(FIDELITY_STAGE, key))

@@ -18,11 +18,14 @@ per file.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import Match, SequenceMatcher
 from typing import Protocol
+
+from lxml import etree
 
 from ..model import Book, Chapter
 from .source import Removal, SourceText, tree_segments
@@ -239,7 +242,7 @@ class Memo(Protocol):
     (the build cache keeps them, book/cache/stages.py): an edit measures
     its chapter again, not the book."""
 
-    def key(self, source: Segments, built: Segments, scope: str = "chapter") -> str: ...
+    def key(self, source: Segments, built: Segments | str, scope: str = "chapter") -> str: ...
 
     def get(self, key: str) -> tuple[int, int, int, Missing | None] | None: ...
 
@@ -272,23 +275,28 @@ def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int]
     return snapshots.get(chapter.id)
 
 
-def _recall(memo: Memo | None, pairs: list[tuple[Segments, Segments]]) -> list:
-    """What ``memo`` remembers of each (source, built) pair, looked up
-    together; None for each when there is no memo."""
+def _recall(memo: Memo | None, pairs: list[tuple[Segments, Chapter]]) -> list:
+    """What ``memo`` remembers of each (source, chapter) pair, looked up
+    together; None for each when there is no memo.  A chapter is known by
+    the digest of its serialized tree (the same tree, the same text):
+    hashing the serialization is far cheaper than walking every chapter's
+    text when all but one come back from the memo."""
     if memo is None or not pairs:
         return [None] * len(pairs)
-    keys = [memo.key(segments, built) for segments, built in pairs]
+    keys = [memo.key(segments, hashlib.sha256(etree.tostring(chapter.tree)).hexdigest())
+            for segments, chapter in pairs]
     return list(zip(keys, memo.get_many(keys)))
 
 
 def _remembered(memo: Memo | None, recalled: tuple | None, segments: Segments,
-                built: Segments) -> tuple[int, int, int, Missing | None]:
-    """:func:`_figures`, from ``memo`` when it measured the same texts."""
+                chapter: Chapter) -> tuple[int, int, int, Missing | None]:
+    """:func:`_figures`, from ``memo`` when it measured the same texts
+    (the chapter's text is walked only when it did not)."""
     if memo is None or recalled is None:
-        return _figures(segments, built)
+        return _figures(segments, tree_segments(chapter.tree))
     key, found = recalled
     if found is None:
-        found = _figures(segments, built)
+        found = _figures(segments, tree_segments(chapter.tree))
         memo.put(key, found)
     return found
 
@@ -315,17 +323,17 @@ def measure(book: Book, sources: dict[str, SourceText],
         if segments is None:
             continue
         by_line = bool(chapter.source_span and text is not None and text.by_line)
-        measured.append((chapter, segments, tree_segments(chapter.tree), by_line))
-    recalled = iter(_recall(memo, [(segments, built) for _c, segments, built, _by in measured]))
-    for chapter, segments, built_segments, by_line in measured:
+        measured.append((chapter, segments, by_line))
+    recalled = iter(_recall(memo, [(segments, chapter) for chapter, segments, _by in measured]))
+    for chapter, segments, by_line in measured:
         if by_line:
             first, last = chapter.source_span  # type: ignore[misc]
             covered[chapter.source.file].update(range(first, last + 1))
-            figures = _remembered(memo, next(recalled), segments, built_segments)
+            figures = _remembered(memo, next(recalled), segments, chapter)
             counted[chapter.source.file] = counted.get(chapter.source.file, 0) + figures[0]
         else:
             read.setdefault(chapter.source.file, []).append(segments)
-            figures = _remembered(memo, next(recalled), segments, built_segments)
+            figures = _remembered(memo, next(recalled), segments, chapter)
         report.chapters.append(ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
                                                chapter.source_span, *figures))
     for name, text in sources.items():
