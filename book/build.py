@@ -427,8 +427,6 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
     PDF's page breaks go into the model (book.pagelist) before the EPUB is
     written.
     """
-    from .writers import pdf as pdf_writer
-
     formats = ctx.options.formats
     rendered: dict[str, bytes] = {}
     editions = tuple(edition for edition, wanted in (
@@ -436,6 +434,8 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
         if wanted)
     results = {}
     if editions:
+        from .writers import pdf as pdf_writer  # its import is for books laid out
+
         with _stage(ctx.options.progress, "layout"):
             results = pdf_writer.render_editions(book, ctx, editions)
     ctx.layouts.update({edition: result.layout for edition, result in results.items()

@@ -112,7 +112,7 @@ def tool_fingerprint() -> str:
 @lru_cache(maxsize=1)
 def environment_fingerprint() -> str:
     """The system's fonts and colour profiles, as far as a few stats tell."""
-    from ..writers.pdf.variants import SYSTEM_CMYK_PROFILES
+    from ..cmyk_profiles import SYSTEM_CMYK_PROFILES
 
     hasher = Hasher("environment")
     for place in FONT_PLACES:

@@ -29,12 +29,20 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..config import ProjectConfig
 from ..context import BuildContext
 from ..model import Asset, Book, Metadata
 from .designs import DEFAULT_DESIGN, DESIGN_NAMES, DESIGNS
-from .render import CoverFindings, CoverSpec, Rendered, panel_fragment, rasterize, render_cover
+from .spec import CoverFindings, CoverSpec
+
+if TYPE_CHECKING:
+    from .render import Rendered
+
+# The renderer (.render: WeasyPrint, PDFium, the layout of the designs) is
+# imported where a cover is drawn: a build whose cover comes from the
+# cache never loads it.
 
 #: Size of the generated EPUB cover: 2:3, 3.84 megapixels (Apple: at most 4).
 EPUB_COVER_SIZE = (1600, 2400)
@@ -160,6 +168,8 @@ def generate_epub_cover(book: Book, ctx: BuildContext) -> bytes:
         if ctx.cache is not None:
             put_cover(ctx.cache, spec, data, notes)
     if found is None:
+        from .render import render_cover
+
         rendered = render_cover(spec)
         data, found = _jpeg(spec, rendered), _findings(rendered)
         if ctx.cache is not None:
@@ -195,6 +205,8 @@ def cover_task(book: Book, ctx: BuildContext) -> Callable[[], tuple] | None:
 
 
 def _prerender(spec: CoverSpec) -> tuple[CoverSpec, bytes, dict]:
+    from .render import render_cover
+
     rendered = render_cover(spec)
     return spec, _jpeg(spec, rendered), _findings(rendered).as_dict()
 
@@ -208,6 +220,8 @@ def adopt_prerendered(drawn: tuple[CoverSpec, bytes, dict]) -> None:
 
 def _jpeg(spec: CoverSpec, rendered: Rendered) -> bytes:
     if spec not in _JPEGS:
+        from .render import rasterize
+
         if len(_JPEGS) > 16:
             _JPEGS.clear()
         _JPEGS[spec] = rasterize(rendered.pdf, *EPUB_COVER_SIZE)
@@ -244,6 +258,8 @@ def front_panel(book: Book, ctx: BuildContext, width_pt: float, height_pt: float
     """
     spec = _spec(book.metadata, ctx.config, background=background, foreground=foreground,
                  width=width_pt, height=height_pt, unit="pt", bleed_right=bleed_pt)
+    from .render import panel_fragment, render_cover
+
     rendered = render_cover(spec, standalone=False)
     _report(_findings(rendered), ctx, "cover wrap's front panel")
     return panel_fragment(rendered.layout, spec, prefix="mbc")

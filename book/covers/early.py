@@ -6,7 +6,7 @@ fonts found and loaded, PDFium started (half a second), against a tenth
 of a second to set one title.  So an EPUB build that will surely want a
 generated cover forks a child before reading; it pays those costs on the
 idle core by drawing a stand-in cover, then waits for the real cover's
-:class:`~book.covers.render.CoverSpec`, which the title and author read
+:class:`~book.covers.spec.CoverSpec`, which the title and author read
 from the manuscript settle.  The chapter passes, which otherwise give the
 cover to their second process as a side task (book/passes/parallel.py),
 are then shared evenly.
@@ -27,7 +27,7 @@ from typing import Any
 
 from ..config import ProjectConfig
 from ..context import BuildOptions
-from .render import CoverSpec
+from .spec import CoverSpec
 
 #: Source bytes below which the reading is too short to hide the child's start.
 MIN_SOURCE_BYTES = 1_000_000

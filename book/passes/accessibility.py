@@ -450,6 +450,8 @@ def _links(chapter: Chapter, ctx: BuildContext, found: _Findings, lang: str,
 # ------------------------------------------------------------------ contrast
 
 def _stylesheet_contrast(book: Book, ctx: BuildContext) -> int:
+    if not book.stylesheets:
+        return 0  # nothing to check: not even the checker's import (its package is big)
     from ..check.contrast import check_stylesheet
 
     problems = 0

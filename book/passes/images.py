@@ -73,6 +73,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -80,14 +82,18 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..errors import LimitError, SandboxError, SourceError
-from ..images.convert import MEDIA_TYPES, PreparedImage, content_policy, prepare_image
-from ..images.cover import prepare_cover
-from ..images.decode import decode_data_uri
 from ..images.resolution import print_ppi
 from ..limits import MAX_IMAGE_BYTES
 from ..model import Asset, Book, Chapter
 from ..sandbox import is_data_uri, is_remote
 from ..xhtml import element, remove_keep_tail, slugify, source_line, unwrap
+
+if TYPE_CHECKING:
+    from ..images.convert import ImagePolicy, PreparedImage
+
+# book.images.convert, .cover and .decode load Pillow (tens of milliseconds):
+# they are imported where an image or a cover is there to prepare, so a
+# book of text alone never loads it.
 
 #: Effective print resolution below which an image looks poor (warning)...
 PRINT_PPI_WARN = 150
@@ -153,7 +159,6 @@ class _ImagesRun:
 
     def __init__(self, book: Book, ctx: BuildContext) -> None:
         self.book, self.ctx = book, ctx
-        self.policy = content_policy(ctx.config.epub.max_image_side)
         self.taken = {href.casefold() for href in book.assets}
         self.by_digest: dict[str, Asset | _Drop] = {}
         #: Resolved file → digest of its bytes, so a file is read once.
@@ -169,6 +174,13 @@ class _ImagesRun:
         self.text_width = pdf.trim.width - margins.inner - margins.outer
         self.check_print = "pdf" in ctx.options.formats
         self.webp_noted = False
+
+    @cached_property
+    def policy(self) -> ImagePolicy:
+        """How content images are brought to the EPUB's standard."""
+        from ..images.convert import content_policy
+
+        return content_policy(self.ctx.config.epub.max_image_side)
 
     # ------------------------------------------------------------ driving
 
@@ -207,6 +219,8 @@ class _ImagesRun:
         if src in self.book.assets:
             return self.reader_asset(src, where)
         if is_data_uri(src):
+            from ..images.decode import decode_data_uri
+
             try:
                 data, _declared = decode_data_uri(src, limit=MAX_IMAGE_BYTES)
             except LimitError as exc:
@@ -285,6 +299,8 @@ class _ImagesRun:
             raise known
         if known is not None:
             return known
+        from ..images.convert import prepare_image
+
         try:
             prepared = prepare_image(data, self.policy)
         except LimitError as exc:
@@ -316,6 +332,8 @@ class _ImagesRun:
             raise done
         if done is not None:
             return done
+        from ..images.convert import MEDIA_TYPES, prepare_image
+
         asset = self.book.assets[href]
         if href in self.prepared_here or (asset.print_data is not None and asset.width):
             self.reader_assets[href] = href
@@ -358,6 +376,8 @@ class _ImagesRun:
 
     def report(self, prepared: PreparedImage, where: _Where) -> None:
         """Notes and warnings about a newly prepared image (once per image)."""
+        from ..images.convert import MEDIA_TYPES
+
         name = _short(where.src)
         diag = self.ctx.diag
         if prepared.svg_removed:
@@ -407,6 +427,10 @@ class _ImagesRun:
 
     def register_cover(self) -> None:
         """The cover as the ``cover-image`` asset (:mod:`book.images.cover`)."""
+        if not str(self.ctx.config.metadata.cover or "").strip():
+            return  # none given (prepare_cover would say so, after loading Pillow)
+        from ..images.cover import prepare_cover
+
         cover = prepare_cover(self.ctx)
         if cover is None:
             return

@@ -29,7 +29,7 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..detect.language import detect_passages, function_word_share, words_of
-from ..fonts.scripts import KANA_OR_HANGUL, RUN, run_language
+from ..fonts.scripts import KANA_OR_HANGUL, run_language, run_pattern
 from ..model import Chapter
 from ..xhtml import XML_LANG, element, has_class, nearest_lang, text_content
 
@@ -131,6 +131,7 @@ def _mark_script_runs(root: etree._Element, book: str) -> None:
     if not KANA_OR_HANGUL.search("".join(root.itertext())):
         return  # no run can be Japanese or Korean (the usual case: one search)
     slots: list[tuple[etree._Element, str, re.Match[str], str]] = []
+    runs = run_pattern()
     pending = [root]
     while pending:
         el = pending.pop()
@@ -140,7 +141,7 @@ def _mark_script_runs(root: etree._Element, book: str) -> None:
             if not value or value.isascii():
                 continue
             here = nearest_lang(el, book).split("-")[0].lower()
-            for match in RUN.finditer(value):
+            for match in runs.finditer(value):
                 lang = run_language(match.group())
                 if lang and lang != here:
                     slots.append((node, attr, match, lang))

@@ -25,16 +25,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...cmyk_profiles import SYSTEM_CMYK_PROFILES
 from ...context import BuildContext
 from ...limits import MAX_ASSET_BYTES
-
-#: Where Debian and other distributions keep CMYK press profiles.
-SYSTEM_CMYK_PROFILES = (
-    "/usr/share/color/icc/ghostscript/default_cmyk.icc",
-    "/usr/share/color/icc/ISOcoated_v2_eci.icc",
-    "/usr/share/color/icc/colord/FOGRA39L_coated.icc",
-    "/usr/share/color/icc/ghostscript/ps_cmyk.icc",
-)
 
 PROFILE_URL = "mb-internal:output-intent.icc"
 
