@@ -163,7 +163,9 @@ def package(book: Book, items: list[Item], *, moment: datetime, a11y: list[tuple
         entry.properties = list(item.properties)
         ebook.add_item(entry)
         if item.in_spine:
-            spine.append((item.uid, "yes" if item.linear else "no"))
+            # The item itself, not its id: ebooklib looks an id up by scanning
+            # every item, once per spine entry (386 × 392 for War and Peace).
+            spine.append((entry, "yes" if item.linear else "no"))
     ebook.spine = spine
     guide_targets = {"cover": "text/cover.xhtml", "toc": "nav.xhtml"}
     for kind, href in guide_targets.items():
