@@ -268,5 +268,8 @@ def relink_assets(docs: list[Document], asset_hrefs: set[str]) -> None:
 
 
 def render(doc: Document) -> list[etree._Element]:
-    """The document's body content, namespaced for XHTML."""
-    return [to_xhtml(el) for el in doc.body]
+    """The document's body content, namespaced for XHTML.  The body is the
+    writer's own copy (:func:`chapter_documents` copied the chapter), so it
+    is namespaced in place and handed over: the document keeps no body."""
+    pieces, doc.body = doc.body, []
+    return [to_xhtml(el, copy=False) for el in pieces]

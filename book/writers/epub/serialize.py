@@ -17,10 +17,13 @@ from ...xhtml import EPUB_NS, XHTML_NS, XML_LANG
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 
 
-def to_xhtml(el: etree._Element) -> etree._Element:
-    """A namespaced deep copy of a model element."""
-    copy = deepcopy(el)  # not a reparse: libxml2 refuses text nodes over 10 MB
-    for node in copy.iter():
+def to_xhtml(el: etree._Element, *, copy: bool = True) -> etree._Element:
+    """A namespaced deep copy of a model element; with ``copy=False`` the
+    element itself, changed in place (a tree the writer made and will not
+    read again: no third copy of the whole book)."""
+    if copy:
+        el = deepcopy(el)  # not a reparse: libxml2 refuses text nodes over 10 MB
+    for node in el.iter():
         if not isinstance(node.tag, str):
             continue
         if not node.tag.startswith("{"):
@@ -30,7 +33,7 @@ def to_xhtml(el: etree._Element) -> etree._Element:
                 del node.attrib[attr]
             elif attr == "lang":
                 node.set(XML_LANG, node.get("lang"))
-    return copy
+    return el
 
 
 def document(body_content: Iterable[etree._Element], *, title: str, lang: str,
