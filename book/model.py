@@ -36,7 +36,9 @@ relies on them; ``book/xhtml.py`` has helpers for each):
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from lxml import etree
@@ -184,6 +186,71 @@ class Chapter:
     #: markup): the sanitize pass then has nothing to remove or repair and
     #: is skipped (tests/test_sanitize_reader_made.py holds the reader to it).
     reader_made: bool = False
+
+    def assign_id(self, value: str) -> None:
+        """Set the chapter's book-wide id, on its root element too."""
+        self.id = value
+        self.tree.set("id", value)
+
+
+class DeferredChapter(Chapter):
+    """A chapter whose tree is built the first time it is asked for.
+
+    A reader that knows everything a chapter's tree is built from can say
+    so in :attr:`digest` and leave the building for later: a rebuild finds
+    the chapter's passes in the build cache by that digest (with the other
+    fields, book/cache/stages.py) and never builds the chapters an edit did
+    not touch; in a build that runs the passes on two cores, each process
+    builds the trees of its own share.  :attr:`size` stands in for the
+    text's length until then (book/passes/parallel.py shares by it).
+
+    The tree is the same whenever it is built: the builder must depend on
+    nothing that changes after the reader returns.  The book-wide id the
+    pipeline gives goes on the root when the tree is built, last, as
+    :meth:`Chapter.assign_id` would have put it.
+    """
+
+    def __init__(self, build: Callable[[], etree._Element], digest: str, size: int,
+                 **fields: Any) -> None:
+        self._build: Callable[[], etree._Element] | None = build
+        self._tree: etree._Element | None = None
+        self._id_on_root = False
+        #: Everything the tree is built from, hashed (None once built).
+        self.digest: str | None = digest
+        self.size = size
+        super().__init__(tree=None, **fields)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def tree(self) -> etree._Element:
+        if self._tree is None and self._build is not None:
+            build, self._build, self.digest = self._build, None, None
+            self._tree = build()
+            if self._id_on_root:
+                self._tree.set("id", self.id)
+        return self._tree  # type: ignore[return-value]
+
+    @tree.setter
+    def tree(self, value: etree._Element | None) -> None:
+        if value is not None:
+            self._build, self.digest = None, None
+        self._tree = value
+
+    @property
+    def built(self) -> bool:
+        return self._build is None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Copied, the chapter is built first: a builder fills one root
+        element, which two copies must not share."""
+        self.tree  # noqa: B018 (built for its side effect)
+        return dict(self.__dict__)
+
+    def assign_id(self, value: str) -> None:
+        if self.built:
+            super().assign_id(value)
+        else:
+            self.id = value
+            self._id_on_root = True
 
 
 @dataclass

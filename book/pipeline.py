@@ -236,8 +236,7 @@ def _assign_chapter_ids(book: Book) -> None:
     ids = IdFactory()
     for index, chapter in enumerate(book.chapters, 1):
         base = slugify(chapter.title or chapter.kind, fallback=chapter.kind)
-        chapter.id = ids.make(base if base[0].isalpha() else f"{chapter.kind}-{base}")
-        chapter.tree.set("id", chapter.id)
+        chapter.assign_id(ids.make(base if base[0].isalpha() else f"{chapter.kind}-{base}"))
 
 
 #: Deepest nesting of parts (volume > book > part) above the chapters.

@@ -89,8 +89,11 @@ def tree_from(data: bytes) -> etree._Element:
 
 # ------------------------------------------------------------- chapters
 
-def chapter_header(chapter: Chapter, packer: Packer) -> dict:
-    return {"id": chapter.id, "tree": packer.blob(tree_bytes(chapter.tree)), "title": chapter.title,
+def chapter_header(chapter: Chapter, packer: Packer | None) -> dict:
+    """The chapter as plain data, its tree a blob of ``packer`` (no tree
+    without one: the other fields alone)."""
+    tree = packer.blob(tree_bytes(chapter.tree)) if packer is not None else None
+    return {"id": chapter.id, "tree": tree, "title": chapter.title,
             "kind": chapter.kind, "matter": chapter.matter.value,
             "source": [chapter.source.file, chapter.source.line],
             "source_path": str(chapter.source_path) if chapter.source_path else None,

@@ -29,7 +29,7 @@ from typing import Any
 from ..context import BuildContext
 from ..diagnostics import Diagnostics
 from ..fidelity import Fidelity
-from ..model import Book, Chapter
+from ..model import Book, Chapter, DeferredChapter
 from . import codec, deps
 from .keys import Hasher, base_key
 from .store import Store
@@ -66,6 +66,14 @@ class ChapterCache:
         self.settings = Hasher(base_key(), PASSES_STAGE, settings_digest(ctx)).hexdigest()
 
     def key(self, chapter: Chapter) -> str:
+        """The chapter as it comes in: its encoding, or, for a tree not
+        built yet, what its reader says it is built from and the other
+        fields (never built for its key: a rebuild then builds only the
+        trees it must run the passes on, model.DeferredChapter)."""
+        if isinstance(chapter, DeferredChapter) and chapter.digest is not None:
+            fields = codec.chapter_header(chapter, None)
+            return Hasher(self.settings, "deferred", chapter.digest,
+                          json.dumps(fields, sort_keys=True)).hexdigest()
         return Hasher(self.settings, codec.encode_chapter(chapter)).hexdigest()
 
     def get_many(self, keys: list[str]) -> list[tuple[Chapter, list[list]] | None]:

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..cache import codec
 from ..context import BuildContext
-from ..model import Chapter
+from ..model import Chapter, DeferredChapter
 
 #: Text (characters) left to process below which one process is quicker.
 MIN_CHARS = 250_000
@@ -64,7 +64,10 @@ class Slot:
 
 
 def text_size(chapter: Chapter) -> int:
-    """The characters of a chapter's text: what the passes' work grows with."""
+    """The characters of a chapter's text: what the passes' work grows with
+    (a tree not built yet is not built for this: its reader's estimate)."""
+    if isinstance(chapter, DeferredChapter) and not chapter.built:
+        return chapter.size
     return sum(len(text) for text in chapter.tree.itertext())
 
 

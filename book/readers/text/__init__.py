@@ -36,13 +36,14 @@ build's word-preservation check.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from lxml import etree
 
 from ...context import BuildContext
 from ...detect.language import detect_language
-from ...model import Chapter, Contributor, Matter
+from ...model import Chapter, Contributor, DeferredChapter, Matter
 from ...xhtml import EPUB_TYPE, element, sub
 from .. import ReadResult, SourceFile
 from ..common import heading, new_chapter, read_text
@@ -125,8 +126,9 @@ def read_lines(lines: list[str], source: SourceFile, ctx: BuildContext) -> ReadR
     note_ids: list[tuple[str, str]] = []
     chapters = []
     for division in structure.divisions:
+        before = len(note_ids)
         pair_notes(division.blocks, note_ids)
-        chapters.append(_chapter(division, source, layout, note_ids))
+        chapters.append(_chapter(division, source, layout, note_ids, before))
     _set_spans(chapters, structure.divisions, frame.end)
     title_page_origins = structure.metadata.pop("origins", {})
     metadata = _metadata(structure.metadata, frame.metadata, structure.blocks,
@@ -232,21 +234,58 @@ def _metadata(title_page: dict[str, Any], header: dict[str, Any],
 
 
 def _chapter(division: Division, source: SourceFile, layout: Layout,
-             ids: list[tuple[str, str]]) -> Chapter:
+             ids: list[tuple[str, str]], first_id: int) -> Chapter:
+    """The division's chapter, its tree built when first asked for.
+
+    The tree is made from the division, the layout and the note ids the
+    division's own blocks hold (``ids[first_id:]``: calls are tokens that
+    name their note by index, and no later division's pairing changes an
+    earlier entry), all hashed into the chapter's digest.
+    """
     # A prologue or preface inside a part is part of the body, not front matter.
     matter = Matter.FRONT if division.matter == "front" else (
         Matter.BODY if division.depth > 0 else None)
-    chapter = new_chapter(source, title=division.full_title, kind=division.kind,
-                          line=division.line, matter=matter)
-    chapter.depth = division.depth
-    chapter.reader_made = True  # no markup of the source's: nothing to sanitize
-    if division.line:
-        chapter.tree.set("data-mb-line", str(division.line))
-    if division.label or division.title:
-        chapter.tree.append(_heading(1, division.label, division.title, division.line, ids))
-    for el in build_blocks(division.blocks, layout, ids):
-        chapter.tree.append(el)
-    return chapter
+    shell = new_chapter(source, title=division.full_title, kind=division.kind,
+                        line=division.line, matter=matter)
+    own_ids = ids[first_id:]
+
+    def build() -> etree._Element:
+        tree = shell.tree
+        if division.line:
+            tree.set("data-mb-line", str(division.line))
+        if division.label or division.title:
+            tree.append(_heading(1, division.label, division.title, division.line, ids))
+        for el in build_blocks(division.blocks, layout, ids):
+            tree.append(el)
+        return tree
+
+    return DeferredChapter(
+        build, _digest(division, layout, own_ids, first_id, shell.tree),
+        sum(len(line) for block in division.blocks for line in block.lines),
+        id=shell.id, title=shell.title, kind=shell.kind, matter=shell.matter,
+        source=shell.source, source_path=shell.source_path, lang=shell.lang,
+        depth=division.depth,
+        reader_made=True)  # no markup of the source's: nothing to sanitize
+
+
+def _digest(division: Division, layout: Layout, own_ids: list[tuple[str, str]],
+            first_id: int, root: etree._Element) -> str:
+    """Everything a division's tree is built from, hashed: the empty root,
+    the division, the layout and each block whole (place, role, data: plain
+    values and dataclasses, whose ``repr`` is their content; then its
+    lines).  One line of text each: a line of the source holds no line
+    break and a ``repr`` none unescaped, and each block's first line says
+    how many follow.  The code that builds the tree is in the cache's tool
+    key."""
+    parts = [repr((sorted(root.attrib.items()), root.tag, division.rank, division.kind,
+                   division.label, division.title, division.line, division.depth,
+                   division.matter, layout, first_id, own_ids))]
+    for block in division.blocks:
+        data = repr(sorted(block.data.items())) if block.data else ""
+        parts.append(f"{len(block.lines)} {block.first} {block.gap_before} {block.gap_after} "
+                     f"{block.own_line} {block.role!r} {data}")
+        parts += block.lines
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _heading(level: int, label: str, title: str, line: int | None,
