@@ -246,10 +246,23 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
     passes come from the build cache when their inputs are unchanged
     (book/cache/stages.py), with the warnings they gave, the fidelity
     check's included."""
-    book, ctx, finish = _load(project, options, overrides, diagnostics, store)
+    book, ctx, finish = load_project_staged(project, options, overrides, diagnostics, store)
     if finish is not None:  # None: the load came whole from the cache
         finish()
     return book, ctx
+
+
+def load_project_staged(project: Project, options: BuildOptions, overrides: Overrides,
+                        diagnostics: Diagnostics, store: Store | None = None
+                        ) -> tuple[Book, BuildContext, Callable[[], None] | None]:
+    """:func:`load_project` with what is left of the load handed back as a
+    call (None when the load came whole from the cache): the fidelity check
+    and, with a ``store``, the cache's copy of the loaded book.  The writers
+    read neither, so the outputs are the same whenever it is made; a caller
+    that shows an output before anything is written (the preview) makes it
+    after, so that the check's warnings come a moment later instead of
+    delaying the page."""
+    return _load(project, options, overrides, diagnostics, store)
 
 
 def _load(project: Project, options: BuildOptions, overrides: Overrides,

@@ -9,7 +9,11 @@ refuses does not depend on a book being there.
 from __future__ import annotations
 
 import http.client
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -194,3 +198,45 @@ def test_print_page_text_joins_the_layouts_hyphenation() -> None:
 
     assert page_text("by candle\u2010\r\nlight. A well-\r\nknown  x\r\nnext") == \
         "by candlelight. A well-known x next"
+
+
+def test_the_ebook_is_announced_before_the_check_and_its_warnings_follow(tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    """A round shows the EPUB first, then finishes the load (the fidelity
+    check and the cache's copy): the check's warnings reach the page in the
+    status after the ebook, the same warnings a build gives."""
+    import queue
+
+    from book.serve.printview import PageImages
+    from book.serve.rebuild import Rebuilder, Session
+    from book.serve.state import State
+
+    monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    story = tmp_path / "story.txt"
+    story.write_text("CHAPTER I\n\nThe tide turned at noon.\n\nCHAPTER II\n\nThe boats came home."
+                     "\n\nCHAPTER IV\n\nThe harbour slept.\n", encoding="utf-8")
+    state = State()
+    news = state.listen()
+    rebuilder = Rebuilder(Session([story], log=lambda _line: None), state, PageImages())
+    rebuilder.dirty.clear()
+    rebuilder.dirty.set()  # a later save: the round stops after its EPUB, as it then would
+    rebuilder._round()
+    events = []
+    while True:
+        try:
+            events.append(news.get_nowait())
+        except queue.Empty:
+            break
+    names = [name for name, _ in events]
+    assert "epub" in names and names[-1] == "status"
+    ebook = names.index("epub")
+    before = json.loads(events[ebook + 1][1])["warnings"]  # the status sent with the ebook
+    after = json.loads(events[-1][1])["warnings"]
+    assert not any("STR005" in w for w in before)
+    assert any("STR005" in w for w in after)  # chapter IV after II: the check's doubt
+    built = subprocess.run([sys.executable, "-m", "make_book", "build", "story.txt", "-f", "epub",
+                            "-o", "out", "--no-cache"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert built.returncode == 0, built.stderr
+    assert "STR005" in built.stderr

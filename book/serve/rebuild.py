@@ -3,7 +3,9 @@
 Each round reads the book once, as ``make-book build`` does for its default
 formats, through the build cache (book/cache: an edit runs the passes of
 the changed chapter only), then renders the EPUB and announces it (the
-ebook view updates in about a second), then the print PDF with one layout
+ebook view updates in about a second), then finishes the load (the
+fidelity check, whose warnings follow in the next status, and the cache's
+copy: book.build.load_project_staged), then the print PDF with one layout
 worker per core (only the PDF chunks the edit touches are laid out again,
 book/writers/pdf/chunked.py), and announces that.  Both stay in memory:
 nothing is written beside the book.  A change that arrives while the EPUB
@@ -26,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Overrides, load_project, render_outputs, settings_warnings
+from ..build import Overrides, load_project_staged, render_outputs, settings_warnings
 from ..cache import open_store
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
@@ -135,12 +137,18 @@ class Rebuilder:
         settings_warnings(project, self.session.overrides, diagnostics)
         store = open_store(project)
         try:
-            book, ctx = load_project(project, options, self.session.overrides, diagnostics, store)
+            book, ctx, finish = load_project_staged(project, options, self.session.overrides,
+                                                    diagnostics, store)
         except BaseException:
             store.close()
             raise
         self.state.warnings = [str(item) for item in diagnostics.warnings]
-        return book, ctx, store
+
+        def checked() -> None:
+            if finish is not None:
+                finish()
+            self.state.warnings = [str(item) for item in diagnostics.warnings]
+        return book, ctx, store, checked
 
     @staticmethod
     def _render(book, ctx, fmt: str) -> bytes:
@@ -153,10 +161,14 @@ class Rebuilder:
         self.state.set_building("epub")
         store = None
         try:
-            book, ctx, store = self._load()
+            book, ctx, store, checked = self._load()
             self.state.set_epub(self._render(book, ctx, "epub"), book.metadata.title)
             self.session.log(f"ebook updated ({time.monotonic() - started:.2f} s)")
+            # The fidelity check and the cache's copy of the load, once the
+            # ebook is on screen; their warnings go out with the next status.
+            checked()
             if self.dirty.is_set() or self.stop.is_set():
+                self.state.publish("status", self.state.status())
                 return  # newer changes: their EPUB first
             self.state.set_building("print")
             data = self._render(book, ctx, "pdf")

@@ -18,7 +18,12 @@ runs the steps and builds the XHTML trees:
    A part holds its heading and any text before its first chapter; the
    chapters inside it have ``depth`` 1.  Chapter headings are ``h1`` and
    section headings ``h2`` (the structure pass nests and re-levels them).
-   Every block carries ``data-mb-line``, its 1-based source line.
+   Every block carries ``data-mb-line``, its 1-based source line.  A
+   chapter's tree is built when first asked for
+   (:class:`~book.model.DeferredChapter`), from the division, the layout
+   and its notes, all hashed into its digest: a rebuild after an edit finds
+   the other chapters' passes in the build cache by that digest and never
+   builds their trees.
 
 Diagnostics: TXT001 (note) the encoding read; TXT002 the file has no text;
 TXT003 (note) a library wrapper was removed; TXT010 (note) a contents list
