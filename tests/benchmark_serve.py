@@ -3,7 +3,9 @@
 Starts the real server (``python make_book.py serve``) on a copy of War and
 Peace (default) in a scratch folder, waits for the first build (the build
 cache lives beside it, so a second run starts warm), then edits one word in
-the middle of the book, three times, and prints for each edit:
+the middle of the book, three times, and prints for each edit (the words
+carry a mark of their run: a second run's edits are new to the cache too,
+never a text it has loaded before):
 
 * save → ``epub`` event (the ebook view's update; target ≤ 1 s),
 * save → ``print`` event (the print view's update; target ≤ 5 s),
@@ -73,11 +75,16 @@ def ready(name: str, data: dict) -> bool:
     return name == "status" and data.get("pdf") and data.get("epub") and not data.get("building")
 
 
+#: This run's mark on the words it writes (same length every run).
+RUN = os.urandom(2).hex()
+
+
 def edit(manuscript: Path, word: str) -> float:
     """Replace one word in the middle of the book; the time of the save."""
     text = manuscript.read_text(encoding="utf-8")
     middle = text.index(" the ", len(text) // 2)
-    manuscript.write_text(text[:middle] + f" {word} " + text[middle + 5:], encoding="utf-8")
+    manuscript.write_text(text[:middle] + f" {word}{RUN} " + text[middle + 5:],
+                          encoding="utf-8")
     return time.monotonic()
 
 
