@@ -3,7 +3,9 @@ routes and listens on loopback by default, the watcher, the command line's
 errors (a missing reading engine is one line), the print pages' text.
 
 The server runs here without its build loop (nothing is built): what it
-refuses does not depend on a book being there.
+refuses does not depend on a book being there.  One round of the loop runs
+on its own, for the order of its news: the ebook first, then the warnings
+of the fidelity check.
 """
 
 from __future__ import annotations
