@@ -258,18 +258,10 @@ def load_project_staged(project: Project, options: BuildOptions, overrides: Over
     """:func:`load_project` with what is left of the load handed back as a
     call (None when the load came whole from the cache): the fidelity check
     and, with a ``store``, the cache's copy of the loaded book.  The writers
-    read neither, so the outputs are the same whenever it is made; a caller
-    that shows an output before anything is written (the preview) makes it
-    after, so that the check's warnings come a moment later instead of
-    delaying the page."""
-    return _load(project, options, overrides, diagnostics, store)
-
-
-def _load(project: Project, options: BuildOptions, overrides: Overrides,
-          diagnostics: Diagnostics, store: Store | None) -> tuple[Book, BuildContext, Any]:
-    """The book after its passes, and what is left of the load: the
-    fidelity check and the cache's copy (a call; nothing to do when the
-    load came from the cache), which the EPUB may be written beside."""
+    read neither, so the outputs are the same whenever it is made: the
+    build writes the EPUB beside it (book/beside.py), and the preview shows
+    the EPUB first, so that the check's warnings come a moment later instead
+    of delaying the page."""
     ctx = BuildContext(config=project.config, sandbox=project.sandbox, diag=diagnostics,
                        options=options, cache=store)
     progress = options.progress
@@ -523,7 +515,8 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
         start = len(diagnostics.items)
         workers = _early_workers(options, store)
         try:
-            book, ctx, finish = _load(project, options, overrides, diagnostics, store)
+            book, ctx, finish = load_project_staged(project, options, overrides, diagnostics,
+                                                     store)
             ctx.workers = workers
             name = output_name(options.name or book.metadata.title)
             rendered = _render_beside(book, ctx, finish) if finish is not None else None
