@@ -308,6 +308,8 @@ def load_project_staged(project: Project, options: BuildOptions, overrides: Over
 
             save_load(store, key, book, ctx, watched | set(_outside_files(overrides)),
                       diagnostics_since(diagnostics, start))
+        while ctx.after_load:
+            ctx.after_load.pop(0)()
     return book, ctx, finish
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -106,6 +107,10 @@ class BuildContext:
 
     #: The build cache's store (book/cache), when caching.
     cache: Any = None
+    #: Work the load leaves until it is finished (book/build.py runs it
+    #: after the fidelity check, beside the EPUB being written): the
+    #: plain-text reader's record of the file for the next edit.
+    after_load: list[Callable[[], None]] = field(default_factory=list)
     #: The PDF editions' layouts (book/writers/pdf/layout.py) by edition
     #: ("print", "screen"), once laid out.
     layouts: dict[str, Any] = field(default_factory=dict)

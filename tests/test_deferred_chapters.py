@@ -98,23 +98,22 @@ def _build(folder: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_rebuild_after_an_edit_builds_one_tree_and_equals_a_clean_build(tmp_path, monkeypatch):
-    from book import readers
     from book.build import Overrides, apply_overrides, load_project
     from book.cache import open_store
     from book.context import BuildOptions
     from book.diagnostics import Diagnostics
     from book.project import open_project
+    from book.readers.text import chapters
 
     monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
-    text_reader = sys.modules[readers.reader_for(".txt").__module__]
     built: list[int] = []
-    real = text_reader.build_blocks
+    real = chapters.build_blocks
 
     def counted(blocks, layout, ids):
         built.append(blocks[0].line if blocks else 0)
         return real(blocks, layout, ids)
 
-    monkeypatch.setattr(text_reader, "build_blocks", counted)
+    monkeypatch.setattr(chapters, "build_blocks", counted)
 
     def load(text: str) -> list[str]:
         path = _write(tmp_path, text)

@@ -256,6 +256,24 @@ class FidelityMemo:
             return None
         return source, built, missing, first
 
+    def numbers(self, titles: list[str]) -> list[tuple[str, int] | None] | None:
+        """The numbering of each title (fidelity/doubts.py), found before."""
+        found = self.store.get(FIDELITY_STAGE, self._numbers_key(titles))
+        if found is None:
+            return None
+        try:
+            numbers = json.loads(found)
+            return [(str(n[0]), int(n[1])) if n is not None else None for n in numbers]
+        except (ValueError, TypeError, IndexError):
+            return None
+
+    def put_numbers(self, titles: list[str], numbers: list[tuple[str, int] | None]) -> None:
+        self.store.put(FIDELITY_STAGE, self._numbers_key(titles),
+                       json.dumps([list(n) if n is not None else None for n in numbers]).encode())
+
+    def _numbers_key(self, titles: list[str]) -> str:
+        return Hasher(self.base, "numbers", *titles).hexdigest()
+
     def put(self, key: str, figures: tuple) -> None:
         source, built, missing, first = figures
         value = [source, built, missing, first.text if first else None,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .doubts import Doubt, find_doubts
+from .doubts import Doubt, find_doubts, remembered_numbers
 from .measure import LOSS_LIMIT, ChapterFidelity, Fidelity, FileFidelity, Memo, Missing, measure
 from .source import Removal, SourceText, tree_segments
 from .words import words
@@ -79,7 +79,8 @@ def check_book(book: Book, ctx: BuildContext, memo: Memo | None = None) -> Fidel
                           f"{passage}", file=file.file, line=where.line if where else None,
                           hint=_HINT)
     total = sum(c.book_words for c in report.chapters) if report.chapters else None
-    for doubt in find_doubts(book, _entries(book.toc), total):
+    numbers = remembered_numbers(memo, book.chapters)
+    for doubt in find_doubts(book, _entries(book.toc), total, numbers):
         ctx.diag.warn(doubt.code, doubt.message, file=doubt.file, line=doubt.line,
                       hint=doubt.hint)
     return report

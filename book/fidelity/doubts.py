@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from lxml import etree
 
@@ -60,9 +61,11 @@ def _line(el: etree._Element | None) -> int | None:
     return None
 
 
-def find_doubts(book: Book, toc_entries: int, total_words: int | None = None) -> list[Doubt]:
+def find_doubts(book: Book, toc_entries: int, total_words: int | None = None,
+                number_of: Callable[[str], tuple[str, int] | None] | None = None) -> list[Doubt]:
     """Every doubt about ``book``'s structure, in reading order
-    (``total_words``: the book's words, when already counted)."""
+    (``total_words``: the book's words, when already counted; ``number_of``:
+    the numbering of a title, when known beforehand, :func:`remembered_numbers`)."""
     found: list[Doubt] = []
     if total_words is None:
         total_words = sum(len(words(" ".join(c.tree.itertext()))) for c in book.chapters)
@@ -78,16 +81,19 @@ def find_doubts(book: Book, toc_entries: int, total_words: int | None = None) ->
         if _empty(chapter, book.chapters[index + 1:]):
             found.append(Doubt("STR004", f"the {chapter.kind} {chapter.title or chapter.id!r} "
                                "has no text", chapter.source.file, chapter.source.line))
-    found += _numbering(book.chapters)
+    found += _numbering(book.chapters, number_of)
     return found
+
+
+#: Paragraphs long enough to hold that many words (libxml2 measures them
+#: without making a string of each).
+_LONG_PARAGRAPHS = etree.XPath(f"descendant-or-self::p[string-length(.) >= {PARAGRAPH_WORDS * 3}]")
 
 
 def _paragraphs(chapter: Chapter) -> list[Doubt]:
     out = []
-    for p in chapter.tree.iter("p"):
+    for p in _LONG_PARAGRAPHS(chapter.tree):
         text = "".join(p.itertext())
-        if len(text) < PARAGRAPH_WORDS * 3:
-            continue  # too short to hold that many words
         count = len(words(text))
         if count > PARAGRAPH_WORDS:
             out.append(Doubt("STR002", f"a paragraph of {count:,} words in "
@@ -152,6 +158,33 @@ def _empty(chapter: Chapter, after: list[Chapter]) -> bool:
     if chapter.kind == "part":
         return not after or after[0].depth <= chapter.depth
     return chapter.kind not in ("dedication", "epigraph")
+
+
+class NumberMemo(Protocol):
+    """Titles' numberings found before (the build cache keeps them,
+    book/cache/stages.py): reading a title's number compiles the heading
+    patterns, tens of milliseconds a build that changed no title."""
+
+    def numbers(self, titles: list[str]) -> list[tuple[str, int] | None] | None: ...
+
+    def put_numbers(self, titles: list[str], numbers: list[tuple[str, int] | None]) -> None: ...
+
+
+def remembered_numbers(memo: NumberMemo | None, chapters: list[Chapter]
+                       ) -> Callable[[str], tuple[str, int] | None] | None:
+    """The numbering of each chapter title, from ``memo`` when it holds the
+    same titles (None without a memo: :func:`_numbering` reads them)."""
+    if memo is None:
+        return None
+    from ..readers.text.headings import heading_number
+
+    titles = [chapter.title for chapter in chapters if chapter.title]
+    numbers = memo.numbers(titles)
+    if numbers is None or len(numbers) != len(titles):
+        numbers = [heading_number(title) for title in titles]
+        memo.put_numbers(titles, numbers)
+    found = dict(zip(titles, numbers))
+    return lambda title: found[title] if title in found else heading_number(title)
 
 
 def _numbering(chapters: list[Chapter],

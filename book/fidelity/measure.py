@@ -250,6 +250,11 @@ class Memo(Protocol):
 
     def put(self, key: str, figures: tuple[int, int, int, Missing | None]) -> None: ...
 
+    # And the numbering of titles (doubts.NumberMemo).
+    def numbers(self, titles: list[str]) -> list[tuple[str, int] | None] | None: ...
+
+    def put_numbers(self, titles: list[str], numbers: list[tuple[str, int] | None]) -> None: ...
+
 
 def _figures(segments: Segments, built_segments: Segments) -> tuple[int, int, int, Missing | None]:
     """(source words, built words, missing words, first missing passage)."""

@@ -88,8 +88,9 @@ class SourceText:
                    end: int | None = None) -> SourceText:
         """Lines ``start``–``end`` (0-based, end exclusive) of a text file."""
         end = len(lines) if end is None else end
-        return cls(file, [(n + 1, lines[n]) for n in range(start, end) if lines[n].strip()],
-                   by_line=True)
+        # ``line and not line.isspace()`` is ``line.strip()`` without the copy.
+        return cls(file, [(n, line) for n, line in enumerate(lines[start:end], start + 1)
+                          if line and not line.isspace()], by_line=True)
 
     @classmethod
     def from_tree(cls, file: str, body: etree._Element) -> SourceText:

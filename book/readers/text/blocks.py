@@ -1,7 +1,7 @@
 """From lines to blocks: how a plain-text manuscript lays out its paragraphs.
 
 Plain text marks paragraphs in one of a few ways, and a file rarely says
-which.  :func:`analyze_layout` measures the file once:
+which.  ``measure.py`` measures the file once (:func:`~.measure.analyze_layout`):
 
 * **hard wrapping** (Project Gutenberg's ~70 columns): most lines end near
   one width, and a line ends only where the next word would not have fitted;
@@ -42,8 +42,6 @@ SHORT_LINE = 50
 PROSE_LINE = 55
 #: A line of wrapped prose plus the next word overflows this share of the width.
 FIT = 0.85
-#: Fewest line breaks on which to judge whether a file is hard-wrapped.
-_MIN_BREAKS = 20
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
 #: A line ending in an initial or a title's abbreviation: "M.", "Dr.", "St.".
 _ABBREVIATION_END = re.compile(
@@ -136,58 +134,6 @@ def forced_layout(layout: Layout, mode: str) -> Layout:
                   layout.blankless and mode != "blank-lines", mode)
 
 
-def analyze_layout(lines: list[str], start: int, end: int) -> Layout:
-    """Measure wrapping, indentation and blank lines of ``lines[start:end]``."""
-    window = lines[start:end]
-    # Lines with text (as line.strip(), without the copies).
-    marks = [bool(line) and not line.isspace() for line in window]
-    filled = [line for line, mark in zip(window, marks) if mark]
-    if not filled:
-        return Layout(None, False, 0.0, False)
-    widths = [len(line) if "\t" not in line else width_of(line) for line in filled]
-    indents = [indent_of(line) if line[0] in _INDENT_CHARS else 0 for line in filled]
-    # Blank lines between the first and the last line with text.
-    blank = (len(marks) - marks[::-1].index(True) - marks.index(True)) - len(filled)
-    ordered = sorted(widths)
-    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
-    wrap = p90 if 30 <= p90 <= MAX_WRAP else None
-    if wrap is not None and not _looks_wrapped(lines, start, end, wrap):
-        wrap = None  # short lines that do not fill the width: verse, lists
-    indented = sum(1 for i in indents if i >= INDENT)
-    share = indented / len(indents)
-    first_line = 0
-    for index, (a, b) in enumerate(zip(indents, indents[1:])):
-        if a >= INDENT and b < INDENT and widths[index + 1] > 0:
-            first_line += 1
-    # First-line indents mark paragraphs when most indented lines are
-    # followed by a line that is not: in wrapped text, or where such
-    # paragraphs are many (a file too short or too mixed to show its width).
-    indent_paragraphs = ((wrap is not None or first_line >= 5) and 0.03 <= share <= 0.6
-                         and first_line >= 0.6 * indented)
-    return Layout(wrap, indent_paragraphs, share, blank == 0)
-
-
-def _looks_wrapped(lines: list[str], start: int, end: int, wrap: int) -> bool:
-    """Is the text hard-wrapped at ``wrap`` columns?
-
-    Wrapped prose breaks a line only where the next word would not have
-    fitted, and mostly in mid-sentence, so many lines open with a small
-    letter; verse fills no width and opens its lines with capitals.  Too few
-    line breaks to judge (under :data:`_MIN_BREAKS`) means no.
-    """
-    limit = FIT * wrap
-    window = lines[start:end]
-    marks = [bool(line) and not line.isspace() for line in window]  # holds text
-    # Line breaks between two lines with text: the line before, the word after.
-    breaks = [(a.rstrip(), b.split(None, 1)[0])
-              for a, b, mark_a, mark_b in zip(window, window[1:], marks, marks[1:])
-              if mark_a and mark_b]
-    total = len(breaks)
-    fitted = sum([width_of(a) + 1 + len(word) > limit for a, word in breaks])
-    small = sum([word[:1].islower() for _a, word in breaks])
-    return total >= _MIN_BREAKS and fitted >= 0.6 * total and small >= 0.25 * total
-
-
 def wrapped_share(block_lines: list[str], wrap: int) -> float:
     """Share of the block's line breaks explained by hard wrapping at ``wrap``."""
     if len(block_lines) < 2:
@@ -220,7 +166,7 @@ def split_blocks(lines: list[str], start: int, end: int, layout: Layout,
         line = lines[index] if index < end else ""
         filled = bool(line) and not line.isspace()  # as line.strip(), without the copy
         if filled and run and index in forced:
-            pieces = _split_run(run, run_start, layout, forced, matcher)
+            pieces = split_run(run, run_start, layout, forced, matcher)
             pieces[0].gap_before = gap
             blocks.extend(pieces)
             run = []
@@ -231,7 +177,7 @@ def split_blocks(lines: list[str], start: int, end: int, layout: Layout,
             run.append(line.rstrip())
             continue
         if run:
-            pieces = _split_run(run, run_start, layout, forced, matcher)
+            pieces = split_run(run, run_start, layout, forced, matcher)
             pieces[0].gap_before = gap
             blocks.extend(pieces)
             run = []
@@ -244,7 +190,7 @@ def split_blocks(lines: list[str], start: int, end: int, layout: Layout,
     return blocks
 
 
-def _split_run(run: list[str], first: int, layout: Layout, forced: set[int] | frozenset[int],
+def split_run(run: list[str], first: int, layout: Layout, forced: set[int] | frozenset[int],
                matcher: Callable[[str], object | None]) -> list[Block]:
     """Split a run of non-blank lines into paragraph blocks."""
     if len(run) == 1:

@@ -48,6 +48,10 @@ _FOUND_SHARE = 0.5
 _OPENING_SHARE = 0.15
 #: Lines after a label line that may hold its title.
 _TITLE_REACH = 4
+#: Lines after a list's end that finding the end may read (see find_contents).
+_LIST_END_READS = 17
+#: Lines after a found label that its title may be read from (_Index.following).
+FOLLOWING_READS = 3 * _TITLE_REACH
 _LEADERS = re.compile(r"(?:\s*[.·…_]{2,}\s*|\s{2,})\d{1,4}\s*$")
 _SEPARATORS = re.compile(r"\s*(?:\s--\s|\s?[—–]\s|\s-\s|;|\||·|•|(?<=[.!?])\s+(?=\S))\s*")
 _NUMBERING = re.compile(r"^(?:\d{1,3}|[IVXLCDM]{1,7})[.)]?\s+", re.I)
@@ -107,12 +111,58 @@ class ContentsList:
 
 
 @dataclass
+class Evidence:
+    """What :func:`find_contents` read beyond whether each line is blank:
+    the stretches of lines it read whole (around each contents title, the
+    opening run), the texts it looked for in the index of short lines, and
+    the lines whose following lines it read.  An edit of other lines, that
+    puts none of those texts in the index nor takes one out, finds the same
+    contents (``splice.py``)."""
+
+    zones: list[tuple[int, int]] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)
+    followed: set[int] = field(default_factory=set)
+    #: The lines the search for an untitled list near the top read, run by
+    #: run (only when no titled list was found).
+    opening: tuple[int, int] | None = None
+
+    def holds(self, old: list[str], new: list[str], changed: list[int], start: int,
+              end: int) -> bool:
+        """Does :func:`find_contents` find on ``new`` what it found on ``old``,
+        which differs in the ``changed`` lines only, each holding text in both?"""
+        followed = sorted(self.followed)
+        for number in changed:
+            if any(a <= number <= b for a, b in self.zones):
+                return False
+            after = bisect_right(followed, number - 1) - 1  # the last one before it
+            if after >= 0 and number <= followed[after] + FOLLOWING_READS:
+                return False
+            if any(is_contents_title(lines[number].strip().rstrip(":")) for lines in (old, new)):
+                return False
+            # A line is indexed by its own length and the length of the line before.
+            for at in (number, number + 1):
+                if start <= at < end and any(indexed(lines, at, start) in self.asked
+                                             for lines in (old, new)):
+                    return False
+            if self.opening is not None and self.opening[0] <= number <= self.opening[1]:
+                first, stop = number, number + 1
+                while first > start and new[first - 1].strip():
+                    first -= 1
+                while stop < end and new[stop].strip():
+                    stop += 1
+                if any(len(_entries_from_run(lines, first, stop)) >= 3 for lines in (old, new)):
+                    return False  # a paragraph that reads as a list run together
+        return True
+
+
+@dataclass
 class Contents:
     """Every confirmed list, and the headings their entries point at."""
 
     lists: list[ContentsList] = field(default_factory=list)
     #: heading line → what was found there.
     headings: dict[int, Found] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=Evidence, repr=False, compare=False)
 
     @property
     def dropped(self) -> set[int]:
@@ -133,15 +183,27 @@ class Contents:
         return cuts
 
 
-class _Index:
-    """Where each short line of the text stands, by its normalized text."""
+def indexed(lines: list[str], index: int, start: int) -> str | None:
+    """The text under which :class:`_Index` keeps line ``index`` (None: not
+    kept).  Headings and their title lines open a block or are short: lines
+    in the middle of a paragraph of full-width prose are left out."""
+    stripped = lines[index].strip()
+    size = len(stripped)
+    previous = len(lines[index - 1].strip()) if index > start else 0
+    if size and size <= ENTRY_MAX and (not previous or size < 50 or previous < 50):
+        return norm(stripped)
+    return None
 
-    def __init__(self, lines: list[str], start: int, end: int) -> None:
+
+class _Index:
+    """Where each short line of the text stands, by its normalized text
+    (the lines :func:`indexed` keeps), and what was asked of it."""
+
+    def __init__(self, lines: list[str], start: int, end: int, evidence: Evidence) -> None:
         self.lines = lines
         self.end = end
+        self.evidence = evidence
         self.by_text: dict[str, list[int]] = {}
-        # Headings and their title lines open a block or are short: lines in
-        # the middle of a paragraph of full-width prose are left out.
         previous = 0  # length of the line before, stripped (0: blank)
         kept: list[int] = []
         texts: list[str] = []
@@ -156,6 +218,7 @@ class _Index:
             self.by_text.setdefault(text, []).append(index)
 
     def next_at(self, text: str, after: int, before: int) -> int | None:
+        self.evidence.asked.add(text)
         places = self.by_text.get(text)
         if not places:
             return None
@@ -167,9 +230,10 @@ class _Index:
     def following(self, index: int) -> list[int]:
         """Up to a few non-blank lines after ``index`` (blank lines between
         them allowed, prose lines not)."""
+        self.evidence.followed.add(index)
         out: list[int] = []
         blanks = 0
-        for n in range(index + 1, min(self.end, index + 1 + 3 * _TITLE_REACH)):
+        for n in range(index + 1, min(self.end, index + 1 + FOLLOWING_READS)):
             if not self.lines[n].strip():
                 blanks += 1
                 if blanks > 3:
@@ -331,7 +395,7 @@ def _confirm(index: _Index, entries: list[Entry], first: int, last: int,
 def find_contents(lines: list[str], start: int, end: int, layout: Layout) -> Contents:
     """Every contents list in ``lines[start:end]`` that the text confirms."""
     contents = Contents()
-    index = _Index(lines, start, end)
+    index = _Index(lines, start, end, contents.evidence)
     taken = start
     previous_blank = True
     for title in range(start, end):
@@ -345,6 +409,9 @@ def find_contents(lines: list[str], start: int, end: int, layout: Layout) -> Con
         if not is_contents_title(line.strip().rstrip(":")):
             continue
         stop = _list_end(lines, title + 1, end, layout)
+        # _list_end looks at most 9 lines past the list's last line, and
+        # then at 8 lines of a paragraph.
+        contents.evidence.zones.append((title, stop + _LIST_END_READS))
         if stop <= title + 1:
             continue
         entries = _entries_from_lines(lines, title + 1, stop)
@@ -356,7 +423,7 @@ def find_contents(lines: list[str], start: int, end: int, layout: Layout) -> Con
             _add(contents, found)
             taken = stop
     if not contents.lists:
-        _opening_run(lines, start, end, index, contents)
+        contents.evidence.opening = (start, _opening_run(lines, start, end, index, contents))
     return contents
 
 
@@ -366,8 +433,9 @@ def _holders(entries: list[Entry]) -> list[Entry]:
 
 
 def _opening_run(lines: list[str], start: int, end: int, index: _Index,
-                 contents: Contents) -> None:
-    """An untitled list run together in one paragraph near the top."""
+                 contents: Contents) -> int:
+    """An untitled list run together in one paragraph near the top; returns
+    the last line it read."""
     limit = start + max(40, int((end - start) * _OPENING_SHARE))
     line = start
     while line < min(end, limit):
@@ -382,8 +450,9 @@ def _opening_run(lines: list[str], start: int, end: int, index: _Index,
             found = _confirm(index, entries, line, stop - 1, start, end)
             if found is not None and len(found.found) >= 3:
                 _add(contents, found)
-                return
+                return stop
         line = stop
+    return line
 
 
 def _add(contents: Contents, found: ContentsList) -> None:

@@ -62,6 +62,12 @@ class Note:
     line: int
 
 
+def has_call(lines: list[str]) -> bool:
+    """Does any line hold what :func:`pair_notes` would take for a call?"""
+    return any(("*" in line and _STAR_CALL.search(line)) or
+               ("[" in line and _BRACKET_CALL.search(line)) for line in lines)
+
+
 def pair_notes(blocks: list[Block], ids: list[tuple[str, str]]) -> None:
     """Pair footnote bodies with their calls in the preceding blocks.
 

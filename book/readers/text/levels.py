@@ -161,7 +161,7 @@ def group_titles(blocks: list[Block], matcher=None) -> None:
         if position >= 0 and live[position].role == "heading" and \
                 live[position].data["heading"].rank == "division":
             position -= 1  # "Lyrisches Intermezzo" / "Prolog" / "I"
-        while position >= 0 and _group_line(live[position], matcher):
+        while position >= 0 and group_line(live[position], matcher):
             stack.insert(0, live[position])
             position -= 1
         if not stack or len(stack) > MAX_LEVELS:
@@ -187,7 +187,7 @@ def group_titles(blocks: list[Block], matcher=None) -> None:
         deepest = max(deepest, stack[-1].data["level"])
 
 
-def _group_line(block: Block, matcher) -> bool:
+def group_line(block: Block, matcher) -> bool:
     """A short title line standing alone, with perhaps a date line under it."""
     if block.role != "text" or len(block.lines) > 2 or block.own_line:
         return False

@@ -47,7 +47,7 @@ def _words(block: Block) -> int:
     return sum(len(line.split()) for line in block.lines)
 
 
-def _long(block: Block) -> bool:
+def long_paragraph(block: Block) -> bool:
     """``_words(block) > LONG_PARAGRAPH``, counting only when the block is
     long enough: a line of ``n`` characters holds at most ``(n + 1) / 2`` words."""
     if (sum(map(len, block.lines)) + len(block.lines)) / 2 <= LONG_PARAGRAPH:
@@ -68,7 +68,7 @@ def recheck_paragraphs(division, layout: Layout) -> list[Recut]:
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        if block.role == "text" and _long(block):
+        if block.role == "text" and long_paragraph(block):
             pieces, how = _recut(block, layout)
             if len(pieces) > 1:
                 blocks[index:index + 1] = pieces
@@ -107,7 +107,7 @@ def _pieces(block: Block, cuts: set[int]) -> list[Block]:
     return pieces
 
 
-def _wrapped_line(block: Block, nxt: Block, wrap: int) -> bool:
+def wrapped_line(block: Block, nxt: Block, wrap: int) -> bool:
     """A one-line paragraph that is really a wrapped line of the next."""
     line = block.lines[-1].rstrip()
     return (block.role == nxt.role == "text" and nxt.gap_before <= 1
@@ -121,14 +121,14 @@ def _join_wrapped_lines(blocks: list[Block], layout: Layout) -> int:
     texts = [b for b in blocks if b.role == "text"]
     if wrap is None or len(texts) < _MIN_PARAGRAPHS:
         return 0
-    wrapped = sum(1 for a, b in zip(blocks, blocks[1:]) if a.single and _wrapped_line(a, b, wrap))
+    wrapped = sum(1 for a, b in zip(blocks, blocks[1:]) if a.single and wrapped_line(a, b, wrap))
     if wrapped < _WRAPPED_SHARE * len(texts):
         return 0
     count = 0
     index = 0
     while index + 1 < len(blocks):
         block, nxt = blocks[index], blocks[index + 1]
-        if _wrapped_line(block, nxt, wrap):
+        if wrapped_line(block, nxt, wrap):
             joined = Block(block.lines + nxt.lines, block.first, block.gap_before,
                            nxt.gap_after, block.own_line, "text", {"joined": True})
             blocks[index:index + 2] = [joined]

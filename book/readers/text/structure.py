@@ -315,7 +315,7 @@ def find_leading_title(blocks: list[Block], layout: Layout) -> None:
     # What comes before the first line is the start of the text, which ends
     # a sentence as far as the section-line test is concerned.
     opening = Block(lines=["."], first=first.first, role="text")
-    if _section_line(opening, first, after, layout):
+    if section_line(opening, first, after, layout):
         first.role = "title"
 
 
@@ -323,7 +323,7 @@ def find_sections(blocks: list[Block], layout: Layout) -> None:
     """Short standalone lines between paragraphs become section headings."""
     live = [b for b in blocks if b.role not in ("drop", "title-line")]
     candidates = [live[i] for i in range(1, len(live) - 1)
-                  if _section_line(live[i - 1], live[i], live[i + 1], layout)]
+                  if section_line(live[i - 1], live[i], live[i + 1], layout)]
     chapter_words = sum(1 for b in live if b.role == "heading"
                         and b.data["heading"].rank in ("chapter", "part", "division"))
     if chapter_words and len(candidates) < max(2, _SECTIONS_PER_CHAPTER * chapter_words):
@@ -332,7 +332,7 @@ def find_sections(blocks: list[Block], layout: Layout) -> None:
         block.role = "section"
 
 
-def _section_line(before: Block, block: Block, after: Block, layout: Layout) -> bool:
+def section_line(before: Block, block: Block, after: Block, layout: Layout) -> bool:
     if block.role != "text" or not block.single:
         return False
     if block.own_line and not layout.blankless:
