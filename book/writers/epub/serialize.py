@@ -15,6 +15,9 @@ from lxml import etree
 from ...xhtml import EPUB_NS, XHTML_NS, XML_LANG
 
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
+#: An element (the body or inside it) whose epub:type uses the z3998 vocabulary.
+_Z3998 = etree.XPath("boolean(descendant-or-self::*[contains(@epub:type, 'z3998:')])",
+                     namespaces={"epub": EPUB_NS})
 
 
 def to_xhtml(el: etree._Element, *, copy: bool = True) -> etree._Element:
@@ -65,8 +68,7 @@ def document_tree(body_content: Iterable[etree._Element], *, title: str, lang: s
     for el in body_content:
         body.append(el)
     # EPUBCheck 5 wants the z3998 vocabulary declared (OPF-028) when used.
-    if any("z3998:" in (node.get(f"{{{EPUB_NS}}}type") or "") for node in body.iter()
-           if isinstance(node.tag, str)):
+    if _Z3998(body):
         html.set(f"{{{EPUB_NS}}}prefix", "z3998: http://www.daisy.org/z3998/2012/vocab/structure/#")
     return html
 
