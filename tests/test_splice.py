@@ -110,12 +110,12 @@ def test_spliced_reads_equal_whole_reads_after_random_edits(corpus, tmp_path, mo
     reader = Reader(corpus / name, tmp_path, monkeypatch)
     rng = random.Random(name)
     lines, spliced = reader.lines, 0
-    for _ in range(14):
+    for _ in range(10):
         lines = _edit(lines, rng)
         shown, was_spliced = reader.read(lines)
         assert shown == reader.whole(lines)
         spliced += was_spliced
-    assert spliced >= 5  # most edits of words in paragraphs are spliced
+    assert spliced >= 4  # most edits of words in paragraphs are spliced
 
 
 def _paragraph_line(lines: list[str], after: int) -> int:

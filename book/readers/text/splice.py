@@ -280,11 +280,12 @@ class Record:
             chapter.source_span = tuple(span) if span else None
             chapters.append(chapter)
         result = _result(body, chapters, source, lines)
-        ctx.diag.replay(body["items"])
         new_head = {**head, "counts": encode_value(analyses.counts),
                     "chapters": [[c.digest, c.size, list(c.source_span) if c.source_span else None]
                                  for c in chapters]}
         store, stored = ctx.cache, self.stored
+        # Nothing after this can fail: a whole read never repeats these notes.
+        ctx.diag.replay(body["items"])
         ctx.after_load.append(lambda: record.save_spliced(store, stored, new_head, lines, changed))
         return result
 
