@@ -161,7 +161,9 @@ class Rows:
 def encode_row(block: Block, lines: list[str], roles: dict[str, int], extras: list) -> list[int]:
     """The table's integers for ``block`` (its data, and its lines when a
     later step changed them, go to ``extras``)."""
-    own = block.lines == [line.rstrip() for line in lines[block.first:block.first + len(block.lines)]]
+    source = lines[block.first:block.first + len(block.lines)]
+    # Most lines end without spaces: compared as they are first, in C.
+    own = block.lines == source or block.lines == [line.rstrip() for line in source]
     extra = -1
     if block.data or not own:
         extra = len(extras)
