@@ -5,23 +5,24 @@ checked, safe with two builds at once) under keys that hash everything it
 was made from (keys.py: the inputs' bytes, book.toml, the stylesheets, the
 system's fonts, the options and the tool itself).  The stages that use it:
 
-================  ==========================================================
-``build``         the build record: nothing changed, nothing to do (record.py)
-``load``          the book after reading and every pass (stages.py)
-``read``          what a reader made of one source file (reads.py)
-``text-read``     the last read of a plain-text file, for splicing the next
-                  edit into it (book/readers/text/record.py), with
-                  ``text-read-blocks`` and ``text-read-text``: its blocks and
-                  its text, by their own hashes
-``passes``        one chapter after the chapter passes (stages.py)
-``layout-pages``  one chunk's page count and anchor pages (writers/pdf/chunked.py)
-``layout``        one chunk's PDF and page facts at its place in the book
-``layout-fonts``  a font program joined from the chunks' subsets (subset_union.py)
-``fidelity``      the word counts of a chapter or file measured before, and
-                  the numbering read from the chapter titles (stages.py)
-``cover``         the generated EPUB cover (JPEG) and what setting it noticed
-``cover-of``      which generated cover a book's source files last had
-================  ==========================================================
+=================  ==========================================================
+``build``          the build record: nothing changed, nothing to do (record.py)
+``load``           the book after reading and every pass (stages.py)
+``read``           what a reader made of one source file (reads.py)
+``text-read``      the last read of a plain-text file, for splicing the next
+                   edit into it (book/readers/text/record.py), with
+                   ``text-read-blocks`` and ``text-read-text``: its blocks and
+                   its text, by their own hashes
+``passes``         one chapter after the chapter passes (stages.py)
+``layout-pages``   one chunk's page count and anchor pages (writers/pdf/chunked.py)
+``layout``         one chunk's PDF and page facts at its place in the book
+``layout-fonts``   a font program joined from the chunks' subsets (subset_union.py)
+``fidelity``       the word counts of a chapter or file measured before, and
+                   the numbering read from the chapter titles (stages.py)
+``epub-deflated``  an EPUB entry's deflate stream, by its bytes (writers/epub/packed.py)
+``cover``          the generated EPUB cover (JPEG) and what setting it noticed
+``cover-of``       which generated cover a book's source files last had
+=================  ==========================================================
 
 Library use (``make-book serve`` and ``make-book catalog`` build on it)::
 

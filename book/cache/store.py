@@ -209,6 +209,34 @@ class Store:
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
 
+    def put_many(self, stage: str, entries: dict[str, bytes]) -> None:
+        """:meth:`put` of several entries in one transaction (a commit each
+        was most of the time of putting a book's worth of small entries)."""
+        rows = [(stage, key, len(value), time.time(), hashlib.sha256(value).digest(),
+                 sqlite3.Binary(value))
+                for key, value in entries.items() if len(value) <= self.limit // 4]
+        if not rows:
+            return
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                                   rows)
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                if self._total is not None:
+                    self._total += sum(row[2] for row in rows)
+                    self._puts += len(rows)
+                self._evict(db)
+            except sqlite3.DatabaseError as exc:
+                self._fail(exc)
+
     def _evict(self, db: sqlite3.Connection) -> None:
         """Keep the store under its bound.  The total is counted (a scan of
         the size index) only when this process's running estimate passes

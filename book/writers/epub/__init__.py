@@ -147,7 +147,7 @@ def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) ->
             f"urn:isbn:{meta.isbn}" if meta.isbn else identifier)
     a11y = accessibility_metadata(book, ctx.config.accessibility, has_page_list=bool(pages),
                                   page_source=page_source)
-    return package(book, items, moment=ctx.build_time, a11y=a11y)
+    return package(book, items, moment=ctx.build_time, a11y=a11y, store=ctx.cache)
 
 
 def _label(key: str, lang: str) -> str:
