@@ -500,7 +500,42 @@ def catalog_command(catalog: Path, outdir: Path, jobs: int | None, scheduler: st
 
 def main() -> None:
     """Console entry point (``make-book``)."""
-    cli.main(prog_name=PROG)
+    try:
+        cli.main(prog_name=PROG)
+    except SystemExit as exc:
+        _leave(exc.code)
+    _leave(0)
+
+
+def _leave(code: object) -> None:
+    """End the process without the interpreter's teardown.
+
+    Once a command is done, finalizing four hundred modules and freeing
+    what they hold took 35 ms of a one-word EPUB rebuild of War and Peace
+    (a tenth of what is left of it after the cache).  Everything that must
+    happen still does: the exit handlers run (:mod:`atexit`: logging,
+    multiprocessing, weakref finalizers), both streams are flushed, and
+    the status is the one :func:`sys.exit` would give.  With another thread
+    still running (the preview server's), the usual exit waits for it.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, status 1
+        print(code, file=sys.stderr)
+        status = 1
+    if threading.active_count() > 1:
+        sys.exit(status)
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ build holds the lock); one file, easy to remove.
   missing, so the work is done again.  A file that is not a readable
   database is moved aside and the store starts empty.  No failure of the
   store fails a build: at worst it stops caching for this build.
+* **Not synced**: the store never waits for the disk (``synchronous =
+  OFF``): a crash of the build loses nothing the operating system holds, and
+  what a power cut may damage is caught as above and built again.  Syncing
+  doubled the time of keeping a loaded book (5 MB for War and Peace, 60 ms
+  against 26 ms) on every rebuild, for durability a cache does not need.
 * **Plain data**: entries are bytes a stage encodes itself (JSON, XML,
   PDF), never pickles, so a store someone else wrote cannot run code.
 
@@ -108,7 +113,7 @@ class Store:
                 db.execute("PRAGMA journal_mode = WAL")
             except sqlite3.OperationalError:
                 pass  # a file system without shared memory: the rollback journal does
-            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA synchronous = OFF")  # a cache: see the module's docstring
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
             row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if row is not None and row[0] != str(SCHEMA):
