@@ -106,6 +106,8 @@ def _child(sender: Any, book: Book, ctx: BuildContext, render: Render) -> None:
     """The forked child: write, and send the bytes with what was said."""
     ctx.diag.listener = None  # the parent reports, in order
     ctx.options.progress = None
+    # One writer, then the child exits: its copy of the book is the writer's.
+    ctx.model_disposable = len(FORMATS & set(ctx.options.formats)) == 1
     if ctx.cache is not None:  # never the parent's SQLite connection
         from .cache import Store
 

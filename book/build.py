@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .collector import few_collections, usual_collections
 from .config import (BLEED_EDGES, COVER_DESIGNS, HEADING_MODES, NOTE_PLACEMENTS, PARAGRAPH_MODES,
                      PDF_VARIANTS, THEMES, ProjectConfig, check_pattern)
 from .context import FORMATS, BuildContext, BuildOptions
@@ -246,9 +247,10 @@ def load_project(project: Project, options: BuildOptions, overrides: Overrides,
     passes come from the build cache when their inputs are unchanged
     (book/cache/stages.py), with the warnings they gave, the fidelity
     check's included."""
-    book, ctx, finish = load_project_staged(project, options, overrides, diagnostics, store)
-    if finish is not None:  # None: the load came whole from the cache
-        finish()
+    with few_collections():  # the load makes next to no garbage (collector.py)
+        book, ctx, finish = load_project_staged(project, options, overrides, diagnostics, store)
+        if finish is not None:  # None: the load came whole from the cache
+            finish()
     return book, ctx
 
 
@@ -443,7 +445,7 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
     if editions:
         from .writers import pdf as pdf_writer  # its import is for books laid out
 
-        with _stage(ctx.options.progress, "layout"):
+        with _stage(ctx.options.progress, "layout"), usual_collections():
             results = pdf_writer.render_editions(book, ctx, editions)
     ctx.layouts.update({edition: result.layout for edition, result in results.items()
                         if result.layout is not None})
@@ -499,7 +501,9 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
     options = options or BuildOptions()
     overrides = overrides or Overrides()
     diagnostics = diagnostics or Diagnostics(strict=options.strict)
-    with watch() as watched:
+    # A build makes next to no cyclic garbage but where pages are laid out
+    # (render_outputs): collector.py.
+    with few_collections(), watch() as watched:
         project = open_project(inputs, allow_remote=options.allow_remote)
         settings_warnings(project, overrides, diagnostics)
         store = key = None

@@ -117,6 +117,10 @@ class BuildContext:
     #: Layout workers started before the book was read, when the whole book
     #: will be laid out in chunks (book/writers/pdf/chunked.py:start_early).
     workers: Any = None
+    #: The model is the writer's to change: a forked child that writes one
+    #: ebook and exits (book/beside.py) lets the EPUB writer take the
+    #: chapters' trees as they are instead of copying them first.
+    model_disposable: bool = False
 
     @property
     def language(self) -> str:

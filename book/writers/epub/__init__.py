@@ -2,7 +2,8 @@
 
 Content documents come from :mod:`.documents`, navigation from :mod:`.nav`,
 packaging from :mod:`.package`.  The writer never modifies the model: it
-works on copies, so the PDF writers can run before or after it.  A book
+works on copies, so the PDF writers can run before or after it (but for a
+process that writes one ebook and exits, ``ctx.model_disposable``).  A book
 without a cover image gets a generated one (:func:`book.covers.with_cover`).
 
 An :class:`Edition` describes how another EPUB edition differs from the

@@ -153,14 +153,17 @@ def _hyphenless(isbn: str) -> str:
 
 def chapter_documents(book: Book, ctx: BuildContext, chapters: list[Chapter] | None = None
                       ) -> list[Document]:
-    """One document per chapter, split when it would exceed the size limit."""
+    """One document per chapter, split when it would exceed the size limit
+    (from copies of the chapters' trees, unless the model is the writer's
+    to change, ``ctx.model_disposable``)."""
     limit = ctx.config.epub.split_bytes
     docs: list[Document] = []
     first_body = True
     for number, chapter in enumerate(chapters if chapters is not None else book.chapters, 1):
         lang = chapter.lang or book.metadata.language
         title = chapter.toc_title or chapter.title or book.metadata.title
-        pieces = _split(copy.deepcopy(chapter.tree), limit)
+        tree = chapter.tree if ctx.model_disposable else copy.deepcopy(chapter.tree)
+        pieces = _split(tree, limit)
         for index, piece in enumerate(pieces, 1):
             suffix = "" if index == 1 else f"-{index}"
             href = f"{TEXT_DIR}/c{number:03d}{suffix}.xhtml"
