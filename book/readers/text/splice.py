@@ -50,11 +50,11 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from itertools import compress
-from operator import ne
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 from typing import TYPE_CHECKING, Any
 
 from ...fidelity.source import Removal, SourceText
