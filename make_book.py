@@ -527,8 +527,10 @@ def _leave(code: object) -> None:
     (a tenth of what is left of it after the cache).  Everything that must
     happen still does: the exit handlers run (:mod:`atexit`: logging,
     multiprocessing, weakref finalizers), both streams are flushed, and
-    the status is the one :func:`sys.exit` would give.  With another thread
-    still running (the preview server's), the usual exit waits for it.
+    the status is the one :func:`sys.exit` would give.  Only a command that
+    succeeded leaves this way, and only when nothing else runs: with
+    another thread (the preview server's) or a child process still there,
+    or after an error or an interruption, the usual exit waits for them.
     """
     if code is None:
         status = 0
@@ -537,7 +539,9 @@ def _leave(code: object) -> None:
     else:  # sys.exit("message"): printed, status 1
         print(code, file=sys.stderr)
         status = 1
-    if threading.active_count() > 1:
+    processes = sys.modules.get("multiprocessing")
+    if status != 0 or threading.active_count() > 1 or (
+            processes is not None and processes.active_children()):
         sys.exit(status)
     import atexit
 
