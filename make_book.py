@@ -4,7 +4,8 @@ Every problem is reported as one line on stderr (``make-book: error: FILE:LINE:
 message``) with exit status 1, or 2 for a wrong command line; ``--debug``
 shows the traceback instead.  Ctrl-C stops cleanly with status 130 and
 SIGTERM with 143 (128 + the signal), both leaving no partial output
-(book/atomic.py).
+(book/atomic.py); ``build --watch`` ends with status 0 when Ctrl-C comes
+while it waits for a save.
 """
 
 from __future__ import annotations
@@ -192,6 +193,9 @@ def structure_options(command):
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes laying out the PDF  [default: the number of cores]")
 @click.option("--no-cache", is_flag=True, help="Neither use nor fill the build cache (.make_book/).")
+@click.option("-w", "--watch", is_flag=True,
+              help="After the build, build again whenever a manuscript, setting, stylesheet, "
+              "image or font in the book's folders is saved (Ctrl-C stops).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: str | None,
@@ -203,7 +207,7 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                   notes: str | None, typography: bool | None, soft_hyphens: bool | None,
                   chapter_pattern: str | None, part_pattern: str | None, headings: str | None,
                   paragraphs: str | None, strict: bool, allow_remote: bool, jobs: int | None,
-                  no_cache: bool, quiet: bool,
+                  no_cache: bool, watch: bool, quiet: bool,
                   debug: bool) -> None:
     """Build an EPUB and a print PDF from SOURCES.
 
@@ -236,20 +240,63 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                               typography=typography, soft_hyphens=soft_hyphens,
                               chapter_pattern=chapter_pattern, part_pattern=part_pattern,
                               headings=headings, paragraphs=paragraphs)
+        if watch:
+            progress.close()
+            _watch(list(sources), options, overrides, report, quiet)
+            return
         diagnostics = Diagnostics(strict=strict, listener=report)
         try:
             result = build(list(sources), options, overrides, diagnostics)
         finally:
             progress.close()
-        verb = "up to date:" if result.up_to_date else "wrote"
-        for fmt, path in result.outputs.items():
-            size = path.stat().st_size
-            if not quiet:
-                _say(f"{PROG}: {verb} {path} ({size / 1024:,.0f} KiB)")
-        if not quiet or diagnostics.warnings:
-            _say(f"{PROG}: {diagnostics.summary()}")
+        _tell_result(result, diagnostics, quiet)
 
     _run(action, debug)
+
+
+def _tell_result(result, diagnostics: Diagnostics, quiet: bool) -> None:
+    """What a build wrote (or found up to date) and its warning count."""
+    verb = "up to date:" if result.up_to_date else "wrote"
+    if not quiet:
+        for path in result.outputs.values():
+            _say(f"{PROG}: {verb} {path} ({path.stat().st_size / 1024:,.0f} KiB)")
+    if not quiet or diagnostics.warnings:
+        _say(f"{PROG}: {diagnostics.summary()}")
+
+
+def _watch(sources: list[Path], options: BuildOptions, overrides: Overrides, report,
+           quiet: bool) -> None:
+    """``build --watch``: a round per save (book/watch) until Ctrl-C, which
+    ends it with status 0 while it waits (130 in the middle of a round, whose
+    outputs are then not written).  A round's error is one line, as a
+    build's, and the watch goes on."""
+    from book.watch import watch_builds
+
+    def on_change(names: list[str]) -> None:
+        if not quiet:
+            _say(f"{PROG}: changed: {', '.join(names)[:200]}")
+
+    def on_round(done) -> None:
+        if done.number == 1 and isinstance(done.error, UsageError):
+            raise done.error  # a wrong command line: no use watching
+        if done.error is not None:
+            _say(f"{PROG}: error: {done.error}")
+        else:
+            _tell_result(done.result, done.diagnostics, quiet)
+        if done.number > 1 and not quiet:
+            _say(f"{PROG}: round {done.number} {'failed' if done.error else 'done'} "
+                 f"in {done.seconds:.2f} s")
+
+    def on_watching(roots: list[Path]) -> None:
+        if not quiet:
+            _say(f"{PROG}: watching {', '.join(str(root) for root in roots)} for changes "
+                 "(Ctrl-C to stop)")
+
+    watch_builds(sources, options, overrides, on_round=on_round, report=report,
+                 progress=lambda: make_progress(quiet=quiet), on_change=on_change,
+                 on_watching=on_watching)
+    if not quiet:
+        _say(f"{PROG}: stopped watching")
 
 
 @cli.command("proof")

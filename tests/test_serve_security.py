@@ -25,7 +25,7 @@ from book.build import Overrides
 from book.errors import ToolMissingError
 from book.serve import DEFAULT_HOST, Preview, ServeOptions, is_loopback
 from book.serve.engine import find_engine
-from book.serve.rebuild import watched_roots, wanted
+from book.watch.files import watched_roots, wanted
 
 from .conftest import REPO
 from .test_cli import one_line, run

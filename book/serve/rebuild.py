@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,20 +33,9 @@ from ..cache import open_store
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
 from ..project import open_project
+from ..watch.files import STEP_MS, wanted, watched_roots
 from .printview import PageImages
 from .state import Output, State, error_fields
-
-#: Files whose change means a rebuild: manuscripts, settings, styles, images, fonts.
-WATCHED_SUFFIXES = frozenset({
-    ".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".toml", ".yaml", ".yml",
-    ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ttf", ".otf", ".woff",
-    ".woff2", ".bib"})
-#: Folders never watched: caches, outputs, version control, Node packages.
-IGNORED_FOLDERS = frozenset({".make_book", ".git", ".hg", ".svn", "node_modules", "dist",
-                             "__pycache__", ".venv"})
-#: Quiet time (ms) that ends a group of changes: one save's events fall within it.
-STEP_MS = 60
-
 
 @dataclass
 class Session:
@@ -57,35 +46,6 @@ class Session:
     overrides: Overrides = field(default_factory=Overrides)
     jobs: int = 1
     log: Callable[[str], None] = lambda message: None
-
-
-def watched_roots(inputs: Sequence[Path], overrides: Overrides) -> list[Path]:
-    """The folders to watch: the book folder (or each manuscript's folder)
-    and the folders of extra stylesheets named on the command line."""
-    roots: set[Path] = set()
-    for path in [*inputs, *(Path(p) for p in overrides.css)]:
-        path = Path(path).resolve()
-        roots.add(path if path.is_dir() else path.parent)
-    # a folder inside another watched one is watched already (recursively)
-    return sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))
-
-
-def wanted(path: str, roots: Sequence[Path] = ()) -> bool:
-    """A change worth a rebuild (see WATCHED_SUFFIXES and IGNORED_FOLDERS;
-    folder names count below the watched ``roots`` only: a book kept in a
-    folder called dist is still watched)."""
-    where = Path(path)
-    for root in roots:
-        if where.is_relative_to(root):
-            where = where.relative_to(root)
-            break
-    parts = where.parts
-    if any(part in IGNORED_FOLDERS for part in parts[:-1]):
-        return False
-    name = parts[-1] if parts else ""
-    if name.startswith((".#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
-        return False  # editors' lock, swap and backup files
-    return name == "Book.txt" or Path(name).suffix.lower() in WATCHED_SUFFIXES
 
 
 class Rebuilder:
