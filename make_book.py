@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from pathlib import Path
 
 
@@ -97,6 +96,13 @@ def _on_sigterm(signum, frame) -> None:
     raise _Terminated()
 
 
+def _print_traceback() -> None:
+    """``--debug``: the traceback of the exception being handled."""
+    import traceback  # here: 4 ms of imports that a build without --debug never needs
+
+    traceback.print_exc()
+
+
 def _run(action, debug: bool) -> None:
     """Run ``action``, turning our errors into one line and an exit status."""
     main_thread = threading.current_thread() is threading.main_thread()
@@ -105,7 +111,7 @@ def _run(action, debug: bool) -> None:
         action()
     except MakeBookError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         _say(f"{PROG}: error: {exc}")
         sys.exit(exc.exit_code)
     except _Terminated:
@@ -120,7 +126,7 @@ def _run(action, debug: bool) -> None:
         sys.exit(1)
     except Exception as exc:  # a bug in make_book, not in the manuscript
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         detail = " ".join(str(exc).split())[:300]
         _say(f"{PROG}: internal error: {type(exc).__name__}: {detail} "
              f"(please report it; --debug shows the traceback)")

@@ -20,11 +20,14 @@ import that works.  Nothing is imported until WeasyPrint itself is.
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
 import importlib.machinery
 import io
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the classes below follow these protocols without subclassing them:
+    import importlib.abc  # at run time it would import importlib.resources at every start
 
 #: The module whose import opens the shared libraries.
 FFI_MODULE = "weasyprint.text.ffi"
@@ -35,7 +38,7 @@ def _not_found(name: str) -> None:
     return None
 
 
-class _QuickLoader(importlib.abc.Loader):
+class _QuickLoader:
     """Runs the wrapped loader with :func:`_not_found` in place of
     ``ctypes.util.find_library``; on OSError, once more without it."""
 
@@ -61,7 +64,7 @@ class _QuickLoader(importlib.abc.Loader):
         self.inner.exec_module(module)  # type: ignore[attr-defined]
 
 
-class _FfiFinder(importlib.abc.MetaPathFinder):
+class _FfiFinder:
     """Finds :data:`FFI_MODULE` as the path finder would, with a quick loader."""
 
     def find_spec(self, fullname: str, path, target=None):  # type: ignore[no-untyped-def]
