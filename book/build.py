@@ -417,9 +417,11 @@ def _chapter_runner(store: Store | None, ctx: BuildContext, progress,
     return run
 
 
-def _early_workers(options: BuildOptions, store: Store | None) -> Any:
-    """Layout workers started now, while the book is read, when it will
-    surely be laid out from scratch (book/writers/pdf/chunked.py)."""
+def early_workers(options: BuildOptions, store: Store | None) -> Any:
+    """Layout workers started now, to load WeasyPrint while the book is read
+    (book/writers/pdf/chunked.py's ``start_early``); None when no PDF is
+    wanted or ``--jobs`` is 1.  The caller sets them as ``ctx.workers`` and
+    closes them."""
     if not {"pdf", "pdf-screen", "cover"} & set(options.formats) or (options.jobs or 1) < 2:
         return None
     from .writers.pdf.chunked import start_early
@@ -519,7 +521,7 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
                 store.close()
                 return BuildResult(found[0], None, diagnostics, up_to_date=True)
         start = len(diagnostics.items)
-        workers = _early_workers(options, store)
+        workers = early_workers(options, store)
         try:
             book, ctx, finish = load_project_staged(project, options, overrides, diagnostics,
                                                      store)

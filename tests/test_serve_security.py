@@ -242,3 +242,54 @@ def test_the_ebook_is_announced_before_the_check_and_its_warnings_follow(tmp_pat
                            env={**os.environ, "PYTHONPATH": str(REPO)})
     assert built.returncode == 0, built.stderr
     assert "STR005" in built.stderr
+
+
+def _children() -> list[int]:
+    """Processes whose parent is this one (layout workers left running)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("later_save", [False, True])
+def test_a_round_starts_its_layout_worker_early_and_leaves_none(tmp_path: Path, monkeypatch,
+                                                                later_save: bool) -> None:
+    """With two jobs a round starts a layout worker before reading (it loads
+    WeasyPrint while the ebook is made); whether the round goes on to the
+    print PDF or stops after the ebook for a newer save, no worker is left."""
+    from book.serve.printview import PageImages
+    from book.serve.rebuild import Rebuilder, Session
+    from book.serve.state import State
+
+    monkeypatch.setenv("MAKE_BOOK_CACHE_DIR", str(tmp_path / "cache"))
+    story = tmp_path / "story.txt"
+    story.write_text("CHAPTER I\n\nThe tide turned at noon.\n\nCHAPTER II\n\nThe boats came home.\n",
+                     encoding="utf-8")
+    before = set(_children())
+    state = State()
+    rebuilder = Rebuilder(Session([story], jobs=2, log=lambda _line: None), state, PageImages())
+    started = []
+    import book.serve.rebuild as rebuild
+
+    real = rebuild.early_workers
+
+    def spy(options, store):
+        pool = real(options, store)
+        started.append(pool)
+        return pool
+
+    monkeypatch.setattr(rebuild, "early_workers", spy)
+    rebuilder.dirty.clear()
+    if later_save:
+        rebuilder.dirty.set()
+    rebuilder._round()
+    assert started and started[0] is not None
+    assert state.error is None
+    assert (state.pdf is None) == later_save
+    assert set(_children()) <= before

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Overrides, load_project_staged, render_outputs, settings_warnings
+from ..build import Overrides, early_workers, load_project_staged, render_outputs, settings_warnings
 from ..cache import open_store
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
@@ -90,16 +90,23 @@ class Rebuilder:
     def _load(self):
         """Read the book (through the cache) as ``make-book build`` does for
         its default formats, EPUB and print PDF; the store stays open for
-        the PDF layout's chunk cache."""
+        the PDF layout's chunk cache.  As in a build, a layout worker starts
+        first and loads WeasyPrint while the book is read and the ebook is
+        made (``ctx.workers``, closed with the round)."""
         options = BuildOptions(formats=("epub", "pdf"), cache=True, jobs=self.session.jobs)
         diagnostics = Diagnostics(strict=False)
         project = open_project(self.session.inputs)
         settings_warnings(project, self.session.overrides, diagnostics)
         store = open_store(project)
+        workers = None
         try:
+            workers = early_workers(options, store)
             book, ctx, finish = load_project_staged(project, options, self.session.overrides,
                                                     diagnostics, store)
+            ctx.workers = workers
         except BaseException:
+            if workers is not None:
+                workers.close()
             store.close()
             raise
         self.state.warnings = [str(item) for item in diagnostics.warnings]
@@ -119,7 +126,7 @@ class Rebuilder:
     def _round(self) -> None:
         started = time.monotonic()
         self.state.set_building("epub")
-        store = None
+        store = ctx = None
         try:
             book, ctx, store, checked = self._load()
             self.state.set_epub(self._render(book, ctx, "epub"), book.metadata.title)
@@ -140,6 +147,8 @@ class Rebuilder:
         except Exception as exc:  # shown in the page; the last good book stays
             self._failed(exc)
         finally:
+            if ctx is not None and ctx.workers is not None:
+                ctx.workers.close()
             if store is not None:
                 store.close()
 
