@@ -76,9 +76,11 @@ class OcfZip:
         self._offset = 0
         self._entries: list[Entry] = []
 
-    def add(self, name: str, data: bytes, packed: bytes | None = None) -> None:
+    def add(self, name: str, data: bytes, packed: bytes | None = None,
+            crc: int | None = None) -> None:
         """Add ``data`` under ``name``: stored when ``packed`` is None,
-        otherwise ``packed`` is its raw deflate stream (:func:`deflate`)."""
+        otherwise ``packed`` is its raw deflate stream (:func:`deflate`);
+        ``crc``, when given, is ``data``'s CRC-32 computed already."""
         try:
             encoded, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
@@ -89,8 +91,8 @@ class OcfZip:
                 len(self._entries) >= MAX_ENTRIES:
             raise OcfZipError(f"the EPUB would pass the ZIP limits (4 GiB, {MAX_ENTRIES} "
                               f"entries) at {name}")
-        entry = Entry(encoded, flags, method, zlib.crc32(data), len(body), len(data),
-                      self._offset)
+        entry = Entry(encoded, flags, method, zlib.crc32(data) if crc is None else crc,
+                      len(body), len(data), self._offset)
         header = _LOCAL.pack(b"PK\x03\x04", VERSION, 0, flags, method, self._time, self._date,
                              entry.crc, entry.packed_size, entry.size, len(encoded), 0)
         self._parts += (header, encoded, body)

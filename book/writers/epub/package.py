@@ -62,7 +62,10 @@ class DeterministicZip:
     def writestr(self, name: str, data: bytes | str, compress_type: int | None = None) -> None:
         payload = data.encode("utf-8") if isinstance(data, str) else data
         stored = name == "mimetype" or compress_type == 0
-        self.zip.add(name, payload, None if stored else self.deflater.packed(payload))
+        if stored:
+            self.zip.add(name, payload)
+        else:
+            self.zip.add(name, payload, *self.deflater.packed_with_crc(payload))
 
     def close(self) -> None:
         self.data = self.zip.close()

@@ -66,15 +66,22 @@ class Deflater:
 
     def packed(self, data: bytes) -> bytes:
         """``data``'s raw deflate stream at this level."""
+        return self.packed_with_crc(data)[0]
+
+    def packed_with_crc(self, data: bytes) -> tuple[bytes, int | None]:
+        """:meth:`packed`, with ``data``'s CRC-32 when checking a kept stream
+        (or keeping a new one) computed it, else None: the archive's entry
+        needs it too."""
         if self.store is None or len(data) < MIN_SIZE:
-            return deflate(data, self.level)
+            return deflate(data, self.level), None
         key = self._key_of(data)
         kept = self._found.get(key)
-        if kept is not None and kept[:12] == _value(data, b""):
-            return kept[12:]
+        head = _value(data, b"")
+        if kept is not None and kept[:12] == head:
+            return kept[12:], int.from_bytes(head[8:12], "big")
         packed = deflate(data, self.level)
-        self._new[key] = _value(data, packed)
-        return packed
+        self._new[key] = head + packed
+        return packed, int.from_bytes(head[8:12], "big")
 
     def save(self) -> None:
         """Keep the streams deflated by this build for the next one."""
