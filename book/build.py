@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .collector import few_collections, usual_collections
+from .collector import few_collections
 from .config import (BLEED_EDGES, COVER_DESIGNS, HEADING_MODES, NOTE_PLACEMENTS, PARAGRAPH_MODES,
                      PDF_VARIANTS, THEMES, ProjectConfig, check_pattern)
 from .context import FORMATS, BuildContext, BuildOptions
@@ -447,7 +447,7 @@ def render_outputs(book: Book, ctx: BuildContext) -> dict[str, bytes]:
     if editions:
         from .writers import pdf as pdf_writer  # its import is for books laid out
 
-        with _stage(ctx.options.progress, "layout"), usual_collections():
+        with _stage(ctx.options.progress, "layout"):
             results = pdf_writer.render_editions(book, ctx, editions)
     ctx.layouts.update({edition: result.layout for edition, result in results.items()
                         if result.layout is not None})

@@ -11,9 +11,14 @@ the young generation's threshold for the duration of a build (and of the
 ebook written beside it, in a forked child that inherits it) and puts the
 interpreter's thresholds back afterwards.  A page layout in this process
 (WeasyPrint makes cyclic garbage) runs with the usual ones
-(:func:`usual_collections`), whose memory the figures of issue 12 were
+(:func:`usual_collections`: the whole book as one document, and chunks laid
+out here when only one needs it), whose memory the figures of issue 12 were
 measured with: a young generation of 100,000 throughout raised the peak of
-a one-process print PDF of Pride and Prejudice from 164 to 214 MB.
+a one-process print PDF of Pride and Prejudice from 164 to 214 MB.  What
+this process does around layout workers (planning the chunks, reading the
+cached ones, joining their pages and page summaries) keeps the raised
+threshold: with the usual one, 283 collections took 0.29 s of a 3.4 s
+print PDF rebuild of War and Peace after a one-word edit (now 2, 0.08 s).
 """
 
 from __future__ import annotations

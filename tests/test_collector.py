@@ -78,3 +78,31 @@ def test_lines_numbered_when_first_read_are_the_eager_segments() -> None:
     assert text.segments == [(9, "set")]
     removal = SourceText.from_lines("f.txt", ["one two", "", "three"]).remove(1, 1, "title page")
     assert removal.words == 2
+
+
+def test_only_a_layout_here_collects_as_usual(tmp_path: Path, thresholds, monkeypatch) -> None:
+    """The whole book as one document and a chunk laid out in this process
+    run with the interpreter's thresholds; joining the chunks' pages keeps
+    the build's (around layout workers this process makes no cycles)."""
+    from book.writers.pdf import chunked, whole, worker
+
+    seen: dict[str, tuple[int, ...]] = {}
+
+    def spy(name, function):
+        def call(*args, **kwargs):
+            seen.setdefault(name, gc.get_threshold())
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(whole, "render_whole", spy("whole", whole.render_whole))
+    monkeypatch.setattr(worker, "lay_out_chunk", spy("chunk here", worker.lay_out_chunk))
+    monkeypatch.setattr(chunked, "merge", spy("join", chunked.merge))
+    source = tmp_path / "story.txt"
+    source.write_text("A Story\n\nby Ann Writer\n\n\nCHAPTER I\n\nIt was a quiet night.\n\n"
+                      "CHAPTER II\n\nThe morning came.\n", encoding="utf-8")
+    build([source], BuildOptions(formats=("pdf",), outdir=tmp_path / "whole", jobs=None))
+    build([source], BuildOptions(formats=("pdf",), outdir=tmp_path / "chunks", jobs=1))
+    assert seen["whole"] == (700, 10, 10)
+    assert seen["chunk here"] == (700, 10, 10)
+    assert seen["join"] == (collector.YOUNG_GENERATION, 10, 10)
+    assert gc.get_threshold() == (700, 10, 10)

@@ -48,6 +48,7 @@ elements) laid out without chunks; LAY001-LAY004, LAY008 and LAY010 (book/pagech
 
 from __future__ import annotations
 
+from ...collector import usual_collections
 from ...context import BuildContext
 from ...errors import RenderError
 from ...model import Book
@@ -100,7 +101,9 @@ def render_editions(book: Book, ctx: BuildContext, editions: tuple[str, ...]) ->
             from .whole import render_whole
 
             for edition in editions:
-                data, layout, log, fetcher = render_whole(book, ctx, print_edition=edition == "print")
+                with usual_collections():  # WeasyPrint's boxes make cyclic garbage
+                    data, layout, log, fetcher = render_whole(book, ctx,
+                                                              print_edition=edition == "print")
                 report(ctx, log.messages, fetcher.refused)
                 results[edition] = PdfResult(data, layout)
         else:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ...cache import deps
+from ...collector import usual_collections
 from ...context import BuildContext
 from ...model import Book
 from . import chunks as chunking
@@ -340,7 +341,8 @@ def run_layouts(layouts: dict[str, EditionLayout], jobs: int, pool: Any = None) 
         return None
     workers = min(jobs, pending) if _processes_possible() else 1
     if workers <= 1 and pool is None:
-        run_here(layouts)  # type: ignore[arg-type]
+        with usual_collections():  # laid out here: WeasyPrint's boxes make cyclic garbage
+            run_here(layouts)  # type: ignore[arg-type]
         return None
     if pool is not None:
         pool.grow(workers)  # an incremental build's one early worker, and more if needed
