@@ -262,7 +262,11 @@ def test_a_round_starts_its_layout_worker_early_and_leaves_none(tmp_path: Path, 
                                                                 later_save: bool) -> None:
     """With two jobs a round starts a layout worker before reading (it loads
     WeasyPrint while the ebook is made); whether the round goes on to the
-    print PDF or stops after the ebook for a newer save, no worker is left."""
+    print PDF or stops after the ebook for a newer save, no worker is left.
+    The round runs with the collector tuned as a build tunes it."""
+    import gc
+
+    from book import collector
     from book.serve.printview import PageImages
     from book.serve.rebuild import Rebuilder, Session
     from book.serve.state import State
@@ -282,7 +286,10 @@ def test_a_round_starts_its_layout_worker_early_and_leaves_none(tmp_path: Path, 
     def spy(options, store):
         pool = real(options, store)
         started.append(pool)
+        tuned.append(gc.get_threshold()[0])
         return pool
+
+    tuned: list[int] = []
 
     monkeypatch.setattr(rebuild, "early_workers", spy)
     rebuilder.dirty.clear()
@@ -290,6 +297,7 @@ def test_a_round_starts_its_layout_worker_early_and_leaves_none(tmp_path: Path, 
         rebuilder.dirty.set()
     rebuilder._round()
     assert started and started[0] is not None
+    assert tuned == [max(collector.YOUNG_GENERATION, gc.get_threshold()[0])]
     assert state.error is None
     assert (state.pdf is None) == later_save
     assert set(_children()) <= before

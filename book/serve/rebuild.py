@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..build import Overrides, early_workers, load_project_staged, render_outputs, settings_warnings
 from ..cache import open_store
+from ..collector import few_collections
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
 from ..project import open_project
@@ -124,6 +125,12 @@ class Rebuilder:
         return render_outputs(book, ctx)[fmt]
 
     def _round(self) -> None:
+        """One rebuild, with the collector tuned as a build tunes it
+        (book/collector.py: a layout in this process collects as usual)."""
+        with few_collections():
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         started = time.monotonic()
         self.state.set_building("epub")
         store = ctx = None
