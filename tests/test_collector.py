@@ -106,3 +106,32 @@ def test_only_a_layout_here_collects_as_usual(tmp_path: Path, thresholds, monkey
     assert seen["chunk here"] == (700, 10, 10)
     assert seen["join"] == (collector.YOUNG_GENERATION, 10, 10)
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_the_command_keeps_the_tuning_once_the_build_ends(tmp_path: Path) -> None:
+    """``make-book`` runs under the build's tuning, so the end of the build
+    does not collect its young objects at once (the process exits soon)."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    source = tmp_path / "story.txt"
+    source.write_text("A Story\n\nby Ann Writer\n\n\nIt was a quiet night.\n", encoding="utf-8")
+    code = (
+        "import atexit, gc, sys, make_book\n"
+        "seen = []\n"
+        "real = make_book.build\n"
+        "def spy(*args, **kwargs):\n"
+        "    result = real(*args, **kwargs)\n"
+        "    seen.append(gc.get_threshold()[0])\n"
+        "    return result\n"
+        "make_book.build = spy\n"
+        "atexit.register(lambda: print('after the build', seen))\n"
+        f"sys.argv = ['make-book', 'build', {str(source)!r}, '-f', 'epub', '-o', "
+        f"{str(tmp_path / 'out')!r}, '-q', '--no-cache']\n"
+        "make_book.main()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"after the build [{collector.YOUNG_GENERATION}]" in done.stdout
