@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from book.build import BuildOptions
 from book.watch import Round, watch_builds
 from book.watch.files import wanted
@@ -159,3 +161,17 @@ def test_the_output_folder_never_counts_as_a_change(tmp_path: Path) -> None:
     assert wanted(str(tmp_path / "chapters" / "a.md"), [tmp_path], [out])
     assert not wanted(str(out / "notes.md"), [tmp_path], [out])
     assert not wanted(str(out / "book.toml"), [tmp_path], [out])
+
+
+def test_a_watch_that_cannot_go_on_says_why(tmp_path: Path) -> None:
+    """The watcher's own failure (here, a folder that is not there) is one
+    error of ours from wait(), not a traceback from its thread."""
+    from book.errors import SourceError
+    from book.watch.changes import ChangeWatcher
+
+    watcher = ChangeWatcher([tmp_path / "gone"]).start()
+    try:
+        with pytest.raises(SourceError, match="cannot watch"):
+            watcher.wait(threading.Event())
+    finally:
+        watcher.close()

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from ..errors import SourceError
 from .files import STEP_MS, wanted
 
 #: How often a wait looks at its stop event (seconds).
@@ -32,6 +33,8 @@ class ChangeWatcher:
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
+        #: Why the watching thread ended, when it failed (a folder gone, say).
+        self._failure: Exception | None = None
 
     def start(self) -> ChangeWatcher:
         """Start the watching thread (its watcher is set up within milliseconds)."""
@@ -46,12 +49,16 @@ class ChangeWatcher:
             self._thread.join(timeout=5)
 
     def wait(self, stop: threading.Event | None = None) -> list[str] | None:
-        """Block until files changed (their names, sorted) or ``stop`` is set (None)."""
+        """Block until files changed (their names, sorted) or ``stop`` is set
+        (None); SourceError when the watching itself failed."""
         while not self._changed.wait(POLL_SECONDS):
             if stop is not None and stop.is_set():
                 return None
             if self._thread is not None and not self._thread.is_alive():
-                return None  # the watcher itself ended
+                if self._failure is not None:
+                    folders = ", ".join(str(root) for root in self.roots)
+                    raise SourceError(f"cannot watch {folders} any longer: {self._failure}")
+                return None
         with self._lock:
             names = sorted(self._names)
             self._names.clear()
@@ -66,10 +73,13 @@ class ChangeWatcher:
         from watchfiles import watch
 
         self._ready.set()
-        for changes in watch(*self.roots, watch_filter=self._keep(), step=STEP_MS,
-                             stop_event=self._stop, yield_on_timeout=False,
-                             raise_interrupt=False):
-            if changes:
-                with self._lock:
-                    self._names.update(os.path.basename(path) for _, path in changes)
-                    self._changed.set()
+        try:
+            for changes in watch(*self.roots, watch_filter=self._keep(), step=STEP_MS,
+                                 stop_event=self._stop, yield_on_timeout=False,
+                                 raise_interrupt=False):
+                if changes:
+                    with self._lock:
+                        self._names.update(os.path.basename(path) for _, path in changes)
+                        self._changed.set()
+        except Exception as exc:  # noqa: BLE001 - told by wait(), in the build's thread
+            self._failure = exc
