@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -68,18 +67,19 @@ def _run(catalog: Path, outdir: Path, **options) -> tuple[float, float, int]:
 
 class _Cluster:
     def __init__(self, workers: int) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.address = f"tcp://127.0.0.1:{port}"
         env = {**os.environ, "PYTHONPATH": str(REPO),
                "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
                "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
                  "start_new_session": True, "env": env}
+        sys.path[:0] = [str(REPO / "tests")]
+        from catalog_books import scheduler_address
+
+        scheduler_file = Path(tempfile.mkdtemp()) / "scheduler.json"
         self.processes = [subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-             "--port", str(port), "--no-dashboard"], **quiet)]
+             "--port", "0", "--scheduler-file", str(scheduler_file), "--no-dashboard"], **quiet)]
+        self.address = scheduler_address(scheduler_file, self.processes[0])
         self.processes += [subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--host",
              "127.0.0.1", "--nthreads", "1", "--no-dashboard"], **quiet) for _ in range(workers)]

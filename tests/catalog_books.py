@@ -8,8 +8,10 @@ made-up book has a date, so its bytes do not depend on file times.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -125,3 +127,19 @@ def kill(proc: psutil.Process) -> None:
         os.kill(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def scheduler_address(scheduler_file: Path, process: subprocess.Popen, timeout: float = 120) -> str:
+    """The address a scheduler started with ``--port 0 --scheduler-file``
+    took: it binds a port of its own choosing, so no other process can take
+    that port between its choice and the bind (a port probed free and
+    handed over on the command line could be, by a test running beside)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dask scheduler exited ({process.returncode})")
+        try:
+            return json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.1)
+    raise RuntimeError("the dask scheduler did not start")

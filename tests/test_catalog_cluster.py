@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,28 +23,23 @@ import pytest
 
 from book.catalog import CatalogOptions, run_catalog
 
-from .catalog_books import (assert_complete, book_processes, kill, wait_for, write_library,
-                            write_markdown_book)
+from .catalog_books import (assert_complete, book_processes, kill, scheduler_address, wait_for,
+                            write_library, write_markdown_book)
 from .conftest import REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Cluster:
     """A scheduler and two workers on loopback, stopped by :meth:`stop`."""
 
     def __init__(self, log_folder: Path) -> None:
-        self.address = f"tcp://127.0.0.1:{_free_port()}"
         self.processes: list[subprocess.Popen] = []
         env = {**os.environ, "PYTHONPATH": str(REPO),
                "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
-        port = self.address.rsplit(":", 1)[1]
+        scheduler_file = log_folder / "scheduler.json"
         self._start([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                     "--port", port, "--no-dashboard"], env, log_folder / "scheduler.log")
+                     "--port", "0", "--scheduler-file", str(scheduler_file), "--no-dashboard"],
+                    env, log_folder / "scheduler.log")
+        self.address = scheduler_address(scheduler_file, self.processes[0])
         for name, daemon in (("forking", "False"), ("default", "True")):
             self._start([sys.executable, "-m", "distributed.cli.dask_worker", self.address,
                          "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard",
