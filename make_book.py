@@ -230,10 +230,9 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
             chosen = parse_formats(formats)
         except UsageError:
             raise
-        progress = make_progress(quiet=quiet)
         options = BuildOptions(formats=chosen, outdir=outdir, name=name, strict=strict,
                                allow_remote=allow_remote, debug=debug,
-                               jobs=jobs or default_jobs(), cache=not no_cache, progress=progress)
+                               jobs=jobs or default_jobs(), cache=not no_cache)
         # A cover named on the command line is the user's explicit choice:
         # take it relative to the working directory when it exists there.
         cover_ref = str(Path(cover).resolve()) if cover and Path(cover).is_file() else cover
@@ -246,10 +245,10 @@ def build_command(sources: tuple[Path, ...], outdir: Path, formats: str, name: s
                               typography=typography, soft_hyphens=soft_hyphens,
                               chapter_pattern=chapter_pattern, part_pattern=part_pattern,
                               headings=headings, paragraphs=paragraphs)
-        if watch:
-            progress.close()
+        if watch:  # a progress display per round
             _watch(list(sources), options, overrides, report, quiet)
             return
+        options.progress = progress = make_progress(quiet=quiet)
         diagnostics = Diagnostics(strict=strict, listener=report)
         try:
             result = build(list(sources), options, overrides, diagnostics)
