@@ -21,7 +21,6 @@ original causes one rebuild, not two.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -33,8 +32,10 @@ from ..cache import open_store
 from ..collector import few_collections
 from ..context import BuildOptions
 from ..diagnostics import Diagnostics
+from ..errors import SourceError
 from ..project import open_project
-from ..watch.files import STEP_MS, wanted, watched_roots
+from ..watch.changes import ChangeWatcher
+from ..watch.files import watched_roots
 from .printview import PageImages
 from .state import Output, State, error_fields
 
@@ -73,19 +74,20 @@ class Rebuilder:
 
     # ------------------------------------------------------------ watching
     def _watch_loop(self) -> None:
-        from watchfiles import watch
-
-        roots = watched_roots(self.session.inputs, self.session.overrides)
-
-        def keep(change, path: str) -> bool:
-            return wanted(path, roots)
-
-        for changes in watch(*roots, watch_filter=keep, step=STEP_MS, stop_event=self.stop,
-                             yield_on_timeout=False, raise_interrupt=False):
-            if changes:
-                names = sorted({os.path.basename(path) for _, path in changes})
+        """The files saved, as ``build --watch`` follows them (book/watch)."""
+        watcher = ChangeWatcher(watched_roots(self.session.inputs, self.session.overrides))
+        watcher.start()
+        try:
+            while True:
+                names = watcher.wait(self.stop)
+                if names is None:
+                    return
                 self.session.log(f"changed: {', '.join(names)[:200]}")
                 self.dirty.set()
+        except SourceError as exc:  # the watching itself failed: the last book stays on show
+            self.session.log(f"not watching any longer: {exc}")
+        finally:
+            watcher.close()
 
     # ------------------------------------------------------------ building
     def _load(self):

@@ -1,4 +1,5 @@
-"""The changes a watch waits for, collected by a thread of their own.
+"""The changes a watch waits for, collected by a thread of their own
+(``make-book build --watch`` and the preview's rebuild thread).
 
 The watcher starts before the first build, so a save made while a build
 runs is not lost: its names wait here and the next round starts as soon
@@ -31,7 +32,6 @@ class ChangeWatcher:
         self._lock = threading.Lock()
         self._changed = threading.Event()
         self._stop = threading.Event()
-        self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         #: Why the watching thread ended, when it failed (a folder gone, say).
         self._failure: Exception | None = None
@@ -40,7 +40,6 @@ class ChangeWatcher:
         """Start the watching thread (its watcher is set up within milliseconds)."""
         self._thread = threading.Thread(target=self._run, name="make-book-watch", daemon=True)
         self._thread.start()
-        self._ready.wait(timeout=5)
         return self
 
     def close(self) -> None:
@@ -72,7 +71,6 @@ class ChangeWatcher:
     def _run(self) -> None:
         from watchfiles import watch
 
-        self._ready.set()
         try:
             for changes in watch(*self.roots, watch_filter=self._keep(), step=STEP_MS,
                                  stop_event=self._stop, yield_on_timeout=False,
