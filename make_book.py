@@ -607,7 +607,12 @@ def _leave(code: object) -> None:
         sys.exit(status)
     import atexit
 
-    atexit._run_exitfuncs()
+    # The exit handlers, as the interpreter's own exit runs them: CPython
+    # has no public call for it; elsewhere, the usual exit.
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:
+        sys.exit(status)
+    run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
