@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .context import BuildContext
 from .errors import ConfigError, SourceError
 from .fonts.css import fallback_css
 from .limits import MAX_ASSET_BYTES
 from .model import Stylesheet
+
+if TYPE_CHECKING:
+    from .cache import Store
 
 
 @lru_cache(maxsize=1)
@@ -32,11 +36,15 @@ def styles_dir() -> Path:
     return package.parent / "styles"
 
 
-def shipped_css(output: str, theme: str, languages: Iterable[str] | None = None) -> str:
+def shipped_css(output: str, theme: str, languages: Iterable[str] | None = None,
+                store: Store | None = None) -> str:
     """base + theme + output sheet (``output`` is epub, print or screen),
     then their font stacks again with the fallback fonts (book/fonts), with
     ``:lang()`` variants for the CJK ``languages`` of the book (all of them
-    when not given: see book/fonts/languages.py)."""
+    when not given: see book/fonts/languages.py).  With a build cache
+    (``store``), the fallback rules come from it when these sheets and
+    languages were seen before: parsing the sheets for them is most of the
+    call."""
     folder = styles_dir()
     names = ["base.css", f"themes/{theme}.css", f"{output}.css"]
     parts = []
@@ -46,7 +54,32 @@ def shipped_css(output: str, theme: str, languages: Iterable[str] | None = None)
             raise ConfigError(f"stylesheet {name} is missing from the installation")
         parts.append(f"/* {name} */\n" + path.read_text(encoding="utf-8"))
     text = "\n".join(parts)
-    return text + "\n" + fallback_css(text, languages=languages)
+    return text + "\n" + _fallbacks(text, languages, store)
+
+
+#: The build cache's stage of the shipped sheets' fallback rules.
+FALLBACKS_STAGE = "css-fallbacks"
+
+
+def _fallbacks(text: str, languages: Iterable[str] | None, store: Store | None) -> str:
+    """:func:`~book.fonts.css.fallback_css` of ``text``, kept in ``store``
+    under the sheets, the languages and make-book with the fonts installed
+    (the key's base): the same inputs give the same rules."""
+    wanted = None if languages is None else sorted(set(languages))
+    if store is None:
+        return fallback_css(text, languages=wanted)
+    from .cache.keys import Hasher, base_key
+
+    key = Hasher(base_key(), FALLBACKS_STAGE, text, repr(wanted)).hexdigest()
+    found = store.get(FALLBACKS_STAGE, key)
+    if found is not None:
+        try:
+            return found.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # not what was kept: made again below
+    rules = fallback_css(text, languages=wanted)
+    store.put(FALLBACKS_STAGE, key, rules.encode("utf-8"))
+    return rules
 
 
 def with_fallbacks(sheet: Stylesheet, languages: Iterable[str] | None = None) -> str:

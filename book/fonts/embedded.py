@@ -15,6 +15,7 @@ Code: FONT001 (warning) characters an embedded font lacks.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -23,6 +24,13 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics
 from .css import _families
+
+#: An at-rule that may be ``@font-face``: spelled so (in any case), or with
+#: an escape in its name (``@f\6fnt-face``), which only the parser can read.
+#: A stylesheet without one declares no font (CSS Syntax 3 §4.3.1: an
+#: at-keyword is ``@`` and a name, whose only characters other than
+#: letters, digits, ``_`` and ``-`` are escapes).
+_MAY_DECLARE_FACES = re.compile(r"@(?:font-face|[-\w]*\\)", re.IGNORECASE)
 
 #: Characters no font needs to draw (spaces, format controls).
 _IGNORED = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
@@ -33,6 +41,8 @@ def _font_faces(css: str) -> tuple[dict[str, list[str]], dict[str, str]]:
     and → the name as the stylesheet spells it (first spelling wins)."""
     faces: dict[str, list[str]] = {}
     names: dict[str, str] = {}
+    if not _MAY_DECLARE_FACES.search(css):
+        return faces, names  # no @font-face: the stylesheet is not parsed for none
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
             continue

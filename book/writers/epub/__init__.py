@@ -38,6 +38,7 @@ from .documents import (
     render,
     rewrite_links,
 )
+from .memo import DocumentMemo
 from .nav import NAV_HREF, Landmark, PageTarget, nav_document, ncx_document
 from .package import Item, book_identifier, package
 from .serialize import document_tree, serialize
@@ -49,6 +50,10 @@ __all__ = ["Edition", "write_epub"]
 class Edition:
     """What sets an EPUB edition apart from the standard one."""
 
+    #: Its name, which the build cache's keys of its documents hold
+    #: (memo.py); the documents of an unnamed edition with a transform are
+    #: never taken from the cache (whose transform would they be?).
+    name: str | None = None
     #: (content document tree, its href) → tree, applied before serialization.
     transform: Callable[[etree._Element, str], etree._Element] | None = None
     #: (href, CSS) of stylesheets linked from every content document after the book's.
@@ -111,20 +116,20 @@ def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) ->
         landmarks.append(Landmark("backmatter", back.href, back.title))
 
     languages = book_languages(book)
-    css, css_assets = package_stylesheet(shipped_css("epub", ctx.config.style.theme, languages),
-                                         book, ctx, languages)
+    css, css_assets = package_stylesheet(
+        shipped_css("epub", ctx.config.style.theme, languages, store=ctx.cache), book, ctx,
+        languages)
     check_embedded_fonts(css, {f"../{a.href}": a.data for a in css_assets},
                          lambda: (bare_tree(d.body, d.lang, d.body_class) for d in docs), ctx.diag)
     items: list[Item] = []
     identifier = book_identifier(meta)
     front_count = len(front)
     sheets = [f"../{STYLESHEET_HREF}", *(f"../{href}" for href, _ in edition.stylesheets)]
+    name = edition.name or ("standard" if edition.transform is None else None)
+    memo = DocumentMemo(ctx.cache if name else None, name or "", sheets)
+    memo.prefetch(docs)
     for index, doc in enumerate(docs):
-        tree = document_tree(render(doc), title=doc.title, lang=doc.lang, stylesheets=sheets,
-                             body_type=doc.body_type, body_class=doc.body_class)
-        if edition.transform is not None:
-            tree = edition.transform(tree, doc.href)
-        data = serialize(tree)
+        data = memo.serialized(doc, lambda doc=doc: _serialized(doc, sheets, edition))
         # EPUB 3.3 §5.6.2.2: documents holding MathML carry the "mathml" property.
         mathml = ("mathml",) if b"http://www.w3.org/1998/Math/MathML" in data else ()
         items.append(Item(doc.href, "application/xhtml+xml", data, f"doc-{index + 1:04d}",
@@ -148,7 +153,19 @@ def write_epub(book: Book, ctx: BuildContext, edition: Edition | None = None) ->
             f"urn:isbn:{meta.isbn}" if meta.isbn else identifier)
     a11y = accessibility_metadata(book, ctx.config.accessibility, has_page_list=bool(pages),
                                   page_source=page_source)
-    return package(book, items, moment=ctx.build_time, a11y=a11y, store=ctx.cache)
+    data = package(book, items, moment=ctx.build_time, a11y=a11y, store=ctx.cache)
+    memo.save()
+    return data
+
+
+def _serialized(doc: Document, sheets: list[str], edition: Edition) -> bytes:
+    """The content document's bytes: its body namespaced and wrapped in the
+    document (the edition's transform applied), serialized."""
+    tree = document_tree(render(doc), title=doc.title, lang=doc.lang, stylesheets=sheets,
+                         body_type=doc.body_type, body_class=doc.body_class)
+    if edition.transform is not None:
+        tree = edition.transform(tree, doc.href)
+    return serialize(tree)
 
 
 def _label(key: str, lang: str) -> str:

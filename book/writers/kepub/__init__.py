@@ -34,7 +34,7 @@ def kobo_edition() -> Edition:
     def transform(root: etree._Element, href: str) -> etree._Element:
         return add_kobo_markup(root)
 
-    return Edition(transform=transform, stylesheets=((KOBO_STYLESHEET, css),))
+    return Edition(name="kobo", transform=transform, stylesheets=((KOBO_STYLESHEET, css),))
 
 
 def write_kepub(book: Book, ctx: BuildContext) -> bytes:

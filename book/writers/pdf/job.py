@@ -73,7 +73,7 @@ def make_setup(book: Book, ctx: BuildContext, *, print_edition: bool) -> RenderS
     verso = meta.author_line if pdf.verso_head == "author" and meta.authors else meta.title
     languages = book_languages(book)
     css_text = "\n".join([
-        shipped_css("print", ctx.config.style.theme, languages),
+        shipped_css("print", ctx.config.style.theme, languages, store=ctx.cache),
         "" if print_edition else (styles_dir() / "screen.css").read_text(encoding="utf-8"),
         pagecss.page_css(pdf, ctx.config.style, verso_head=verso, print_edition=print_edition),
         variant.css,
