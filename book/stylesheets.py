@@ -10,7 +10,6 @@ from the repository when running from a checkout.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,21 +18,10 @@ from .errors import ConfigError, SourceError
 from .fonts.css import fallback_css
 from .limits import MAX_ASSET_BYTES
 from .model import Stylesheet
+from .styles_folder import styles_dir
 
 if TYPE_CHECKING:
     from .cache import Store
-
-
-@lru_cache(maxsize=1)
-def styles_dir() -> Path:
-    """Where the shipped CSS lives: ``book/styles`` in an installed package
-    (pyproject maps the top-level ``styles/`` there), ``styles/`` in a
-    source checkout."""
-    package = Path(__file__).resolve().parent
-    installed = package / "styles"
-    if (installed / "base.css").is_file():
-        return installed
-    return package.parent / "styles"
 
 
 def shipped_css(output: str, theme: str, languages: Iterable[str] | None = None,

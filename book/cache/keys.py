@@ -56,7 +56,7 @@ class Hasher:
 
 def _package_files() -> list[Path]:
     book = Path(__file__).resolve().parents[1]
-    from ..stylesheets import styles_dir
+    from ..styles_folder import styles_dir
 
     # os.walk, pruning the byte-code folders, lists the tree in a third of
     # the time rglob takes to visit every .pyc (every cached build asks).
