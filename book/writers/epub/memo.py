@@ -39,7 +39,6 @@ class DocumentMemo:
 
     def __init__(self, store: Store | None, edition: str, stylesheets: Sequence[str]) -> None:
         self.store = store
-        self._base: str | None = None
         self._edition = edition
         self._stylesheets = tuple(stylesheets)
         self._keys: dict[int, str] = {}
