@@ -157,6 +157,37 @@ def test_figures_from_the_cache_are_the_figures_measured(tmp_path: Path, monkeyp
     assert got is not None and got[:3] == (5, 4, 1) and got[3].line == 7
 
 
+
+def test_line_spans_read_without_numbering_every_line() -> None:
+    """A plain-text source read span by span (a rebuild measures one
+    chapter) gives the segments the numbered lines give, the lines outside
+    every span too, and a digest that changes with any of them."""
+    from book.fidelity.source import LineText, SourceText
+
+    lines = ["Title", "", "  ", "one two", "three", "", "four", "five six", "", "seven"]
+
+    def fresh() -> LineText:
+        return SourceText.from_lines("a.txt", lines, 1, 9)  # lines 2–9, numbered from 2
+
+    numbered = fresh()
+    everything = list(numbered.segments)  # numbered: the plain SourceText path from now on
+    assert everything == [(4, "one two"), (5, "three"), (7, "four"), (8, "five six")]
+    spans = [(0, 1), (1, 4), (3, 5), (5, 8), (8, 20), (12, 30), (6, 5)]
+    for first, last in spans:
+        want = [(n, t) for n, t in everything if first <= n <= last]
+        assert fresh().span(first, last) == numbered.span(first, last) == want
+    for chosen in ([(2, 4)], [(5, 5), (8, 8)], [], [(1, 20)]):
+        for removed in (set(), {7}, {4, 8}):
+            assert fresh().outside(chosen, removed) == numbered.outside(chosen, removed)
+    text = fresh()
+    assert text.span_digest(3, 6, []) == fresh().span_digest(3, 6, [])
+    assert numbered.span_digest(3, 6, []) is None  # numbered already: the segments are at hand
+    others = {text.span_digest(3, 6, [5]), text.span_digest(3, 7, []), text.span_digest(4, 6, []),
+              SourceText.from_lines("a.txt", [*lines[:4], "one too", *lines[5:]], 1, 9)
+              .span_digest(3, 6, [])}
+    assert text.span_digest(3, 6, []) not in others and len(others) == 4
+
+
 # ------------------------------------------------------------------ doubts
 
 

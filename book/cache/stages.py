@@ -226,10 +226,13 @@ class FidelityMemo:
         self.store = store
         self.base = Hasher(base_key(), FIDELITY_STAGE).hexdigest()
 
-    def key(self, source: list, built: list | str, scope: str = "chapter") -> str:
-        """``built``: the built text's segments, or a digest that stands for
-        them (a chapter's serialized tree, book/fidelity/measure.py)."""
+    def key(self, source: list | str, built: list | str, scope: str = "chapter") -> str:
+        """``source`` and ``built``: the segments, or a digest that stands for
+        them (a plain-text chapter's lines, a chapter's serialized tree,
+        book/fidelity/measure.py)."""
         made = built if isinstance(built, str) else "\n".join(text for _line, text in built)
+        if isinstance(source, str):
+            return Hasher(self.base, scope, "lines", source, made).hexdigest()
         # The line numbers and the texts apart, each in one call made in C
         # (a chapter of War and Peace has thousands of lines).
         numbers, texts = zip(*source) if source else ((), ())

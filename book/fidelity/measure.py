@@ -28,7 +28,7 @@ from typing import Protocol
 from lxml import etree
 
 from ..model import Book, Chapter
-from .source import Removal, SourceText, tree_segments
+from .source import Removal, Segments, SourceText, tree_segments
 from .words import words
 
 #: Share of a chapter's words that may go missing before it is a warning.
@@ -36,7 +36,6 @@ LOSS_LIMIT = 0.005
 #: Words of the first missing passage quoted in a warning.
 _PASSAGE_WORDS = 12
 
-Segments = list[tuple[int | None, str]]
 
 
 @dataclass
@@ -242,7 +241,8 @@ class Memo(Protocol):
     (the build cache keeps them, book/cache/stages.py): an edit measures
     its chapter again, not the book."""
 
-    def key(self, source: Segments, built: Segments | str, scope: str = "chapter") -> str: ...
+    def key(self, source: Segments | str, built: Segments | str, scope: str = "chapter") -> str:
+        """``source`` is the segments, or a digest that stands for them."""
 
     def get(self, key: str) -> tuple[int, int, int, Missing | None] | None: ...
 
@@ -265,22 +265,52 @@ def _figures(segments: Segments, built_segments: Segments) -> tuple[int, int, in
     return len(source), len(built), missing, first
 
 
+class _ChapterSource:
+    """The source side of one chapter: the segments it was made from,
+    made only when they are counted.  A plain-text chapter the memo knows
+    is known by a digest of its lines (:meth:`SourceText.span_digest`)."""
+
+    def __init__(self, text: SourceText | None, span: tuple[int, int] | None,
+                 removed: set[int], ordered: list[int], snapshot: Segments | None) -> None:
+        self.text, self.span, self.removed = text, span, removed
+        self.snapshot = snapshot
+        self.inside: list[int] = []  # the lines of the span left out on purpose
+        if span is not None:
+            self.inside = ordered[bisect_left(ordered, span[0]):bisect_right(ordered, span[1])]
+        self._segments: Segments | None = None
+
+    def segments(self) -> Segments:
+        if self._segments is None:
+            if self.span is None or self.text is None:
+                self._segments = self.snapshot or []
+            else:
+                found = self.text.span(*self.span)
+                self._segments = [(line, t) for line, t in found if line not in self.removed] \
+                    if self.inside else found
+        return self._segments
+
+    def identity(self) -> Segments | str:
+        """What the memo's key is made of: a digest of the lines, or the segments."""
+        if self.span is not None and self.text is not None:
+            digest = self.text.span_digest(*self.span, self.inside)
+            if digest is not None:
+                return digest
+        return self.segments()
+
+
 def _chapter_source(chapter: Chapter, text: SourceText | None, removed: set[int],
-                    ordered: list[int], snapshots: dict[str, Segments]) -> Segments | None:
-    """The source segments a chapter was made from (``removed``: the lines
-    left out on purpose, ``ordered`` the same sorted)."""
+                    ordered: list[int], snapshots: dict[str, Segments]) -> _ChapterSource | None:
+    """The source a chapter was made from (``removed``: the lines left out
+    on purpose, ``ordered`` the same sorted); None when nothing is known."""
     if chapter.source_span and text is not None and text.by_line:
-        first, last = chapter.source_span
-        lines = text.lines()
-        segments = text.segments[bisect_left(lines, first):bisect_right(lines, last)]
-        at = bisect_left(ordered, first)
-        if at == len(ordered) or ordered[at] > last:
-            return segments  # the usual chapter: nothing of it left out on purpose
-        return [(line, t) for line, t in segments if line not in removed]
-    return snapshots.get(chapter.id)
+        return _ChapterSource(text, chapter.source_span, removed, ordered, None)
+    snapshot = snapshots.get(chapter.id)
+    if snapshot is None:
+        return None
+    return _ChapterSource(None, None, removed, ordered, snapshot)
 
 
-def _recall(memo: Memo | None, pairs: list[tuple[Segments, Chapter]]) -> list:
+def _recall(memo: Memo | None, pairs: list[tuple[_ChapterSource, Chapter]]) -> list:
     """What ``memo`` remembers of each (source, chapter) pair, looked up
     together; None for each when there is no memo.  A chapter is known by
     the digest of its serialized tree (the same tree, the same text):
@@ -288,20 +318,20 @@ def _recall(memo: Memo | None, pairs: list[tuple[Segments, Chapter]]) -> list:
     text when all but one come back from the memo."""
     if memo is None or not pairs:
         return [None] * len(pairs)
-    keys = [memo.key(segments, hashlib.sha256(etree.tostring(chapter.tree)).hexdigest())
-            for segments, chapter in pairs]
+    keys = [memo.key(source.identity(), hashlib.sha256(etree.tostring(chapter.tree)).hexdigest())
+            for source, chapter in pairs]
     return list(zip(keys, memo.get_many(keys)))
 
 
-def _remembered(memo: Memo | None, recalled: tuple | None, segments: Segments,
+def _remembered(memo: Memo | None, recalled: tuple | None, source: _ChapterSource,
                 chapter: Chapter) -> tuple[int, int, int, Missing | None]:
     """:func:`_figures`, from ``memo`` when it measured the same texts
     (the chapter's text is walked only when it did not)."""
     if memo is None or recalled is None:
-        return _figures(segments, tree_segments(chapter.tree))
+        return _figures(source.segments(), tree_segments(chapter.tree))
     key, found = recalled
     if found is None:
-        found = _figures(segments, tree_segments(chapter.tree))
+        found = _figures(source.segments(), tree_segments(chapter.tree))
         memo.put(key, found)
     return found
 
@@ -317,41 +347,38 @@ def measure(book: Book, sources: dict[str, SourceText],
     report = Fidelity()
     removed = {name: text.removed_lines() for name, text in sources.items()}
     ordered = {name: sorted(lines) for name, lines in removed.items()}
-    covered: dict[str, set[int]] = {name: set() for name in sources}
+    covered: dict[str, list[tuple[int, int]]] = {name: [] for name in sources}
     read: dict[str, list[Segments]] = {}  # what the reader made of a parsed source, by chapter
     counted: dict[str, int] = {}  # words of by-line sources already counted in chapters
     measured = []
     for chapter in book.chapters:
         text = sources.get(chapter.source.file)
-        segments = _chapter_source(chapter, text, removed.get(chapter.source.file, set()),
-                                   ordered.get(chapter.source.file, []), snapshots)
-        if segments is None:
+        source = _chapter_source(chapter, text, removed.get(chapter.source.file, set()),
+                                 ordered.get(chapter.source.file, []), snapshots)
+        if source is None:
             continue
-        by_line = bool(chapter.source_span and text is not None and text.by_line)
-        measured.append((chapter, segments, by_line))
-    recalled = iter(_recall(memo, [(segments, chapter) for chapter, segments, _by in measured]))
-    for chapter, segments, by_line in measured:
+        measured.append((chapter, source, source.span is not None))
+    recalled = iter(_recall(memo, [(source, chapter) for chapter, source, _by in measured]))
+    for chapter, source, by_line in measured:
         if by_line:
-            first, last = chapter.source_span  # type: ignore[misc]
-            covered[chapter.source.file].update(range(first, last + 1))
-            figures = _remembered(memo, next(recalled), segments, chapter)
+            covered[chapter.source.file].append(chapter.source_span)  # type: ignore[arg-type]
+            figures = _remembered(memo, next(recalled), source, chapter)
             counted[chapter.source.file] = counted.get(chapter.source.file, 0) + figures[0]
         else:
-            read.setdefault(chapter.source.file, []).append(segments)
-            figures = _remembered(memo, next(recalled), segments, chapter)
+            read.setdefault(chapter.source.file, []).append(source.segments())
+            figures = _remembered(memo, next(recalled), source, chapter)
         report.chapters.append(ChapterFidelity(chapter.id, chapter.title, chapter.source.file,
                                                chapter.source_span, *figures))
     for name, text in sources.items():
         entry = FileFidelity(name, 0, list(text.removed))
         if text.by_line:
-            left = [(line, t) for line, t in text.segments
-                    if line not in removed[name] and line not in covered[name]]
-            source = _words(left)
-            entry.source_words = counted.get(name, 0) + len(source)
-            entry.unplaced = len(source)
-            if source:
-                source, lines = _tokens(left)
-                entry.first_unplaced = Missing(" ".join(source[:_PASSAGE_WORDS]), lines[0])
+            left = text.outside(covered[name], removed[name])
+            source_words = _words(left)
+            entry.source_words = counted.get(name, 0) + len(source_words)
+            entry.unplaced = len(source_words)
+            if source_words:
+                tokens, lines = _tokens(left)
+                entry.first_unplaced = Missing(" ".join(tokens[:_PASSAGE_WORDS]), lines[0])
         else:
             kept = [(line, t) for line, t in text.segments
                     if line is None or line not in removed[name]]

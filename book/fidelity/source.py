@@ -19,6 +19,7 @@ that remain and looks for each of them in the built book.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+import hashlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -30,6 +31,9 @@ BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "
                      "pre", "blockquote", "figcaption", "caption", "div", "aside", "section",
                      "article", "header", "footer", "figure", "table", "ul", "ol", "dl", "tr",
                      "nav", "main", "hgroup", "details", "summary", "address", "body", "hr"})
+
+
+Segments = list[tuple[int | None, str]]
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,7 @@ class SourceText:
     def remove(self, first: int, last: int, reason: str) -> Removal:
         """Record that lines ``first``–``last`` were left out for ``reason``."""
         if self.by_line:
-            lines = self.lines()
-            segments = self.segments[bisect_left(lines, first):bisect_right(lines, last)]
+            segments = self.span(first, last)
         else:
             segments = [(line, text) for line, text in self.segments
                         if line is not None and first <= line <= last]
@@ -82,6 +85,26 @@ class SourceText:
 
     def removed_lines(self) -> set[int]:
         return {n for r in self.removed for n in range(r.first, r.last + 1)}
+
+    def span(self, first: int, last: int) -> Segments:
+        """The segments of lines ``first``–``last`` (a by-line source)."""
+        lines = self.lines()
+        return self.segments[bisect_left(lines, first):bisect_right(lines, last)]
+
+    def span_digest(self, first: int, last: int, removed: list[int]) -> str | None:
+        """A digest that stands for the segments of lines ``first``–``last``
+        less the ``removed`` ones among them (sorted), when one is cheaper
+        than the segments themselves; None here (see :class:`LineText`)."""
+        return None
+
+    def outside(self, spans: list[tuple[int, int]], removed: set[int]) -> Segments:
+        """The segments of a by-line source in none of ``spans`` (sorted,
+        not overlapping) and not ``removed``: words no chapter took."""
+        inside = set()
+        for first, last in spans:
+            inside.update(range(first, last + 1))
+        return [(line, text) for line, text in self.segments
+                if line not in removed and line not in inside]
 
     @classmethod
     def from_lines(cls, file: str, lines: list[str], start: int = 0,
@@ -122,6 +145,51 @@ class LineText(SourceText):
     def segments(self, value: list[tuple[int | None, str]]) -> None:
         self._pending = None
         self._segments = value
+
+    # A rebuild after an edit looks at every chapter's span but measures
+    # one chapter again: the spans below read the lines as they are, so
+    # the 65,000 segments of War and Peace are never made for it.
+
+    def _numbered(self, first: int, last: int) -> Segments:
+        """Lines ``first``–``last`` with more than white space, numbered."""
+        lines, start = self._pending  # type: ignore[misc]
+        low = max(first, start)
+        if last < low:
+            return []
+        return [(n, line) for n, line in enumerate(lines[low - start:last - start + 1], low)
+                if line and not line.isspace()]
+
+    def span(self, first: int, last: int) -> Segments:
+        if self._pending is None:
+            return super().span(first, last)
+        return self._numbered(first, last)
+
+    def span_digest(self, first: int, last: int, removed: list[int]) -> str | None:
+        if self._pending is None:
+            return None
+        lines, start = self._pending
+        low = max(first, start)
+        if last < low:
+            return hashlib.sha256(b"none").hexdigest()
+        # The lines as read (blank ones too) and their first number decide
+        # the segments; so do the removed lines.  Lines hold no "\n".
+        digest = hashlib.sha256(f"{low} {removed}\n".encode())
+        digest.update("\n".join(lines[low - start:last - start + 1])
+                      .encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def outside(self, spans: list[tuple[int, int]], removed: set[int]) -> Segments:
+        if self._pending is None:
+            return super().outside(spans, removed)
+        lines, start = self._pending
+        gaps, at = [], start
+        for first, last in sorted(spans):
+            if first > at:
+                gaps.append((at, first - 1))
+            at = max(at, last + 1)
+        gaps.append((at, start + len(lines) - 1))
+        return [(n, text) for low, high in gaps if low <= high
+                for n, text in self._numbered(low, high) if n not in removed]
 
 
 def _collect(el: etree._Element, line: int | None,
