@@ -215,16 +215,34 @@ def _epub_writer(key: str, mode: str) -> dict:
 
 def _pdf(key: str, mode: str) -> dict:
     """``bare``: WeasyPrint alone on our HTML and CSS; ``jobsN``: our print PDF
-    in chunks by N workers; ``whole``: our print PDF as one document."""
+    in chunks by N workers; ``whole``: our print PDF as one document.
+
+    With two workers or more, the workers start before the book is read, as
+    ``make-book build`` starts them (book/build.py's ``early_workers``): each
+    imports WeasyPrint while the book is read, as the bare run imports it
+    before its timing starts.  Their CPU, counted when they exit, includes
+    that import."""
+    jobs = None if mode == "whole" or not mode.startswith("jobs") else int(mode[4:])
+    early = None
+    if jobs is not None and jobs > 1:
+        from book.writers.pdf.chunked import _processes_possible
+        from book.writers.pdf.pool import LayoutPool
+
+        early = LayoutPool(jobs) if _processes_possible() else None
     book, ctx = _load(key, ("pdf",))
     if mode.startswith("jobs") or mode == "whole":
         from book.writers.pdf import render_editions
 
-        ctx.options.jobs = None if mode == "whole" else int(mode[4:])
+        ctx.options.jobs = jobs
+        ctx.workers = early
         cpu, start = _cpu(), time.perf_counter()
-        result = render_editions(book, ctx, ("print",))["print"]
-        return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu,
-                "size": len(result.layout.page_labels)}
+        try:
+            result = render_editions(book, ctx, ("print",))["print"]
+            seconds = time.perf_counter() - start
+        finally:
+            if early is not None:
+                early.close()
+        return {"seconds": seconds, "cpu": _cpu() - cpu, "size": len(result.layout.page_labels)}
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
