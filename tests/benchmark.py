@@ -453,6 +453,23 @@ def _row(key: str, what: str, label: str, run, ratio: str = "", target: str = ""
           f"{run.get('cpu', 0):>8.1f}  {size}{'  target ' + target if target else ''}", flush=True)
 
 
+def _paired(key: str, target: str, pairs: int = 2) -> None:
+    """The 2-worker ratio again, from ``pairs`` runs of bare WeasyPrint each
+    followed at once by ours: the machine's speed drifts within minutes,
+    and the rows above ran minutes apart."""
+    ratios = []
+    for _ in range(pairs):
+        one, two = _child("pdf", key, "bare"), _child("pdf", key, "jobs2")
+        if isinstance(one, str) or isinstance(two, str):
+            print(f"{key:<4}{'pdf':<7}{'2 workers / bare, in pairs':<34}  "
+                  f"{one if isinstance(one, str) else two}")
+            return
+        ratios.append(two["seconds"] / one["seconds"])
+    mean = sum(ratios) / len(ratios)
+    print(f"{key:<4}{'pdf':<7}{'2 workers / bare, in pairs':<34}{'':>9}{mean:>8.2f}{'':>9}{'':>8}  "
+          f"mean of {', '.join(f'{r:.2f}' for r in ratios)}  target {target}", flush=True)
+
+
 def _ratio(a, b) -> str:
     if isinstance(a, str) or isinstance(b, str):
         return "-"
@@ -493,6 +510,8 @@ def report(keys: list[str], whats: list[str]) -> None:
                 if jobs == 2 and not isinstance(run, str) and key == "wp":
                     print(f"{'':<11}peak memory of one worker: {run['child_peak_mib']:.0f} MiB "
                           f"(target <= 450)")
+                if target:
+                    _paired(key, target)
             if key == "pp":
                 theirs = _child("pandoc-pdf", key, "") if have_pandoc else no_pandoc
                 ours = _child("ours-pdf", key, "pdf")
