@@ -37,7 +37,6 @@ LOSS_LIMIT = 0.005
 _PASSAGE_WORDS = 12
 
 
-
 @dataclass
 class Missing:
     """The first passage of the source that the book lacks."""

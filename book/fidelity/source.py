@@ -18,8 +18,8 @@ that remain and looks for each of them in the built book.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 import hashlib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -32,7 +32,7 @@ BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "
                      "article", "header", "footer", "figure", "table", "ul", "ol", "dl", "tr",
                      "nav", "main", "hgroup", "details", "summary", "address", "body", "hr"})
 
-
+#: A text as (source line or None, text) pieces in reading order.
 Segments = list[tuple[int | None, str]]
 
 
