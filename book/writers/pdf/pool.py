@@ -66,11 +66,13 @@ def worker_main(conn: Connection | _Duplex, parent: int) -> None:
     """A worker's loop: jobs in, paginations and chunks out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    from ...collector import settle_layout_worker
     from .job import prepare_process
     from .worker import install_margin_hook, lay_out_chunk
 
     prepare_process()
     install_margin_hook()
+    settle_layout_worker()
     while True:
         try:
             message = conn.recv()
