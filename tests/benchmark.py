@@ -225,10 +225,10 @@ def _pdf(key: str, mode: str) -> dict:
     jobs = None if mode == "whole" or not mode.startswith("jobs") else int(mode[4:])
     early = None
     if jobs is not None and jobs > 1:
-        from book.writers.pdf.chunked import _processes_possible
-        from book.writers.pdf.pool import LayoutPool
+        from book.build import early_workers
+        from book.context import BuildOptions
 
-        early = LayoutPool(jobs) if _processes_possible() else None
+        early = early_workers(BuildOptions(formats=("pdf",), jobs=jobs), None)
     book, ctx = _load(key, ("pdf",))
     if mode.startswith("jobs") or mode == "whole":
         from book.writers.pdf import render_editions
