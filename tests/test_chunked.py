@@ -232,6 +232,28 @@ def test_pride_and_prejudice_in_chunks_is_the_one_process_book(corpus, corpus_bo
     assert markers == expected
 
 
+@pytest.mark.parametrize("name", [
+    # Verse (stanzas kept together, poems opening mid-page) in German.
+    "pg-de-heine-buch-der-lieder.txt",
+    # A Word manual: 9 tables, 2 images, 4 footnotes, lists, links between its sections.
+    "docx-en-docx4j-getting-started.docx",
+])
+def test_other_corpus_books_in_chunks_are_the_one_process_book(corpus, name):
+    """Chunking must hold for what the sample book and a novel do not have:
+    the print PDF of each, laid out in chunks by two workers, against the
+    one-document layout (page text, labels, outline, links, tags)."""
+    from book.writers.pdf.html import Assembler
+
+    _, _, whole = lay_out([corpus / name], None, editions=("print",))
+    book, ctx, chunked = lay_out([corpus / name], 2, editions=("print",))
+    assert len(chunks.split(Assembler(book, ctx, print_edition=True).build(), book)) >= 3
+    a, b = whole["print"], chunked["print"]
+    assert_same_book(a.data, b.data)
+    assert b.layout.page_labels == a.layout.page_labels
+    assert b.layout.chapter_first_page == a.layout.chapter_first_page
+    assert b.layout.extracted["text"] == a.layout.extracted["text"]
+
+
 def test_chunk_cuts_depend_on_the_content_and_survive_an_edit():
     ids = [f"chapter-{n}" for n in range(200)]
     sizes = [9_000 + (n * 37) % 5_000 for n in range(200)]
