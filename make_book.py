@@ -67,7 +67,10 @@ def one_line(message: str) -> str:
 
 
 def _say(message: str) -> None:
-    click.echo(one_line(message), err=True)
+    # The stream standard error is now: while the live progress display
+    # runs, that is rich's proxy, which prints the line above the bars
+    # (click's err=True would find the terminal under it and write over them).
+    click.echo(one_line(message), file=sys.stderr)
 
 
 class _Cli(click.Group):

@@ -327,6 +327,51 @@ def test_progress_is_plain_off_a_terminal_and_silent_with_quiet(book):
     assert quiet.stdout == "" and quiet.stderr == ""
 
 
+def test_on_a_terminal_messages_print_above_the_live_bars(book):
+    """On a terminal the bars are live (rich) and each warning or note is
+    printed above them on a line of its own; no bar is left behind on the
+    screen once the build is done.  The build runs in a pseudo-terminal and
+    its output goes through a terminal emulator (pyte)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    import pyte
+
+    columns, rows = 150, 200
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    env.update(TERM="xterm-256color", PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1700000000")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "make_book", "build", ".", "-f", "epub", "-o", "out",
+         "--no-cache", "--jobs", "1"], cwd=book, env=env, stdin=follower, stdout=follower,
+        stderr=follower, close_fds=True)
+    os.close(follower)
+    written = bytearray()
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not data:
+            break
+        written += data
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, written.decode("utf-8", "replace")[-2000:]
+    screen = pyte.Screen(columns, rows)
+    pyte.ByteStream(screen).feed(bytes(written))
+    lines = [line.rstrip() for line in screen.display if line.strip()]
+    assert not any("━" in line for line in lines), "\n".join(lines)
+    said = [line for line in lines if "make-book:" in line]
+    assert all(line.startswith("make-book:") for line in said), "\n".join(lines)
+    notes = [line for line in said if "note FID000" in line]
+    assert len(notes) == len(list((book / "chapters").glob("*.*"))), "\n".join(lines)
+    assert any(line.startswith("make-book: wrote ") for line in said), "\n".join(lines)
+    assert lines[-1] == "make-book: no warnings", "\n".join(lines)
+
+
 def test_load_project_twice_gives_the_book_the_second_time_from_the_cache(tmp_path, monkeypatch):
     """The preview server loads through ``load_project``: a load restored
     whole from the cache (nothing left to check) is the same book."""
