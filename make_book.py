@@ -67,9 +67,9 @@ def one_line(message: str) -> str:
 
 
 def _say(message: str) -> None:
-    # The stream standard error is now: while the live progress display
-    # runs, that is rich's proxy, which prints the line above the bars
-    # (click's err=True would find the terminal under it and write over them).
+    # sys.stderr as it is at the call: while the live progress display runs,
+    # rich's proxy, which prints the line above the bars (click's err=True
+    # reaches the terminal under the proxy and writes over them).
     click.echo(one_line(message), file=sys.stderr)
 
 

@@ -334,8 +334,10 @@ def test_on_a_terminal_messages_print_above_the_live_bars(book):
     its output goes through a terminal emulator (pyte)."""
     import fcntl
     import pty
+    import select
     import struct
     import termios
+    import time
 
     import pyte
 
@@ -350,16 +352,23 @@ def test_on_a_terminal_messages_print_above_the_live_bars(book):
         stderr=follower, close_fds=True)
     os.close(follower)
     written = bytearray()
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # the other end closed
-            break
-        if not data:
-            break
-        written += data
-    os.close(leader)
-    assert process.wait(timeout=120) == 0, written.decode("utf-8", "replace")[-2000:]
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if not select.select([leader], [], [], 1)[0]:
+                continue
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # the other end closed
+                break
+            if not data:
+                break
+            written += data
+    finally:
+        os.close(leader)
+        if process.poll() is None and time.monotonic() >= deadline:
+            process.kill()
+    assert process.wait(timeout=30) == 0, written.decode("utf-8", "replace")[-2000:]
     screen = pyte.Screen(columns, rows)
     pyte.ByteStream(screen).feed(bytes(written))
     lines = [line.rstrip() for line in screen.display if line.strip()]
