@@ -344,7 +344,9 @@ def test_on_a_terminal_messages_print_above_the_live_bars(book):
     columns, rows = 150, 200
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    # The pseudo-terminal's own size and a live display: no CI, COLUMNS or LINES.
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("CI", "COLUMNS", "LINES", "NO_COLOR", "TTY_COMPATIBLE")}
     env.update(TERM="xterm-256color", PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1700000000")
     process = subprocess.Popen(
         [sys.executable, "-m", "make_book", "build", ".", "-f", "epub", "-o", "out",
