@@ -514,6 +514,10 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
             from .cache.stages import replay
 
             store = open_store(project)
+            if store.setting_problem:
+                diagnostics.warn("CACHE002", store.setting_problem,
+                                 hint="give a number of bytes or one with K, M or G, "
+                                      "such as 500M or 2G")
             key = record.record_key(*_request(project, options, overrides, inputs))
             found = None if options.fresh else record.check(store, key)
             if found is not None:

@@ -7,7 +7,8 @@ hung.  Three displays, chosen by :func:`make_progress`:
 * on a terminal, a live display (rich): one bar per stage, the chapter being
   laid out, pages so far and the time left;
 * anywhere else (a pipe, a CI log), one plain line as each stage starts,
-  ASCII only and without control characters;
+  with the time since the build began (``make-book: running the passes
+  (at 1.4 s)``), ASCII only and without control characters;
 * with ``-q``, nothing.
 
 The library calls the same methods whatever the display; without one
@@ -59,7 +60,7 @@ class PlainProgress(Progress):
     def stage(self, name: str, total: int | None = None) -> Iterator[Progress]:
         elapsed = time.monotonic() - self.start
         what = STAGES.get(name, name)
-        self.stream.write(f"{PROG}: {what} ({elapsed:.1f} s)\n")
+        self.stream.write(f"{PROG}: {what} (at {elapsed:.1f} s)\n")
         self.stream.flush()
         yield self
 

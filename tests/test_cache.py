@@ -69,6 +69,33 @@ def test_the_store_stays_under_its_bound_and_evicts_the_oldest(tmp_path):
     assert parse_size("500M") == 500 * 2**20 and parse_size("2G") == 2 * 2**30
 
 
+@pytest.mark.parametrize("value", ["lots", "inf", "-5M", "nan"])
+def test_a_cache_size_that_is_not_one_keeps_the_default_and_says_so(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("MAKE_BOOK_CACHE_SIZE", value)
+    store = Store(tmp_path / "c")
+    assert store.limit == 1024 * 2**20
+    assert store.setting_problem and repr(value) in store.setting_problem
+    monkeypatch.setenv("MAKE_BOOK_CACHE_SIZE", " 2G ")
+    assert Store(tmp_path / "d").limit == 2 * 2**30 and Store(tmp_path / "d").setting_problem is None
+
+
+def test_a_build_warns_about_an_unreadable_cache_size_and_strict_refuses_it(tmp_path):
+    manuscript = tmp_path / "story.md"
+    manuscript.write_text("# A Story\n\nIt was a quiet morning by the river.\n", encoding="utf-8")
+    env = {"MAKE_BOOK_CACHE_DIR": str(tmp_path / "cache"), "MAKE_BOOK_CACHE_SIZE": "lots"}
+    args = ("build", str(manuscript), "-f", "epub", "-o", "out")
+    done = run(*args, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("warning CACHE002: MAKE_BOOK_CACHE_SIZE='lots' is not a size") == 1, \
+        done.stderr
+    again = run(*args, cwd=tmp_path, env=env)  # up to date: the warning still comes
+    assert "up to date" in again.stderr and "CACHE002" in again.stderr, again.stderr
+    strict = run(*args, "--strict", cwd=tmp_path, env=env)
+    assert strict.returncode == 1 and "CACHE002" in strict.stderr, strict.stderr
+    quiet = run(*args, cwd=tmp_path, env={**env, "MAKE_BOOK_CACHE_SIZE": "500M"})
+    assert "CACHE002" not in quiet.stderr, quiet.stderr
+
+
 def test_a_put_per_chapter_does_not_scan_the_store_each_time(tmp_path):
     """The bound is kept with a running total: the store's sizes are summed
     once per RECOUNT_EVERY puts (or when the total passes the bound), not on
@@ -320,6 +347,9 @@ def test_progress_is_plain_off_a_terminal_and_silent_with_quiet(book):
     for stage in ("reading the manuscript", "running the passes", "laying out the PDF",
                   "writing the files"):
         assert sum(stage in line for line in lines) == 1, stage
+    stamps = [float(line.rsplit("(at ", 1)[1].removesuffix(" s)")) for line in lines
+              if line.endswith(" s)") and "(at " in line]
+    assert len(stamps) >= 4 and stamps == sorted(stamps), "each stage says when it began"
     assert not any(ch in result.stdout + result.stderr for ch in "\x1b\r\b"), \
         "no control characters in logs"
     quiet = run("build", ".", "-f", "pdf", "-o", "out", "--no-cache", "-q", cwd=book)

@@ -60,12 +60,22 @@ def parse_size(text: str) -> int:
     return int(number * factor)
 
 
-def default_limit() -> int:
-    raw = os.environ.get("MAKE_BOOK_CACHE_SIZE", "")
+def size_setting() -> tuple[int, str | None]:
+    """The bound ``MAKE_BOOK_CACHE_SIZE`` sets, and what is wrong with the
+    setting when it cannot be read (the default bound is then used: a
+    cache setting never stops a build, but the build says so)."""
+    raw = os.environ.get("MAKE_BOOK_CACHE_SIZE", "").strip()
+    if not raw:
+        return DEFAULT_LIMIT, None
     try:
-        return parse_size(raw) if raw else DEFAULT_LIMIT
-    except (ValueError, IndexError):
-        return DEFAULT_LIMIT
+        return parse_size(raw), None
+    except (ValueError, IndexError, OverflowError):
+        return DEFAULT_LIMIT, (f"MAKE_BOOK_CACHE_SIZE={raw!r} is not a size: the build cache "
+                               f"keeps its default bound of {DEFAULT_LIMIT // 2**20} MiB")
+
+
+def default_limit() -> int:
+    return size_setting()[0]
 
 
 class Store:
@@ -73,7 +83,12 @@ class Store:
 
     def __init__(self, folder: Path, *, limit: int | None = None) -> None:
         self.folder = Path(folder)
-        self.limit = default_limit() if limit is None else limit
+        #: What is wrong with ``MAKE_BOOK_CACHE_SIZE``, when it was read and
+        #: could not be (the build warns: CACHE002).
+        self.setting_problem: str | None = None
+        if limit is None:
+            limit, self.setting_problem = size_setting()
+        self.limit = limit
         self.path = self.folder / FILE_NAME
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()

@@ -101,6 +101,8 @@ class Rebuilder:
         project = open_project(self.session.inputs)
         settings_warnings(project, self.session.overrides, diagnostics)
         store = open_store(project)
+        if store.setting_problem:
+            diagnostics.warn("CACHE002", store.setting_problem)
         workers = None
         try:
             workers = early_workers(options, store)
