@@ -149,6 +149,83 @@ def test_edits_to_the_structure_read_the_whole_file(corpus, tmp_path, monkeypatc
         reader.read(lines)  # back to the original record
 
 
+def _called_paragraphs(lines: list[str], count: int) -> list[tuple[int, int, int]]:
+    """(first line, line with the call, last line + 1) of paragraphs of three
+    lines or more holding one star call ("… flèches * which …") whose note
+    follows them, indented ("    * A kind of entrenchment."), spread over the book."""
+    found = []
+    for number in range(2, len(lines) - 2):
+        if not lines[number].lstrip().startswith("* ") or not lines[number].startswith("    "):
+            continue
+        end = number - 1
+        if lines[end].strip():
+            continue
+        first = end - 1
+        while first > 0 and lines[first - 1].strip():
+            first -= 1
+        calls = [n for n in range(first, end) if " * " in lines[n] or lines[n].endswith(" *")]
+        if end - first >= 3 and len(calls) == 1:
+            found.append((first, calls[0], end))
+    step = max(1, len(found) // count)
+    return found[step // 2::step][:count]
+
+
+def test_edits_beside_a_footnote_call_are_spliced_and_equal_whole_reads(corpus, tmp_path,
+                                                                         monkeypatch):
+    """War and Peace's translator notes: a paragraph holding a call (made a
+    token linking to its note) takes an edit of its other lines by splice,
+    twice in a row (the second splice starts from the lines the first one
+    kept); an edit of the call's own line, or one that puts a call into a
+    line, reads the whole file.  Every read equals a whole read."""
+    reader = Reader(corpus / "pg-en-tolstoy-war-and-peace.txt", tmp_path, monkeypatch)
+    lines = list(reader.lines)
+    paragraphs = _called_paragraphs(lines, 3)
+    assert len(paragraphs) == 3
+    outcomes = []
+    for first, call, end in paragraphs:
+        plain = next(n for n in range(first, end) if n != call)
+        for word in (" gladly ", " slowly "):  # the same line twice: two splices in a row
+            lines[plain] = lines[plain].replace(" ", word, 1)
+            shown, was_spliced = reader.read(lines)
+            assert shown == reader.whole(lines)
+            outcomes.append(was_spliced)
+        other = next(n for n in range(first, end) if n not in (call, plain))
+        lines[other] = lines[other].replace(" ", " then ", 1)
+        shown, was_spliced = reader.read(lines)
+        assert shown == reader.whole(lines)
+        outcomes.append(was_spliced)
+    assert outcomes == [True] * len(outcomes)
+    first, call, end = paragraphs[1]
+    for edit in ("call line", "new call"):
+        changed = list(lines)
+        if edit == "call line":
+            changed[call] = changed[call].replace(" ", " very ", 1)
+        else:
+            plain = next(n for n in range(first, end) if n != call)
+            changed[plain] = changed[plain].replace(" ", " * ", 1)
+        shown, was_spliced = reader.read(changed)
+        assert not was_spliced, edit
+        assert shown == reader.whole(changed)
+
+
+def test_a_line_with_calls_made_tokens_is_told_from_a_changed_line():
+    from book.readers.text.blocks import Block
+    from book.readers.text.inline import calls_made_tokens, pair_notes
+
+    source = ["He spoke of the flèches * and of the redoubt [1] as if * nothing   ",
+              "had happened there at all.", "", "    * A kind of entrenchment."]
+    blocks = [Block([source[0].rstrip(), source[1]], 0, role="text"),
+              Block(["* A kind of entrenchment."], 3, role="note", data={"star": True})]
+    pair_notes(blocks, [])
+    made = blocks[0].lines[0]
+    assert made != source[0].rstrip() and "[1]" in made  # one star call paired, the rest not
+    assert calls_made_tokens(made, source[0])
+    assert calls_made_tokens(source[1], source[1])
+    assert not calls_made_tokens(made.replace("spoke", "spake"), source[0])
+    assert not calls_made_tokens(made, source[0].replace("redoubt", "fort"))
+    assert not calls_made_tokens(made + " more", source[0])
+
+
 def test_a_damaged_record_is_read_whole(corpus, tmp_path, monkeypatch):
     reader = Reader(corpus / "pg-en-austen-pride-and-prejudice.txt", tmp_path, monkeypatch)
     lines = list(reader.lines)

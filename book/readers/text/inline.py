@@ -68,6 +68,27 @@ def has_call(lines: list[str]) -> bool:
                ("[" in line and _BRACKET_CALL.search(line)) for line in lines)
 
 
+def calls_made_tokens(own: str, source: str) -> bool:
+    """Is ``own`` the line ``source`` with some of its footnote calls made
+    tokens, and nothing else changed, as :func:`pair_notes` leaves a line
+    (``source`` trimmed at the end, as a block holds it)?"""
+    source = source.rstrip()
+    calls = sorted((m for pattern in (_STAR_CALL, _BRACKET_CALL) for m in pattern.finditer(source)),
+                   key=lambda m: m.start())
+    at = done = 0  # in own, in source
+    for call in calls:
+        if call.start() < done:
+            continue  # overlapping the call before
+        before = source[done:call.start()]
+        if not own.startswith(before, at):
+            return False
+        at, done = at + len(before), call.start()
+        token = _TOKEN.match(own, at)
+        if token is not None:  # this call was paired: its text is the token
+            at, done = token.end(), call.end()
+    return own[at:] == source[done:]
+
+
 def pair_notes(blocks: list[Block], ids: list[tuple[str, str]]) -> None:
     """Pair footnote bodies with their calls in the preceding blocks.
 

@@ -18,7 +18,9 @@ Three entries of the store:
 * ``text-read-text``, under a hash of its bytes: the text the blocks were
   cut from.
 
-A splice writes the first entry only, its edited lines as patches; past
+A splice writes the first entry only, its edited lines as patches (and,
+for an edited block whose own lines hold footnote calls made tokens, those
+lines as they are now, by the block's index into the extras); past
 :data:`PATCH_LIMIT` patched lines the text is stored again.  Values that
 are not plain JSON (dataclasses, tuples, dicts with number keys) are
 tagged (:func:`encode_value`); nothing is a pickle.  An entry that is
@@ -149,6 +151,10 @@ class Rows:
             raise IndexError(number)
         return self.expand(self.table[number * ROW:(number + 1) * ROW])
 
+    def extra_index(self, number: int) -> int:
+        """Row ``number``'s index into the extras (-1: it has none)."""
+        return self.table[number * ROW + 6]
+
     def expand(self, ints: Any) -> list:
         """A row's integers as ``[first, count, gap before, gap after, own
         line, role, data (or None), lines (None: the source's), indents
@@ -204,11 +210,17 @@ def save_whole(store: Any, key: str, head: dict[str, Any], body: dict[str, Any],
 
 
 def save_spliced(store: Any, stored: Stored, head: dict[str, Any], lines: list[str],
-                 changed: list[int]) -> None:
-    """The record of a spliced read: its lines as patches on the stored text."""
+                 changed: list[int], own: dict[int, tuple[list[str], list[int]]] | None = None
+                 ) -> None:
+    """The record of a spliced read: its lines as patches on the stored
+    text; ``own``: the edited blocks' own lines and indents now, by their
+    index into the extras (patches on the stored blocks)."""
     patches = {int(n): text for n, text in stored.head["patches"]}
     patches.update((n, lines[n]) for n in changed)
-    head = {**head, "patches": sorted(patches.items())}
+    rows = {int(n): (text, indents) for n, text, indents in stored.head.get("own", [])}
+    rows.update(own or {})
+    head = {**head, "patches": sorted(patches.items()),
+            "own": [[n, list(text), list(indents)] for n, (text, indents) in sorted(rows.items())]}
     if len(patches) > PATCH_LIMIT:
         text = _text_bytes(lines)
         head["text"], head["patches"] = _digest(text), []
@@ -235,7 +247,10 @@ def load(store: Any, key: str) -> Stored | None:
         lines = text.decode("utf-8", "surrogatepass").split("\n")
         for number, line in head["patches"]:
             lines[number] = line
-        return Stored(key, head, body, Rows(table, body["roles"], body["extras"]), lines)
+        extras = body["extras"]
+        for number, own, indents in head.get("own", []):
+            extras[number] = [extras[number][0], own, indents]
+        return Stored(key, head, body, Rows(table, body["roles"], extras), lines)
     except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
         return None
 

@@ -11,7 +11,8 @@ changes nothing but the words of *plain paragraphs*:
    every changed line holds text before and after and lies inside a block
    of the previous read whose role is ``text`` with no data (not a heading
    demoted to text, an unpaired note, a joined or cut paragraph), with the
-   source's own lines (no footnote call made a token);
+   source's own lines, but for footnote calls made tokens on lines the edit
+   left alone;
 2. the whole-file measures are what they were, without measuring again:
    the layout's counts moved by the changed lines decide the same layout
    (``measure.py``); the contents lists stand, since no changed line is a
@@ -31,7 +32,11 @@ changes nothing but the words of *plain paragraphs*:
    it), and the metadata guessed from the paragraphs (the title's language
    and case) is guessed alike;
 5. its division had no paragraph cut again (``sanity.py``), none grows too
-   long, and where the division has footnotes the block holds no call.
+   long, and where the division has footnotes no changed line holds a
+   call, before or after the edit: the calls :func:`~.inline.pair_notes`
+   queues are then the ones it queued, so every note pairs as before and a
+   call made a token stays the token it was (the block's other lines are
+   kept as the record holds them).
 
 Each step of ``structure.py`` then decides what it decided before: the
 divisions, their headings and every other block are unchanged.  The
@@ -61,12 +66,12 @@ from ...fidelity.source import Removal, SourceText
 from ...model import Chapter
 from .. import ReadResult, SourceFile
 from . import record
-from .blocks import INDENT, Block, Layout, forced_layout, split_run
+from .blocks import INDENT, Block, Layout, forced_layout, indent_of, split_run
 from .boilerplate import Frame
 from .chapters import Known, division_chapter
 from .contents import Contents, Evidence
 from .headings import HeadingMatch
-from .inline import has_call
+from .inline import calls_made_tokens, has_call
 from .levels import group_line
 from .measure import LayoutCounts
 from .metadata import TextSample, file_metadata
@@ -253,13 +258,17 @@ class Record:
                 body, rows, lines, ctx.config.metadata.language):
             return None
         touched_divisions: set[int] = set()
+        edited = set(changed)
+        own: dict[int, list] = {}  # touched rows whose own lines hold calls made tokens
         for number in touched:
             division = owner.get(number)
             if division is None or not divisions[division]["plain"] or not _plain_paragraph(
-                    rows, number, opening, self.lines, lines, analyses, rules):
+                    rows, number, opening, self.lines, lines, analyses, rules, edited):
                 return None
-            if divisions[division]["notes"] and _calls(rows[number], self.lines, lines):
+            if divisions[division]["notes"] and _calls(rows[number], edited, self.lines, lines):
                 return None  # the footnotes of its division might pair otherwise
+            if rows[number][7] is not None:
+                own[number] = _own_now(rows[number], edited, self.lines, lines)
             touched_divisions.add(division)
         note_ids = [tuple(pair) for pair in body["note_ids"]]
         layout = analyses.layout
@@ -267,7 +276,7 @@ class Record:
         for number, (entry, (digest, size, span)) in enumerate(zip(divisions, head["chapters"])):
             division = _division(entry)
             if number in touched_divisions:
-                division.blocks = _blocks(entry, rows, lines)
+                division.blocks = _blocks(entry, rows, lines, own)
                 if recheck_paragraphs(division, layout):
                     return None  # cannot happen by the checks above; read whole if it does
                 # The ids as the whole read had them when it built this
@@ -286,7 +295,9 @@ class Record:
         store, stored = ctx.cache, self.stored
         # Nothing after this can fail: a whole read never repeats these notes.
         ctx.diag.replay(body["items"])
-        ctx.after_load.append(lambda: record.save_spliced(store, stored, new_head, lines, changed))
+        extras = {rows.extra_index(number): (row[7], row[8]) for number, row in own.items()}
+        ctx.after_load.append(lambda: record.save_spliced(store, stored, new_head, lines, changed,
+                                                          extras))
         return result
 
     def _analyses(self, lines: list[str], changed: list[int], frame: Frame,
@@ -375,12 +386,42 @@ def _plain(row: list, least: int) -> bool:
     return row[5] == "text" and row[6] is None and row[7] is None and row[1] >= least
 
 
+def _tokens_only(row: list, edited: set[int], old: list[str]) -> bool:
+    """Plain text whose own lines are the source's (``old``) but for footnote
+    calls made tokens (:func:`~.inline.pair_notes`, the one step that
+    changes a text block's lines in place), none of them on an ``edited``
+    line."""
+    first, count, own = row[0], row[1], row[7]
+    if row[5] != "text" or row[6] is not None or own is None or len(own) != count:
+        return False
+    for number, line in enumerate(own, first):
+        source = old[number]
+        if line != source and line != source.rstrip() and (
+                number in edited or not calls_made_tokens(line, source)):
+            return False
+    return True
+
+
+def _own_now(row: list, edited: set[int], old: list[str], new: list[str]) -> list:
+    """``row`` with its own lines and indents after the edit (it passed
+    :func:`_tokens_only`): an edited line is the new source line, trimmed
+    as the old one was; the others, tokens and all, stay."""
+    first, lines, indents = row[0], list(row[7]), list(row[8])
+    for offset, line in enumerate(lines):
+        number = first + offset
+        if number in edited:
+            lines[offset] = new[number] if line == old[number] else new[number].rstrip()
+            indents[offset] = indent_of(lines[offset])
+    return [*row[:7], lines, indents]
+
+
 def _plain_paragraph(rows: Rows, number: int, opening: int, old: list[str],
-                     new: list[str], analyses: Analyses, rules: HeadingRules) -> bool:
+                     new: list[str], analyses: Analyses, rules: HeadingRules,
+                     edited: set[int]) -> bool:
     """Conditions 1, 3, 4 and 5 of the module docstring for one changed block."""
     if number < max(MIN_ROW, opening + 1 + REACH) or number + REACH >= len(rows):
         return False
-    if not _plain(rows[number], 1):
+    if not (_plain(rows[number], 1) or _tokens_only(rows[number], edited, old)):
         return False
     # The neighbours in the rows are the neighbours every step sees (no
     # dropped block between), and no step reads this block through them
@@ -468,10 +509,12 @@ def _role_for_recheck(row: list) -> str:
     return "note" if _unpaired_note(row) else row[5]
 
 
-def _calls(row: list, old: list[str], new: list[str]) -> bool:
-    """Does the block hold a footnote call, before or after the edit?"""
+def _calls(row: list, edited: set[int], old: list[str], new: list[str]) -> bool:
+    """Does an edited line of the block hold a footnote call, before or
+    after the edit?"""
     first, count = row[0], row[1]
-    return has_call(old[first:first + count]) or has_call(new[first:first + count])
+    lines = [n for n in range(first, first + count) if n in edited]
+    return has_call([old[n] for n in lines]) or has_call([new[n] for n in lines])
 
 
 def _text_block(row: list, lines: list[str], role: str = "text") -> Block:
@@ -503,9 +546,12 @@ def _block(row: list, lines: list[str]) -> Block:
     return block
 
 
-def _blocks(entry: dict, rows: Rows, lines: list[str]) -> list[Block]:
-    """A division's blocks: rows, or (made by a later step) rows of their own."""
-    return [_block(rows[m] if isinstance(m, int) else rows.expand(m), lines)
+def _blocks(entry: dict, rows: Rows, lines: list[str],
+            edited: dict[int, list] | None = None) -> list[Block]:
+    """A division's blocks: rows, or (made by a later step) rows of their
+    own; ``edited`` gives rows as an edit left them (:func:`_own_now`)."""
+    edited = edited or {}
+    return [_block(edited.get(m) or rows[m] if isinstance(m, int) else rows.expand(m), lines)
             for m in entry["blocks"]]
 
 
