@@ -156,6 +156,24 @@ def test_library_rounds_until_stopped(tmp_path: Path) -> None:
     assert counted == [2]
 
 
+def test_ctrl_c_while_a_finished_round_is_told_ends_the_watch_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C that lands after a round's outputs are written but before the
+    watch waits again (while the round's last lines are printed: a test
+    that sends it on seeing "round N done" can hit that moment on a busy
+    machine) stops the watch as Ctrl-C while waiting does: no error."""
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "sources", book, ignore=shutil.ignore_patterns(".make_book"))
+    rounds: list[Round] = []
+
+    def told(done: Round) -> None:
+        rounds.append(done)
+        raise KeyboardInterrupt
+
+    options = BuildOptions(formats=("epub",), outdir=book / "out", cache=True)
+    assert watch_builds([book], options, on_round=told) == 1
+    assert rounds[0].error is None and list((book / "out").glob("*.epub"))
+
+
 def test_the_output_folder_never_counts_as_a_change(tmp_path: Path) -> None:
     out = tmp_path / "build-here"
     assert wanted(str(tmp_path / "chapters" / "a.md"), [tmp_path], [out])

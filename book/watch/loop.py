@@ -48,9 +48,9 @@ def watch_builds(inputs: Sequence[str | Path], options: BuildOptions,
                  on_watching: Callable[[list[Path]], None] | None = None,
                  stop: threading.Event | None = None) -> int:
     """Build ``inputs``, then again after every save, until ``stop`` is set
-    or Ctrl-C comes while waiting; returns the number of rounds.  (Ctrl-C
-    in the middle of a round is the build's: KeyboardInterrupt, that
-    round's outputs not written.)
+    or Ctrl-C comes after a round (while it is told or while waiting);
+    returns the number of rounds.  (Ctrl-C in the middle of a round is the
+    build's: KeyboardInterrupt, that round's outputs not written.)
 
     ``report`` hears each round's diagnostics as they come, ``on_round`` the
     finished round, ``on_change`` the names of the files saved before each
@@ -67,10 +67,13 @@ def watch_builds(inputs: Sequence[str | Path], options: BuildOptions,
     try:
         while True:
             number += 1
-            on_round(_one_round(number, changed, paths, options, overrides, report, progress))
-            if number == 1 and on_watching is not None:
-                on_watching(roots)
+            done = _one_round(number, changed, paths, options, overrides, report, progress)
+            # The round's outputs are written: Ctrl-C from here on (while its
+            # lines are printed, or while waiting) ends the watch cleanly.
             try:
+                on_round(done)
+                if number == 1 and on_watching is not None:
+                    on_watching(roots)
                 found = watcher.wait(stop)
             except KeyboardInterrupt:
                 return number
