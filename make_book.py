@@ -276,8 +276,8 @@ def _watch(sources: list[Path], options: BuildOptions, overrides: Overrides, rep
            quiet: bool) -> None:
     """``build --watch``: a round per save (book/watch) until Ctrl-C, which
     ends it with status 0 once a round's outputs are written (130 in the
-    middle of a round, whose outputs are then not written).  A round's error is one line, as a
-    build's, and the watch goes on."""
+    middle of a round, whose outputs are then not written).  A round's
+    error is one line, as a build's, and the watch goes on."""
     from book.watch import watch_builds
 
     def on_change(names: list[str]) -> None:

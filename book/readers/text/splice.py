@@ -547,11 +547,11 @@ def _block(row: list, lines: list[str]) -> Block:
 
 
 def _blocks(entry: dict, rows: Rows, lines: list[str],
-            edited: dict[int, list] | None = None) -> list[Block]:
+            rows_now: dict[int, list] | None = None) -> list[Block]:
     """A division's blocks: rows, or (made by a later step) rows of their
-    own; ``edited`` gives rows as an edit left them (:func:`_own_now`)."""
-    edited = edited or {}
-    return [_block(edited.get(m) or rows[m] if isinstance(m, int) else rows.expand(m), lines)
+    own; ``rows_now`` gives rows as an edit left them (:func:`_own_now`)."""
+    rows_now = rows_now or {}
+    return [_block((rows_now.get(m) or rows[m]) if isinstance(m, int) else rows.expand(m), lines)
             for m in entry["blocks"]]
 
 
