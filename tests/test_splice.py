@@ -175,8 +175,9 @@ def test_edits_beside_a_footnote_call_are_spliced_and_equal_whole_reads(corpus, 
     """War and Peace's translator notes: a paragraph holding a call (made a
     token linking to its note) takes an edit of its other lines by splice,
     twice in a row (the second splice starts from the lines the first one
-    kept); an edit of the call's own line, or one that puts a call into a
-    line, reads the whole file.  Every read equals a whole read."""
+    kept), and an edit of the call's own line that keeps the call; an edit
+    that puts a call into a line, or takes the call out, reads the whole
+    file.  Every read equals a whole read."""
     reader = Reader(corpus / "pg-en-tolstoy-war-and-peace.txt", tmp_path, monkeypatch)
     lines = list(reader.lines)
     paragraphs = _called_paragraphs(lines, 3)
@@ -190,19 +191,22 @@ def test_edits_beside_a_footnote_call_are_spliced_and_equal_whole_reads(corpus, 
             assert shown == reader.whole(lines)
             outcomes.append(was_spliced)
         other = next(n for n in range(first, end) if n not in (call, plain))
-        lines[other] = lines[other].replace(" ", " then ", 1)
-        shown, was_spliced = reader.read(lines)
-        assert shown == reader.whole(lines)
-        outcomes.append(was_spliced)
+        for number, before, after in ((other, " ", " then "),  # another line
+                                      (call, " ", " indeed ")):  # the call's own line
+            lines[number] = lines[number].replace(before, after, 1)
+            shown, was_spliced = reader.read(lines)
+            assert shown == reader.whole(lines)
+            outcomes.append(was_spliced)
     assert outcomes == [True] * len(outcomes)
     first, call, end = paragraphs[1]
-    for edit in ("call line", "new call"):
+    for edit in ("new call", "call taken out"):
         changed = list(lines)
-        if edit == "call line":
-            changed[call] = changed[call].replace(" ", " very ", 1)
-        else:
+        if edit == "new call":
             plain = next(n for n in range(first, end) if n != call)
             changed[plain] = changed[plain].replace(" ", " * ", 1)
+        else:
+            changed[call] = changed[call].replace(" * ", " ", 1).replace(" *", "", 1)
+        assert changed != lines
         shown, was_spliced = reader.read(changed)
         assert not was_spliced, edit
         assert shown == reader.whole(changed)
@@ -210,9 +214,9 @@ def test_edits_beside_a_footnote_call_are_spliced_and_equal_whole_reads(corpus, 
 
 def test_a_line_with_calls_made_tokens_is_told_from_a_changed_line():
     from book.readers.text.blocks import Block
-    from book.readers.text.inline import calls_made_tokens, pair_notes
+    from book.readers.text.inline import calls_carried, calls_made_tokens, pair_notes
 
-    source = ["He spoke of the flèches * and of the redoubt [1] as if * nothing   ",
+    source = ["He spoke of the flèches * and of the redoubt[1] as if * nothing   ",
               "had happened there at all.", "", "    * A kind of entrenchment."]
     blocks = [Block([source[0].rstrip(), source[1]], 0, role="text"),
               Block(["* A kind of entrenchment."], 3, role="note", data={"star": True})]
@@ -224,6 +228,12 @@ def test_a_line_with_calls_made_tokens_is_told_from_a_changed_line():
     assert not calls_made_tokens(made.replace("spoke", "spake"), source[0])
     assert not calls_made_tokens(made, source[0].replace("redoubt", "fort"))
     assert not calls_made_tokens(made + " more", source[0])
+    # New words around the same calls: the paired call is the same token there.
+    reworded = source[0].replace("spoke", "spake").replace("redoubt", "fort")
+    assert calls_carried(made, source[0], reworded) == \
+        made.replace("spoke", "spake").replace("redoubt", "fort")
+    assert calls_carried(made, source[0], source[0].replace(" *", "", 1)) is None  # one call less
+    assert calls_carried(made, source[0], source[0].replace("[1]", "[2]")) is None  # another call
 
 
 def test_a_damaged_record_is_read_whole(corpus, tmp_path, monkeypatch):

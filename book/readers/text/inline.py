@@ -62,10 +62,36 @@ class Note:
     line: int
 
 
-def has_call(lines: list[str]) -> bool:
-    """Does any line hold what :func:`pair_notes` would take for a call?"""
-    return any(("*" in line and _STAR_CALL.search(line)) or
-               ("[" in line and _BRACKET_CALL.search(line)) for line in lines)
+def _calls_in(line: str) -> list[re.Match[str]]:
+    """The footnote calls :func:`pair_notes` finds in ``line``, in order."""
+    return sorted((m for pattern in (_STAR_CALL, _BRACKET_CALL) for m in pattern.finditer(line)),
+                  key=lambda m: m.start())
+
+
+def _call_key(call: re.Match[str]) -> tuple[bool, str]:
+    """What :func:`pair_notes` queues a call under: (star style, number)."""
+    star = call.re is _STAR_CALL
+    return star, ((call.group("n") or "1") if star else call.group("n"))
+
+
+def _tokens_of(own: str, source: str, calls: list[re.Match[str]]) -> list[str | None] | None:
+    """For each call of ``source``, the token ``own`` has in its place (None:
+    the call was not paired and is there as it was); None when ``own`` is
+    not ``source`` with calls made tokens and nothing else changed."""
+    tokens: list[str | None] = []
+    at = done = 0  # in own, in source
+    for call in calls:
+        if call.start() < done:
+            return None  # overlapping calls: never made tokens alike
+        before = source[done:call.start()]
+        if not own.startswith(before, at):
+            return None
+        at, done = at + len(before), call.start()
+        token = _TOKEN.match(own, at)
+        tokens.append(token.group() if token is not None else None)
+        if token is not None:  # this call was paired: its text is the token
+            at, done = token.end(), call.end()
+    return tokens if own[at:] == source[done:] else None
 
 
 def calls_made_tokens(own: str, source: str) -> bool:
@@ -73,20 +99,34 @@ def calls_made_tokens(own: str, source: str) -> bool:
     tokens, and nothing else changed, as :func:`pair_notes` leaves a line
     (``source`` trimmed at the end, as a block holds it)?"""
     source = source.rstrip()
-    calls = sorted((m for pattern in (_STAR_CALL, _BRACKET_CALL) for m in pattern.finditer(source)),
-                   key=lambda m: m.start())
-    at = done = 0  # in own, in source
-    for call in calls:
-        if call.start() < done:
-            continue  # overlapping the call before
-        before = source[done:call.start()]
-        if not own.startswith(before, at):
-            return False
-        at, done = at + len(before), call.start()
-        token = _TOKEN.match(own, at)
-        if token is not None:  # this call was paired: its text is the token
-            at, done = token.end(), call.end()
-    return own[at:] == source[done:]
+    return _tokens_of(own, source, _calls_in(source)) is not None
+
+
+def same_calls(old: str, new: str) -> bool:
+    """Do the two lines hold the same footnote calls in the same order, so
+    that :func:`pair_notes` queues them alike (their words may differ)?"""
+    return [_call_key(m) for m in _calls_in(old.rstrip())] == \
+        [_call_key(m) for m in _calls_in(new.rstrip())]
+
+
+def calls_carried(own: str, source: str, new: str) -> str | None:
+    """``new`` (trimmed) as :func:`pair_notes` would leave it, given that it
+    left ``source`` as ``own``: the calls made tokens there are made the
+    same tokens here.  None unless the lines hold the same calls (then
+    every call pairs as it did) and ``own`` is ``source`` with tokens."""
+    source, new = source.rstrip(), new.rstrip()
+    if not same_calls(source, new):
+        return None
+    tokens = _tokens_of(own, source, _calls_in(source))
+    if tokens is None:
+        return None
+    pieces, done = [], 0
+    for call, token in zip(_calls_in(new), tokens):
+        if token is not None:
+            pieces += [new[done:call.start()], token]
+            done = call.end()
+    pieces.append(new[done:])
+    return "".join(pieces)
 
 
 def pair_notes(blocks: list[Block], ids: list[tuple[str, str]]) -> None:

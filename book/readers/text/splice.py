@@ -11,8 +11,7 @@ changes nothing but the words of *plain paragraphs*:
    every changed line holds text before and after and lies inside a block
    of the previous read whose role is ``text`` with no data (not a heading
    demoted to text, an unpaired note, a joined or cut paragraph), with the
-   source's own lines, but for footnote calls made tokens on lines the edit
-   left alone;
+   source's own lines, but for footnote calls made tokens;
 2. the whole-file measures are what they were, without measuring again:
    the layout's counts moved by the changed lines decide the same layout
    (``measure.py``); the contents lists stand, since no changed line is a
@@ -32,11 +31,11 @@ changes nothing but the words of *plain paragraphs*:
    it), and the metadata guessed from the paragraphs (the title's language
    and case) is guessed alike;
 5. its division had no paragraph cut again (``sanity.py``), none grows too
-   long, and where the division has footnotes no changed line holds a
-   call, before or after the edit: the calls :func:`~.inline.pair_notes`
-   queues are then the ones it queued, so every note pairs as before and a
-   call made a token stays the token it was (the block's other lines are
-   kept as the record holds them).
+   long, and where the division has footnotes every changed line holds the
+   calls it held, in the same order: the calls :func:`~.inline.pair_notes`
+   queues are then the ones it queued, so every note pairs as before, and
+   a call made a token is made the same token in the new words (the
+   block's other lines are kept as the record holds them).
 
 Each step of ``structure.py`` then decides what it decided before: the
 divisions, their headings and every other block are unchanged.  The
@@ -71,7 +70,7 @@ from .boilerplate import Frame
 from .chapters import Known, division_chapter
 from .contents import Contents, Evidence
 from .headings import HeadingMatch
-from .inline import calls_made_tokens, has_call
+from .inline import calls_carried, calls_made_tokens, same_calls
 from .levels import group_line
 from .measure import LayoutCounts
 from .metadata import TextSample, file_metadata
@@ -262,13 +261,15 @@ class Record:
         own: dict[int, list] = {}  # touched rows whose own lines hold calls made tokens
         for number in touched:
             division = owner.get(number)
+            row = rows[number]
+            now = _own_now(row, edited, self.lines, lines) if row[7] is not None else None
             if division is None or not divisions[division]["plain"] or not _plain_paragraph(
-                    rows, number, opening, self.lines, lines, analyses, rules, edited):
+                    rows, number, opening, self.lines, lines, analyses, rules, now is not None):
                 return None
-            if divisions[division]["notes"] and _calls(rows[number], edited, self.lines, lines):
+            if divisions[division]["notes"] and _calls_moved(row, edited, self.lines, lines):
                 return None  # the footnotes of its division might pair otherwise
-            if rows[number][7] is not None:
-                own[number] = _own_now(rows[number], edited, self.lines, lines)
+            if now is not None:
+                own[number] = now
             touched_divisions.add(division)
         note_ids = [tuple(pair) for pair in body["note_ids"]]
         layout = analyses.layout
@@ -386,42 +387,47 @@ def _plain(row: list, least: int) -> bool:
     return row[5] == "text" and row[6] is None and row[7] is None and row[1] >= least
 
 
-def _tokens_only(row: list, edited: set[int], old: list[str]) -> bool:
-    """Plain text whose own lines are the source's (``old``) but for footnote
-    calls made tokens (:func:`~.inline.pair_notes`, the one step that
-    changes a text block's lines in place), none of them on an ``edited``
-    line."""
-    first, count, own = row[0], row[1], row[7]
-    if row[5] != "text" or row[6] is not None or own is None or len(own) != count:
-        return False
-    for number, line in enumerate(own, first):
-        source = old[number]
-        if line != source and line != source.rstrip() and (
-                number in edited or not calls_made_tokens(line, source)):
-            return False
-    return True
-
-
-def _own_now(row: list, edited: set[int], old: list[str], new: list[str]) -> list:
-    """``row`` with its own lines and indents after the edit (it passed
-    :func:`_tokens_only`): an edited line is the new source line, trimmed
-    as the old one was; the others, tokens and all, stay."""
-    first, lines, indents = row[0], list(row[7]), list(row[8])
-    for offset, line in enumerate(lines):
+def _own_now(row: list, edited: set[int], old: list[str], new: list[str]) -> list | None:
+    """``row`` (plain text whose own lines differ from the source's) with
+    its own lines and indents after the edit, or None when its lines are
+    not the source's (``old``) with footnote calls made tokens
+    (:func:`~.inline.pair_notes`, the one step that changes a text block's
+    lines in place).  An edited line is the new source line, trimmed as the
+    old one was, its calls made the tokens the old one's were; the others
+    stay as they are."""
+    first, count, own, indents = row[0], row[1], row[7], row[8]
+    if row[5] != "text" or row[6] is not None or len(own) != count or len(indents) != count:
+        return None
+    lines, indents = list(own), list(indents)
+    for offset, line in enumerate(own):
         number = first + offset
-        if number in edited:
-            lines[offset] = new[number] if line == old[number] else new[number].rstrip()
-            indents[offset] = indent_of(lines[offset])
+        source = old[number]
+        if number not in edited:
+            if line != source and line != source.rstrip() and not calls_made_tokens(line, source):
+                return None
+            continue
+        if line == source:
+            lines[offset] = new[number]
+        elif line == source.rstrip():
+            lines[offset] = new[number].rstrip()
+        else:
+            carried = calls_carried(line, source, new[number])
+            if carried is None:
+                return None
+            lines[offset] = carried
+        indents[offset] = indent_of(lines[offset])
     return [*row[:7], lines, indents]
 
 
 def _plain_paragraph(rows: Rows, number: int, opening: int, old: list[str],
                      new: list[str], analyses: Analyses, rules: HeadingRules,
-                     edited: set[int]) -> bool:
-    """Conditions 1, 3, 4 and 5 of the module docstring for one changed block."""
+                     with_tokens: bool) -> bool:
+    """Conditions 1, 3, 4 and 5 of the module docstring for one changed
+    block (``with_tokens``: it is plain text with calls made tokens, as
+    :func:`_own_now` found)."""
     if number < max(MIN_ROW, opening + 1 + REACH) or number + REACH >= len(rows):
         return False
-    if not (_plain(rows[number], 1) or _tokens_only(rows[number], edited, old)):
+    if not (_plain(rows[number], 1) or with_tokens):
         return False
     # The neighbours in the rows are the neighbours every step sees (no
     # dropped block between), and no step reads this block through them
@@ -509,12 +515,11 @@ def _role_for_recheck(row: list) -> str:
     return "note" if _unpaired_note(row) else row[5]
 
 
-def _calls(row: list, edited: set[int], old: list[str], new: list[str]) -> bool:
-    """Does an edited line of the block hold a footnote call, before or
-    after the edit?"""
+def _calls_moved(row: list, edited: set[int], old: list[str], new: list[str]) -> bool:
+    """Does an edited line of the block hold other footnote calls than it
+    did (more, fewer, or others, in another order)?"""
     first, count = row[0], row[1]
-    lines = [n for n in range(first, first + count) if n in edited]
-    return has_call([old[n] for n in lines]) or has_call([new[n] for n in lines])
+    return any(n in edited and not same_calls(old[n], new[n]) for n in range(first, first + count))
 
 
 def _text_block(row: list, lines: list[str], role: str = "text") -> Block:
