@@ -515,9 +515,9 @@ def build(inputs: Sequence[str | Path], options: BuildOptions | None = None,
 
             store = open_store(project)
             if store.setting_problem:
-                diagnostics.warn("CACHE002", store.setting_problem,
-                                 hint="give a number of bytes or one with K, M or G, "
-                                      "such as 500M or 2G")
+                from .cache.store import SIZE_HINT
+
+                diagnostics.warn("CACHE002", store.setting_problem, hint=SIZE_HINT)
             key = record.record_key(*_request(project, options, overrides, inputs))
             found = None if options.fresh else record.check(store, key)
             if found is not None:

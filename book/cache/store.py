@@ -60,6 +60,10 @@ def parse_size(text: str) -> int:
     return int(number * factor)
 
 
+#: How to write ``MAKE_BOOK_CACHE_SIZE`` (the hint of warning CACHE002).
+SIZE_HINT = "give a number of bytes or one with K, M or G, such as 500M or 2G"
+
+
 def size_setting() -> tuple[int, str | None]:
     """The bound ``MAKE_BOOK_CACHE_SIZE`` sets, and what is wrong with the
     setting when it cannot be read (the default bound is then used: a

@@ -102,7 +102,9 @@ class Rebuilder:
         settings_warnings(project, self.session.overrides, diagnostics)
         store = open_store(project)
         if store.setting_problem:
-            diagnostics.warn("CACHE002", store.setting_problem)
+            from ..cache.store import SIZE_HINT
+
+            diagnostics.warn("CACHE002", store.setting_problem, hint=SIZE_HINT)
         workers = None
         try:
             workers = early_workers(options, store)
